@@ -1,0 +1,31 @@
+/**
+ * Named errors that the job loop uses to decide what happens to a row (BullMQ's model):
+ * a PermanentError goes straight to status 4, anything else is retried until attempts run out.
+ */
+
+/** The input itself is bad (corrupt, encrypted, zero pages, missing object): retrying cannot help. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A transient failure (timeout, 5xx, crashed worker): worth another attempt after a backoff. */
+export class RetryableError extends Error {
+  override name = 'RetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Coerce anything thrown into an Error, so callers never deal with `unknown`. */
+export function coerceError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  if (typeof err === 'string') return new Error(err);
+  try {
+    return new Error(JSON.stringify(err));
+  } catch {
+    return new Error(String(err));
+  }
+}

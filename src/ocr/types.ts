@@ -1,0 +1,38 @@
+/** Which kind of document a job is: register pages (tables) or deeds (prose). */
+export type OcrMode = 'index' | 'acte';
+
+/** One recognised word with its box in page pixels (used by the boost to rebuild table columns). */
+export interface OcrWord {
+  text: string;
+  confidence: number; // 0..100
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface PageResult {
+  /** 1-based. */
+  pageNumber: number;
+  text: string;
+  /** `text-layer`: read from the PDF, no OCR; `ocr`: rendered and recognised. */
+  source: 'text-layer' | 'ocr';
+  /** Mean word confidence 0..100 for OCR'd pages; null for text-layer pages. */
+  confidence: number | null;
+  words: OcrWord[];
+  /** Size of the rendered image in pixels (0 for text-layer pages). */
+  width: number;
+  height: number;
+}
+
+export interface DocumentResult {
+  pages: PageResult[];
+}
+
+/** Emitted before each page is processed and once when it is done. */
+export interface PageProgress {
+  stage: 'rendering' | 'ocr';
+  /** 1-based page being processed. */
+  page: number;
+  pages: number;
+}
