@@ -1,0 +1,72 @@
+/**
+ * Numbered, immutable SQL migrations with a ledger (ocr_pool_migrations). Each file runs once, in its own
+ * transaction, under an advisory lock so two hosts deploying at once do not race. A file changed after it
+ * was applied is refused (its checksum no longer matches): write a new migration instead.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+
+export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+const LOCK_KEY = 0x0c4_9001; // any constant shared by every ocr-pool migrator
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => /^\d{6}_[\w-]+\.sql$/.test(f)).sort();
+  return files.map((file, i) => {
+    const id = Number(file.slice(0, 6));
+    if (id !== i + 1) throw new Error(`migrations must be numbered 000001, 000002, … without gaps: found ${file}`);
+    const sql = readFileSync(path.join(dir, file), 'utf8');
+    return { id, name: file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  });
+}
+
+export interface MigrateResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+export async function migrate(client: pg.PoolClient | pg.Client, migrations = loadMigrations()): Promise<MigrateResult> {
+  await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS ocr_pool_migrations (
+      id         int PRIMARY KEY,
+      name       text NOT NULL,
+      checksum   text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ id: number; name: string; checksum: string }>(
+      'SELECT id, name, checksum FROM ocr_pool_migrations ORDER BY id',
+    );
+    const done = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows) {
+      const m = migrations.find((x) => x.id === r.id);
+      if (!m) throw new Error(`database has migration ${r.name}, which this version does not know: is this build older than the database?`);
+      if (m.checksum !== r.checksum) throw new Error(`migration ${m.name} was changed after it was applied; migrations are immutable, add a new one`);
+    }
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO ocr_pool_migrations (id, name, checksum) VALUES ($1, $2, $3)', [m.id, m.name, m.checksum]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+      }
+      applied.push(m.name);
+    }
+    return { applied, alreadyApplied: done.size };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+  }
+}

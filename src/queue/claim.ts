@@ -1,0 +1,65 @@
+/**
+ * Claim the oldest ready row of the given sources (3 → 6), atomically.
+ *
+ * `FOR UPDATE SKIP LOCKED` lets any number of workers on any number of hosts claim at once without
+ * blocking each other or ever taking the same row: a row locked by a concurrent claim is skipped, not
+ * waited for. Only rows with a PDF path, attempts left and no pending backoff are eligible. The claim
+ * burns an attempt up front, so a document that crashes its worker every time is bounded by
+ * ocr_max_attempts instead of looping forever.
+ */
+import type { EnvName } from '../config';
+import type { Queryable } from '../db/pg';
+import type { Claim, DocumentSource } from './types';
+
+const SQL = `
+WITH candidate AS (
+  SELECT id FROM extraction_queue
+   WHERE status_id = 3
+     AND supabase_path IS NOT NULL
+     AND document_source = $1
+     AND btrim(supabase_path) <> ''
+     AND coalesce(ocr_attempts, 0) < coalesce(ocr_max_attempts, 3)
+     AND (ocr_next_attempt_at IS NULL OR ocr_next_attempt_at <= now())
+   ORDER BY created_at, id
+   LIMIT 1
+   FOR UPDATE SKIP LOCKED
+)
+UPDATE extraction_queue q
+   SET status_id = 6,
+       ocr_attempts = coalesce(q.ocr_attempts, 0) + 1,
+       ocr_worker_id = $2,
+       ocr_started_at = now(),
+       ocr_completed_at = NULL,
+       ocr_lease_expires_at = now() + $3 * interval '1 millisecond',
+       ocr_next_attempt_at = NULL,
+       ocr_progress = jsonb_build_object('stage', 'claimed', 'page', 0, 'pages', 0, 'percent', 0,
+                                         'worker', $2::text, 'updatedAt', now()),
+       updated_at = now()
+  FROM candidate
+ WHERE q.id = candidate.id
+RETURNING q.id, q.document_source, q.document_number, q.supabase_path, q.ocr_attempts,
+          coalesce(q.ocr_max_attempts, 3) AS ocr_max_attempts, q.ocr_lease_expires_at`;
+
+/** One source per call: each call is then an ordered scan of the partial ready index. */
+export async function claim(
+  db: Queryable,
+  env: EnvName,
+  workerId: string,
+  source: DocumentSource,
+  leaseMs: number,
+): Promise<Claim | null> {
+  const { rows } = await db.query(SQL, [source, workerId, leaseMs]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    env,
+    id: r.id,
+    documentSource: r.document_source,
+    documentNumber: r.document_number,
+    supabasePath: r.supabase_path,
+    attempt: r.ocr_attempts,
+    maxAttempts: r.ocr_max_attempts,
+    workerId,
+    leaseExpiresAt: r.ocr_lease_expires_at,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Success: 6 → 5 with both texts in the same statement, so no reader ever sees a finished row without
+ * its boosted text. Fenced: a worker that lost its claim writes nothing.
+ */
+import type { Queryable } from '../db/pg';
+import { FENCE, fenced, fenceParams } from './fence';
+import type { Claim, FencedResult } from './types';
+
+const SQL = `UPDATE extraction_queue
+                SET status_id = 5,
+                    file_content = $4,
+                    boosted_file_content = $5,
+                    ocr_completed_at = now(),
+                    ocr_error = NULL,
+                    ocr_lease_expires_at = NULL,
+                    ocr_next_attempt_at = NULL,
+                    ocr_progress = $6::jsonb || jsonb_build_object('updatedAt', now()),
+                    updated_at = now()
+              WHERE ${FENCE}`;
+
+export interface CompleteInput {
+  fileContent: string;
+  boostedFileContent: string;
+  /** Final progress document (stage done, pages, and anything the pipeline wants to keep). */
+  progress: Record<string, unknown>;
+}
+
+export async function complete(db: Queryable, claim: Claim, input: CompleteInput): Promise<FencedResult> {
+  const r = await db.query(SQL, [
+    ...fenceParams(claim),
+    stripNul(input.fileContent),
+    stripNul(input.boostedFileContent),
+    JSON.stringify(input.progress),
+  ]);
+  return fenced(r.rowCount);
+}
+
+/** Postgres text cannot hold NUL; OCR of a broken page can produce one. */
+function stripNul(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
+}

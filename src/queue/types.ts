@@ -1,0 +1,28 @@
+import type { EnvName } from '../config';
+
+export type DocumentSource = 'index' | 'acte' | 'plan_cadastraux';
+
+/** A row this worker holds at status 6. `workerId` + `attempt` fence every later write. */
+export interface Claim {
+  env: EnvName;
+  id: string;
+  documentSource: DocumentSource;
+  documentNumber: string | null;
+  supabasePath: string;
+  attempt: number;
+  maxAttempts: number;
+  workerId: string;
+  leaseExpiresAt: Date;
+}
+
+/** What a fenced write found: applied, or the row was no longer ours (lease lost, row changed upstream). */
+export type FencedResult = { applied: true } | { applied: false; reason: 'lost' };
+
+export const STATUS = {
+  WAITING: 1,
+  PROCESSING: 2,
+  READY_FOR_OCR: 3,
+  ERROR: 4,
+  OCR_DONE: 5,
+  OCR_PROCESSING: 6,
+} as const;

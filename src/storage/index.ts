@@ -1,0 +1,90 @@
+/**
+ * PDF storage: parse `supabase_path`, fetch bytes from a local directory or Supabase storage.
+ */
+import { LocalStorage } from './local.js';
+import { SupabaseStorage } from './supabase.js';
+import type { ObjectStorage } from './types.js';
+
+export type { FetchOptions, ObjectRef, ObjectStorage } from './types.js';
+export { parseStoragePath, validateObjectRef, SOURCE_BUCKETS } from './path.js';
+export { LocalStorage } from './local.js';
+export { SupabaseStorage, type SupabaseStorageOptions, redactSecrets } from './supabase.js';
+export {
+  RateLimitedError,
+  ObjectNotFoundError,
+  ObjectTooLargeError,
+  StorageAuthError,
+  InvalidStoragePathError,
+  parseRetryAfter,
+} from './errors.js';
+
+export interface CreateStorageOptions {
+  /** `OCR_STORAGE_DIR`: when set, wins (on-premise, demo, tests). */
+  storageDir?: string;
+  /** `<ENV>_SUPABASE_URL`. */
+  supabaseUrl?: string;
+  /** `<ENV>_SUPABASE_SERVICE_KEY`. */
+  supabaseServiceKey?: string;
+  /** Per-download deadline for Supabase, in milliseconds. */
+  timeoutMs: number;
+  /** Environment name (e.g. `PROD`), only used to name the variables in error messages. */
+  env?: string;
+}
+
+/**
+ * Local directory when `storageDir` is set, else Supabase when both url and key are set, else throws
+ * an Error naming the variables to set.
+ */
+export function createStorage(opts: CreateStorageOptions): ObjectStorage {
+  const dir = opts.storageDir?.trim();
+  if (dir) return new LocalStorage(dir);
+  const url = opts.supabaseUrl?.trim();
+  const key = opts.supabaseServiceKey?.trim();
+  const p = opts.env ? `${opts.env.toUpperCase()}_` : '<ENV>_';
+  if (url && key) return new SupabaseStorage({ url, serviceKey: key, timeoutMs: opts.timeoutMs });
+  if (url && !key) throw new Error(`storage: ${p}SUPABASE_URL is set but ${p}SUPABASE_SERVICE_KEY is not`);
+  if (key && !url) throw new Error(`storage: ${p}SUPABASE_SERVICE_KEY is set but ${p}SUPABASE_URL is not`);
+  throw new Error(
+    `storage: no PDF storage configured${opts.env ? ` for ${opts.env.toUpperCase()}` : ''}: ` +
+      `set OCR_STORAGE_DIR (local directory) or ${p}SUPABASE_URL and ${p}SUPABASE_SERVICE_KEY`,
+  );
+}
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+/** The PDF header may be preceded by up to 1024 bytes of junk (PDF 1.7 Annex H, as readers accept). */
+const MAX_LEADING_JUNK = 1024;
+
+/** True when `%PDF-` starts within the first 1024 bytes. */
+export function isPdfMagic(bytes: Uint8Array): boolean {
+  const last = Math.min(MAX_LEADING_JUNK, bytes.length - PDF_MAGIC.length);
+  outer: for (let i = 0; i <= last; i++) {
+    for (let j = 0; j < PDF_MAGIC.length; j++) {
+      if (bytes[i + j] !== PDF_MAGIC[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A short guess at what non-PDF bytes are, for error messages: `empty`, `HTML`, `JSON`, `XML`,
+ * `text` or `binary`. E.g. `not a PDF (got ${describeContent(bytes)})`.
+ */
+export function describeContent(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'empty';
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || /<(head|body|title)[\s>]/.test(head)) return 'HTML';
+  if (head.startsWith('<?xml') || head.startsWith('<')) return 'XML';
+  if (head.startsWith('{') || head.startsWith('[')) return 'JSON';
+  let printable = 0;
+  const n = Math.min(bytes.length, 512);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] ?? 0;
+    if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0xc0) printable++;
+  }
+  return printable / n > 0.9 ? 'text' : 'binary';
+}

@@ -1,0 +1,135 @@
+/**
+ * Object storage backed by a local directory laid out as `<root>/<bucket>/<key>` (on-premise, demo,
+ * tests). The resolved file (after symlinks) must stay inside the resolved root.
+ */
+import { constants as fsConstants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { PermanentError, RetryableError } from '../errors.js';
+import { ObjectNotFoundError, ObjectTooLargeError } from './errors.js';
+import { validateObjectRef } from './path.js';
+import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
+
+const CHUNK = 1 << 20;
+
+export class LocalStorage implements ObjectStorage {
+  /** Absolute root directory (not yet symlink-resolved). */
+  readonly root: string;
+
+  constructor(rootDir: string) {
+    if (typeof rootDir !== 'string' || rootDir.trim() === '') {
+      throw new Error('LocalStorage: rootDir must be a non-empty directory path');
+    }
+    this.root = path.resolve(rootDir);
+  }
+
+  describe(): string {
+    return `local:${this.root}`;
+  }
+
+  async fetch(obj: ObjectRef, opts: FetchOptions): Promise<Uint8Array> {
+    assertMaxBytes(opts.maxBytes);
+    validateObjectRef(obj);
+    const label = `${obj.bucket}/${obj.key}`;
+    throwIfAborted(opts.signal, label);
+
+    // A missing or unreadable root is an operational problem (unmounted volume), not a bad document:
+    // retryable, so rows are not failed for good while the disk is away.
+    let realRoot: string;
+    try {
+      realRoot = await fs.realpath(this.root);
+    } catch (err) {
+      throw new RetryableError(`local storage root ${this.root} is not accessible (${errCode(err)})`, { cause: err });
+    }
+
+    const candidate = path.join(this.root, obj.bucket, ...obj.key.split('/'));
+    let realFile: string;
+    try {
+      realFile = await fs.realpath(candidate);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ObjectNotFoundError(`object not found: ${label}`, { cause: err });
+      if (code === 'ELOOP') throw new PermanentError(`symlink loop for object ${label}`, { cause: err });
+      throw new RetryableError(`cannot resolve object ${label} (${code})`, { cause: err });
+    }
+    if (!isInside(realRoot, realFile)) {
+      throw new PermanentError(`object ${label} resolves outside the storage root (symlink escape)`);
+    }
+
+    let handle: fs.FileHandle;
+    try {
+      // O_NOFOLLOW: the resolved path must not have become a symlink in the meantime.
+      handle = await fs.open(realFile, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT') throw new ObjectNotFoundError(`object not found: ${label}`, { cause: err });
+      if (code === 'ELOOP') throw new PermanentError(`object ${label} changed into a symlink while opening`, { cause: err });
+      if (code === 'EISDIR') throw new PermanentError(`object ${label} is a directory, not a file`, { cause: err });
+      throw new RetryableError(`cannot open object ${label} (${code})`, { cause: err });
+    }
+    try {
+      const st = await handle.stat();
+      if (st.isDirectory()) throw new PermanentError(`object ${label} is a directory, not a file`);
+      if (!st.isFile()) throw new PermanentError(`object ${label} is not a regular file`);
+      if (st.size > opts.maxBytes) {
+        throw new ObjectTooLargeError(`object ${label} is too large: ${st.size} bytes > limit ${opts.maxBytes}`);
+      }
+      const buf = new Uint8Array(st.size);
+      let total = 0;
+      while (total < buf.length) {
+        throwIfAborted(opts.signal, label);
+        const { bytesRead } = await handle.read(buf, total, Math.min(CHUNK, buf.length - total), null);
+        if (bytesRead === 0) break; // shrank after stat()
+        total += bytesRead;
+      }
+      if (total === buf.length) {
+        // Grew after stat()? Read on, still bounded by maxBytes.
+        const extra: Uint8Array[] = [];
+        const probe = new Uint8Array(Math.min(CHUNK, opts.maxBytes - total + 1));
+        for (;;) {
+          throwIfAborted(opts.signal, label);
+          if (probe.length === 0) break;
+          const { bytesRead } = await handle.read(probe, 0, probe.length, null);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          if (total > opts.maxBytes) {
+            throw new ObjectTooLargeError(`object ${label} is too large: more than ${opts.maxBytes} bytes`);
+          }
+          extra.push(probe.slice(0, bytesRead));
+        }
+        if (extra.length > 0) return concat([buf, ...extra], total);
+        return buf;
+      }
+      return buf.subarray(0, total);
+    } catch (err) {
+      if (err instanceof PermanentError || err instanceof RetryableError) throw err;
+      throw new RetryableError(`cannot read object ${label} (${errCode(err)})`, { cause: err });
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, label: string): void {
+  if (signal?.aborted) throw new RetryableError(`read of ${label} aborted`, { cause: signal.reason });
+}
+
+function errCode(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,279 @@
+/**
+ * Object storage backed by Supabase Storage over HTTP (Node's built-in fetch):
+ * `GET <url>/storage/v1/object/authenticated/<bucket>/<key>` with the service key.
+ *
+ * The service key never appears in an error message: server-provided text is redacted and
+ * truncated before it is quoted.
+ */
+import { PermanentError, RetryableError } from '../errors.js';
+import { ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, parseRetryAfter } from './errors.js';
+import { validateObjectRef } from './path.js';
+import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
+
+export interface SupabaseStorageOptions {
+  /** Project URL, e.g. `https://abcd.supabase.co` (a trailing `/` or `/storage/v1` is tolerated). */
+  url: string;
+  serviceKey: string;
+  /** Deadline for one whole download (headers and body), in milliseconds. */
+  timeoutMs: number;
+}
+
+const ERROR_BODY_LIMIT = 2048;
+
+class TimeoutReason extends Error {
+  override name = 'TimeoutError';
+}
+
+export class SupabaseStorage implements ObjectStorage {
+  readonly #base: string;
+  readonly #key: string;
+  readonly #timeoutMs: number;
+
+  constructor(opts: SupabaseStorageOptions) {
+    let u: URL;
+    try {
+      u = new URL(opts.url);
+    } catch {
+      throw new Error('SupabaseStorage: url is not a valid URL');
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+      throw new Error(`SupabaseStorage: url must be http(s), got ${u.protocol}`);
+    }
+    if (u.username || u.password) throw new Error('SupabaseStorage: url must not contain credentials');
+    if (typeof opts.serviceKey !== 'string' || opts.serviceKey.trim() === '') {
+      throw new Error('SupabaseStorage: serviceKey is empty');
+    }
+    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0) {
+      throw new RangeError(`SupabaseStorage: timeoutMs must be > 0, got ${String(opts.timeoutMs)}`);
+    }
+    const pathname = u.pathname.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+    this.#base = `${u.origin}${pathname}`;
+    this.#key = opts.serviceKey.trim();
+    this.#timeoutMs = opts.timeoutMs;
+  }
+
+  describe(): string {
+    return `supabase:${this.#base}`;
+  }
+
+  /** The URL an object is downloaded from (no secrets in it). */
+  objectUrl(obj: ObjectRef): string {
+    const key = obj.key.split('/').map(encodeURIComponent).join('/');
+    return `${this.#base}/storage/v1/object/authenticated/${encodeURIComponent(obj.bucket)}/${key}`;
+  }
+
+  async fetch(obj: ObjectRef, opts: FetchOptions): Promise<Uint8Array> {
+    assertMaxBytes(opts.maxBytes);
+    validateObjectRef(obj);
+    const label = `${obj.bucket}/${obj.key}`;
+    if (opts.signal?.aborted) throw new RetryableError(`download of ${label} aborted`, { cause: opts.signal.reason });
+
+    // One controller for the deadline and the caller's signal (same as AbortSignal.any([timeout, signal]),
+    // but with the timer cleared and the listener removed afterwards, so a long-lived caller signal
+    // does not accumulate dependants over thousands of downloads).
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new TimeoutReason(`timed out after ${this.#timeoutMs} ms`)),
+      this.#timeoutMs,
+    );
+    const onCallerAbort = (): void => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    try {
+      let res: Response;
+      try {
+        res = await fetch(this.objectUrl(obj), {
+          method: 'GET',
+          headers: {
+            authorization: `Bearer ${this.#key}`,
+            apikey: this.#key,
+            accept: '*/*',
+          },
+          // Never forward the key to wherever a redirect points.
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch (err) {
+        throw this.#transportError(err, controller.signal, opts.signal, label, 'request');
+      }
+
+      if (res.status === 200) return await this.#readBody(res, opts.maxBytes, label, controller, opts.signal);
+
+      const body = await readErrorBody(res);
+      const detail = this.#redact(body);
+      const status = res.status;
+      if (status === 404 || (status === 400 && looksNotFound(body))) {
+        throw new ObjectNotFoundError(`object not found: ${label}`);
+      }
+      if (status === 401 || status === 403 || (status === 400 && looksUnauthorized(body))) {
+        throw new StorageAuthError(
+          `Supabase storage rejected the service key (HTTP ${status}) for ${label}${detail ? `: ${detail}` : ''}`,
+        );
+      }
+      if (status === 429) {
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        const after = retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`;
+        throw new RateLimitedError(`Supabase storage rate-limited the download of ${label} (HTTP 429${after})`, retryAfterMs);
+      }
+      if (status >= 500 || status === 408) {
+        throw new RetryableError(`Supabase storage error HTTP ${status} for ${label}${detail ? `: ${detail}` : ''}`);
+      }
+      if (status >= 300 && status < 400) {
+        throw new PermanentError(`Supabase storage answered with a redirect (HTTP ${status}) for ${label}; not followed`);
+      }
+      throw new PermanentError(`Supabase storage refused ${label} (HTTP ${status})${detail ? `: ${detail}` : ''}`);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  async #readBody(
+    res: Response,
+    maxBytes: number,
+    label: string,
+    controller: AbortController,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
+    const lengthHeader = res.headers.get('content-length');
+    const declared = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+    const encoded = (res.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+    if (declared !== undefined && !encoded && declared > maxBytes) {
+      controller.abort(); // drop the connection rather than drain a huge body
+      throw new ObjectTooLargeError(`object ${label} is too large: ${declared} bytes > limit ${maxBytes}`);
+    }
+    if (res.body === null) return new Uint8Array(0);
+
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        let step: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          step = await reader.read();
+        } catch (err) {
+          throw this.#transportError(err, controller.signal, callerSignal, label, 'body');
+        }
+        if (step.done) break;
+        total += step.value.byteLength;
+        if (total > maxBytes) {
+          controller.abort();
+          throw new ObjectTooLargeError(`object ${label} is too large: more than ${maxBytes} bytes`);
+        }
+        chunks.push(step.value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    // Always copy: chunks may be views into larger pooled buffers.
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+
+  #transportError(
+    err: unknown,
+    combined: AbortSignal,
+    callerSignal: AbortSignal | undefined,
+    label: string,
+    phase: 'request' | 'body',
+  ): RetryableError {
+    if (combined.aborted) {
+      if (combined.reason instanceof TimeoutReason) {
+        return new RetryableError(`download of ${label} ${combined.reason.message}`);
+      }
+      if (callerSignal?.aborted) return new RetryableError(`download of ${label} aborted`, { cause: callerSignal.reason });
+    }
+    const what = phase === 'request' ? 'network error' : 'connection lost while downloading';
+    return new RetryableError(`${what} for ${label}: ${this.#redact(describeCause(err))}`, { cause: err });
+  }
+
+  #redact(text: string): string {
+    return redactSecrets(text, this.#key);
+  }
+}
+
+/** Remove the key itself, bearer tokens and JWT-looking strings from text quoted in errors. */
+export function redactSecrets(text: string, secret?: string): string {
+  let out = text;
+  if (secret) out = out.split(secret).join('[redacted]');
+  out = out.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [redacted]');
+  out = out.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]');
+  return out;
+}
+
+function describeCause(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause: unknown = err.cause;
+  if (cause && typeof cause === 'object') {
+    const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+    const msg = cause instanceof Error ? cause.message : undefined;
+    if (code && msg) return msg.includes(code) ? msg : `${code}: ${msg}`;
+    if (code || msg) return (code ?? msg) as string;
+  }
+  return err.message;
+}
+
+/** Read at most ERROR_BODY_LIMIT bytes of an error response as text, then drop the rest. */
+async function readErrorBody(res: Response): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < ERROR_BODY_LIMIT) {
+      const step = await reader.read();
+      if (step.done) break;
+      chunks.push(step.value);
+      total += step.value.byteLength;
+    }
+  } catch {
+    // The status code is what matters; a broken error body is not worth another error.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(Math.min(total, ERROR_BODY_LIMIT));
+  let at = 0;
+  for (const c of chunks) {
+    const take = Math.min(c.byteLength, bytes.length - at);
+    bytes.set(c.subarray(0, take), at);
+    at += take;
+    if (at >= bytes.length) break;
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+function parseJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Supabase storage (older versions) answers a missing object with HTTP 400 and `{"statusCode":"404",...}`. */
+function looksNotFound(body: string): boolean {
+  const j = parseJson(body);
+  if (j) {
+    if (String(j['statusCode']) === '404') return true;
+    if (typeof j['error'] === 'string' && /^not[_ ]?found$/i.test(j['error'])) return true;
+    if (typeof j['code'] === 'string' && /^(NoSuchKey|NoSuchBucket|not_found)$/i.test(j['code'])) return true;
+  }
+  return /object not found|bucket not found/i.test(body);
+}
+
+function looksUnauthorized(body: string): boolean {
+  const j = parseJson(body);
+  if (j) {
+    const sc = String(j['statusCode']);
+    if (sc === '401' || sc === '403') return true;
+  }
+  return /invalid jwt|jwt expired|invalid signature|unauthorized/i.test(body);
+}

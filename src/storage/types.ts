@@ -1,0 +1,32 @@
+/** Where one PDF lives: a Supabase bucket (or a top-level folder of the local store) and a key in it. */
+export interface ObjectRef {
+  bucket: string;
+  /** `/`-separated, already decoded (no percent-encoding), never starts with `/`, no `.`/`..` segments. */
+  key: string;
+}
+
+export interface FetchOptions {
+  /** Refuse (PermanentError) objects larger than this many bytes. */
+  maxBytes: number;
+  /** Aborting it stops the download; the fetch then rejects with a RetryableError. */
+  signal?: AbortSignal;
+}
+
+/** A source of PDF bytes: Supabase storage over HTTP or a local directory. */
+export interface ObjectStorage {
+  /**
+   * Download one object in full.
+   * Rejects with PermanentError (not found, too large, bad credentials, invalid reference) or
+   * RetryableError (timeouts, 5xx, network errors, rate limiting, caller abort).
+   */
+  fetch(obj: ObjectRef, opts: FetchOptions): Promise<Uint8Array>;
+  /** Human-readable, secret-free description, e.g. `local:/srv/pdfs` or `supabase:https://x.supabase.co`. */
+  describe(): string;
+}
+
+/** Throws a RangeError for a maxBytes that is not a non-negative safe integer (a programming error). */
+export function assertMaxBytes(maxBytes: number): void {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new RangeError(`maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
+  }
+}
