@@ -46,6 +46,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
     const seconds = Number(v);
     return Number.isSafeInteger(seconds * 1000) ? seconds * 1000 : undefined;
   }
+  // An HTTP-date always names a month; this keeps V8's lenient Date.parse from reading "-1" as a year.
+  if (!/[A-Za-z]{3}/.test(v)) return undefined;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

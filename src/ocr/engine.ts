@@ -1,0 +1,140 @@
+/**
+ * PDF → per-page text. A page with a usable text layer is read (no OCR); any other page is rendered in
+ * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
+ * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
+ */
+import { PermanentError } from '../errors';
+import { hasUsableTextLayer, openPdf, type PdfDocument } from './pdf';
+import { PSM, createRecognizer, type Psm, type Recognizer } from './tesseract';
+import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
+
+export interface OcrEngineOptions {
+  /** Tesseract languages, e.g. `fra+eng` (OCR_LANGS). */
+  langs: string;
+  /** Render resolution for OCR'd pages (OCR_DPI), 72..1200. */
+  dpi: number;
+  /** Upper bound for starting the tesseract worker, ms. */
+  timeoutMs: number;
+  /** Optional upper bound for recognising one page, ms (the worker is restarted on the next document). */
+  pageTimeoutMs?: number;
+  /** Pixel budget per rendered page (see `OpenPdfOptions.maxPixels`). */
+  maxPixels?: number;
+}
+
+/** psm 6 (one block) reads register tables far better than psm 3; prose wants automatic layout. */
+export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
+  index: PSM.SINGLE_BLOCK,
+  acte: PSM.AUTO,
+};
+
+export class OcrEngine {
+  private recognizer: Recognizer | null;
+  private terminated = false;
+
+  private constructor(
+    private readonly options: OcrEngineOptions,
+    recognizer: Recognizer,
+  ) {
+    this.recognizer = recognizer;
+  }
+
+  static async create(options: OcrEngineOptions): Promise<OcrEngine> {
+    if (!Number.isFinite(options.dpi) || options.dpi < 72 || options.dpi > 1200) {
+      throw new RangeError(`dpi must be between 72 and 1200, got ${options.dpi}`);
+    }
+    const recognizer = await createRecognizer({
+      langs: options.langs,
+      timeoutMs: options.timeoutMs,
+      recognizeTimeoutMs: options.pageTimeoutMs,
+    });
+    return new OcrEngine(options, recognizer);
+  }
+
+  /**
+   * Read every page of `pdf`. Progress, for page p of n (1-based): `{ stage: 'rendering', page: p }`
+   * before the page is read or rendered, then `{ stage: 'ocr', page: p }` before it is recognised (OCR'd
+   * pages only). `onProgress` must not throw. Input problems throw `PermanentError`; an OCR failure or
+   * timeout throws `RetryableError`.
+   */
+  async ocrDocument(pdf: Uint8Array, mode: OcrMode, onProgress?: (p: PageProgress) => void): Promise<DocumentResult> {
+    if (this.terminated) throw new Error('OCR engine is terminated');
+    const psm = PSM_FOR_MODE[mode];
+    if (psm === undefined) throw new PermanentError(`unknown OCR mode '${String(mode)}' (expected index or acte)`);
+
+    const doc = await openPdf(pdf, { maxPixels: this.options.maxPixels });
+    try {
+      const pages: PageResult[] = [];
+      const total = doc.pageCount;
+      for (let i = 0; i < total; i++) {
+        const pageNumber = i + 1;
+        onProgress?.({ stage: 'rendering', page: pageNumber, pages: total });
+        pages.push(await this.readPage(doc, i, psm, (p) => onProgress?.({ ...p, pages: total })));
+        // MuPDF is synchronous: let timers (lease heartbeat, progress publishing) run between pages.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return { pages };
+    } finally {
+      doc.close();
+    }
+  }
+
+  /** Stop the tesseract worker. Idempotent; `ocrDocument` throws afterwards. */
+  async terminate(): Promise<void> {
+    this.terminated = true;
+    const r = this.recognizer;
+    this.recognizer = null;
+    await r?.terminate();
+  }
+
+  private async readPage(
+    doc: PdfDocument,
+    index: number,
+    psm: Psm,
+    progress: (p: Omit<PageProgress, 'pages'>) => void,
+  ): Promise<PageResult> {
+    const pageNumber = index + 1;
+    const info = doc.pageInfo(index);
+    if (hasUsableTextLayer(info.text, { imageCoverage: info.imageCoverage })) {
+      return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 };
+    }
+    const image = doc.renderGrey(index, this.options.dpi);
+    progress({ stage: 'ocr', page: pageNumber });
+    const recognizer = await this.liveRecognizer();
+    const r = await recognizer.recognize(image, psm, { dpi: image.dpi });
+    return { pageNumber, text: r.text, source: 'ocr', confidence: r.confidence, words: r.words, width: image.width, height: image.height };
+  }
+
+  /** A page timeout kills the worker; start a fresh one for the next page or document. */
+  private async liveRecognizer(): Promise<Recognizer> {
+    if (this.terminated) throw new Error('OCR engine is terminated');
+    if (this.recognizer?.alive) return this.recognizer;
+    this.recognizer = await createRecognizer({
+      langs: this.options.langs,
+      timeoutMs: this.options.timeoutMs,
+      recognizeTimeoutMs: this.options.pageTimeoutMs,
+    });
+    return this.recognizer;
+  }
+}
+
+/** The separator line written before each page's text in `file_content`. */
+export function pageSeparator(pageNumber: number): string {
+  return `--- Page ${pageNumber} ---`;
+}
+
+/**
+ * `file_content`: for each page, a line `--- Page N ---` followed by the page's text (trailing whitespace
+ * removed); pages separated by one blank line; the whole ends with a single `\n`. Example:
+ * `--- Page 1 ---\nfirst page\n\n--- Page 2 ---\nsecond page\n`. An empty page is just its separator line.
+ */
+export function joinPages(pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'text'>>): string {
+  if (pages.length === 0) return '';
+  return (
+    pages
+      .map((p) => {
+        const text = p.text.replace(/\s+$/u, '');
+        return text ? `${pageSeparator(p.pageNumber)}\n${text}` : pageSeparator(p.pageNumber);
+      })
+      .join('\n\n') + '\n'
+  );
+}

@@ -1,0 +1,290 @@
+/**
+ * tesseract.js 7 recogniser, fully offline.
+ *
+ * Language data comes from the `@tesseract.js-data/<lang>` npm packages, `4.0.0_best_int` folder (LSTM
+ * integer model, better than the legacy/fast ones on degraded pages). Nothing is downloaded: `langPath`
+ * is a local directory, `cacheMethod: 'none'` keeps tesseract.js from writing `*.traineddata` caches
+ * into the working directory.
+ *
+ * Several languages: tesseract.js takes a single `langPath` and reads `<langPath>/<lang>.traineddata.gz`
+ * for each language, but every package keeps its file in its own folder. (Passing the data in memory as
+ * `[{ code, data }]` does not work in 7.0.0: `initialize` joins `l.data` instead of `l.code` into the
+ * language string, fails, then crashes the parent process with a TypeError.) So for more than one
+ * package a private temp dir of symlinks (copies where symlinks are not allowed) is built, used while
+ * the worker loads its data, and removed as soon as `createWorker` settles.
+ *
+ * Images go in as binary PGM (P5): a 15-byte header in front of the raw grey pixels, which Leptonica
+ * reads directly — no PNG encoding (≈0.2 s a page saved).
+ */
+import { copyFileSync, mkdtempSync, openSync, readSync, closeSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Tesseract from 'tesseract.js';
+import { RetryableError, coerceError } from '../errors';
+import type { OcrWord } from './types';
+import type { GreyImage } from './pdf';
+
+/** Tesseract page segmentation modes used here (the full list is in tesseract.js `PSM`). */
+export const PSM = {
+  /** Fully automatic page segmentation: prose (actes). */
+  AUTO: 3,
+  /** One uniform block of text: register tables (index), far better than AUTO on them. */
+  SINGLE_BLOCK: 6,
+} as const;
+export type Psm = (typeof PSM)[keyof typeof PSM] | 4 | 11;
+
+export interface RecognizerOptions {
+  /** Tesseract language string, e.g. `fra+eng`; each needs an installed `@tesseract.js-data/<lang>`. */
+  langs: string;
+  /** Upper bound for starting the worker and loading its data (createWorker hangs forever without data). */
+  timeoutMs: number;
+  /** Optional upper bound for one `recognize` call; on expiry the worker is terminated (RetryableError). */
+  recognizeTimeoutMs?: number;
+}
+
+export interface RecognizeOptions {
+  /** Resolution the image was rendered at, passed to tesseract (PGM carries none). Default 300. */
+  dpi?: number;
+}
+
+export interface Recognition {
+  /** Tesseract's plain-text output (lines separated by `\n`, paragraphs by a blank line). */
+  text: string;
+  /** Mean word confidence 0..100. */
+  confidence: number;
+  /** Every recognised word with its box in image pixels, in reading order. */
+  words: OcrWord[];
+}
+
+export interface Recognizer {
+  readonly langs: string;
+  /** False once terminated, or after a recognise timeout killed the worker. */
+  readonly alive: boolean;
+  recognize(image: GreyImage, psm: Psm, options?: RecognizeOptions): Promise<Recognition>;
+  terminate(): Promise<void>;
+}
+
+const DATA_FOLDER = '4.0.0_best_int';
+
+/** Where `@tesseract.js-data/<lang>` keeps `<lang>.traineddata.gz`; throws a clear Error when not installed. */
+export function languageDataFile(lang: string): string {
+  if (!/^[a-z]{3}(_[a-z]+)*$/i.test(lang)) {
+    throw new Error(`invalid tesseract language code '${lang}' (expected e.g. fra, eng, chi_sim)`);
+  }
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve(`@tesseract.js-data/${lang}/package.json`);
+  } catch {
+    throw new Error(`no language data for '${lang}': npm package @tesseract.js-data/${lang} is not installed`);
+  }
+  const file = path.join(path.dirname(pkgJson), DATA_FOLDER, `${lang}.traineddata.gz`);
+  // Check it is there and gzip before tesseract.js sees it: a missing file makes createWorker hang and
+  // a bad one makes its initialisation crash the parent process.
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new Error(`language data for '${lang}' not found at ${file}: ${coerceError(err).message}`);
+  }
+  try {
+    const magic = Buffer.alloc(2);
+    readSync(fd, magic, 0, 2, 0);
+    if (magic[0] !== 0x1f || magic[1] !== 0x8b) throw new Error(`language data ${file} is not gzip data`);
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+/** Parse `fra+eng` into codes, rejecting empty or duplicate entries. */
+export function parseLangs(langs: string): string[] {
+  const codes = langs.split('+').map((s) => s.trim());
+  if (codes.length === 0 || codes.some((c) => c === '')) throw new Error(`invalid language list '${langs}' (expected e.g. fra+eng)`);
+  if (new Set(codes).size !== codes.length) throw new Error(`language list '${langs}' repeats a language`);
+  return codes;
+}
+
+/** One directory holding `<lang>.traineddata.gz` for every language, and how to clean it up. */
+function stageLanguageData(codes: string[]): { langPath: string; cleanup: () => void } {
+  const files = codes.map((c) => ({ code: c, file: languageDataFile(c) }));
+  const dirs = new Set(files.map((f) => path.dirname(f.file)));
+  if (dirs.size === 1) return { langPath: [...dirs][0]!, cleanup: () => {} };
+  const dir = mkdtempSync(path.join(tmpdir(), 'ocr-tessdata-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    for (const { code, file } of files) {
+      const target = path.join(dir, `${code}.traineddata.gz`);
+      try {
+        symlinkSync(file, target);
+      } catch {
+        copyFileSync(file, target);
+      }
+    }
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  return { langPath: dir, cleanup };
+}
+
+/** Wrap grey pixels in a binary PGM (P5) header: Leptonica reads it directly, no PNG round trip. */
+export function toPgm(image: GreyImage): Buffer {
+  const { width, height, pixels } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`invalid image size ${width}×${height}`);
+  }
+  if (pixels.byteLength !== width * height) {
+    throw new RangeError(`image has ${pixels.byteLength} bytes, expected ${width}×${height} = ${width * height}`);
+  }
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
+  const out = Buffer.allocUnsafe(header.length + pixels.byteLength);
+  header.copy(out, 0);
+  out.set(pixels, header.length);
+  return out;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(coerceError(e));
+      },
+    );
+  });
+}
+
+/**
+ * Start a tesseract.js worker (a worker thread) with the given languages, offline.
+ *
+ * Fails with a plain Error when a language is not installed, when the worker reports an error while
+ * loading, or when it is not ready within `timeoutMs`. Caveat: tesseract.js gives no handle on a worker
+ * whose start never completes, so after a timeout its thread may stay alive (and keep the process
+ * alive); a process whose recogniser cannot start should exit and be replaced.
+ */
+export async function createRecognizer(options: RecognizerOptions): Promise<Recognizer> {
+  const { langs, timeoutMs } = options;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
+  const codes = parseLangs(langs);
+  const staged = stageLanguageData(codes);
+
+  let ready = false;
+  let failStart: ((err: Error) => void) | undefined;
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = reject;
+  });
+  startFailed.catch(() => {}); // only observed through the race below
+
+  let worker: Tesseract.Worker;
+  try {
+    const creating = Tesseract.createWorker(codes.join('+'), Tesseract.OEM.LSTM_ONLY, {
+      langPath: staged.langPath,
+      gzip: true,
+      cacheMethod: 'none',
+      // Without an errorHandler tesseract.js rethrows every job error on its message port, which kills
+      // the process (e.g. on an unreadable image). Job errors also reject the job's own promise, which is
+      // where they are handled; during start-up they fail the start at once instead of waiting the timeout.
+      errorHandler: (err: unknown) => {
+        if (!ready) failStart?.(new Error(`tesseract worker failed to start (langs ${langs}): ${coerceError(err).message}`));
+      },
+      logger: () => {},
+    });
+    // If the start is abandoned (timeout or error) but the worker shows up later, stop it.
+    creating.then(
+      (w) => {
+        if (!ready) void w.terminate();
+      },
+      () => {},
+    );
+    worker = await withTimeout(
+      Promise.race([creating, startFailed]),
+      timeoutMs,
+      () => new Error(`tesseract worker did not start within ${timeoutMs} ms (langs ${langs}, data ${staged.langPath})`),
+    );
+    ready = true;
+  } finally {
+    staged.cleanup(); // the worker has read its data by now (or never will)
+  }
+  return new TesseractRecognizer(worker, langs, options.recognizeTimeoutMs);
+}
+
+class TesseractRecognizer implements Recognizer {
+  private worker: Tesseract.Worker | null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private params = { psm: -1, dpi: -1 };
+
+  constructor(
+    worker: Tesseract.Worker,
+    readonly langs: string,
+    private readonly recognizeTimeoutMs: number | undefined,
+  ) {
+    this.worker = worker;
+  }
+
+  get alive(): boolean {
+    return this.worker !== null;
+  }
+
+  /** One page at a time: parameters (psm, dpi) are worker-wide, so calls are serialised. */
+  recognize(image: GreyImage, psm: Psm, options: RecognizeOptions = {}): Promise<Recognition> {
+    const run = this.queue.then(() => this.recognizeNow(image, psm, options.dpi ?? 300));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async recognizeNow(image: GreyImage, psm: Psm, dpi: number): Promise<Recognition> {
+    const worker = this.worker;
+    if (!worker) throw new Error('tesseract recogniser is terminated');
+    const pgm = toPgm(image);
+    const dpiParam = Math.max(70, Math.min(2400, Math.round(dpi)));
+    if (this.params.psm !== psm || this.params.dpi !== dpiParam) {
+      await worker.setParameters({
+        tessedit_pageseg_mode: String(psm) as Tesseract.PSM,
+        // PGM carries no resolution; without this tesseract guesses ("Estimating resolution as …").
+        user_defined_dpi: String(dpiParam),
+      });
+      this.params = { psm, dpi: dpiParam };
+    }
+    const job = worker.recognize(pgm, {}, { text: true, blocks: true });
+    let result: Tesseract.RecognizeResult;
+    try {
+      result = this.recognizeTimeoutMs
+        ? await withTimeout(job, this.recognizeTimeoutMs, () => {
+            // The job cannot be cancelled: kill the worker so it stops using the CPU.
+            void this.terminate();
+            return new RetryableError(`OCR of one page took longer than ${this.recognizeTimeoutMs} ms; the tesseract worker was stopped`);
+          })
+        : await job;
+    } catch (err) {
+      if (err instanceof RetryableError) throw err;
+      throw new RetryableError(`tesseract failed on a ${image.width}×${image.height} image: ${coerceError(err).message}`, { cause: err });
+    }
+    const page = result.data;
+    return { text: page.text ?? '', confidence: page.confidence ?? 0, words: collectWords(page) };
+  }
+
+  async terminate(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+function collectWords(page: Tesseract.Page): OcrWord[] {
+  const words: OcrWord[] = [];
+  for (const block of page.blocks ?? []) {
+    for (const paragraph of block.paragraphs) {
+      for (const line of paragraph.lines) {
+        for (const w of line.words) {
+          words.push({ text: w.text, confidence: w.confidence, x0: w.bbox.x0, y0: w.bbox.y0, x1: w.bbox.x1, y1: w.bbox.y1 });
+        }
+      }
+    }
+  }
+  return words;
+}

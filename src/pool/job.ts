@@ -1,0 +1,203 @@
+/**
+ * One claimed document, start to finish: download (through the shared rate limiter), OCR in the slot's
+ * thread, complete — with a heartbeat renewing the lease and progress persisted as it goes. Every write
+ * is fenced; a job whose claim was lost stops and writes nothing more.
+ */
+import type pg from 'pg';
+import { withDbRetry } from '../db/retry';
+import { coerceError, PermanentError } from '../errors';
+import type { Logger } from '../logger';
+import type { RateLimiter } from '../limiter';
+import type { OcrMode, PageProgress } from '../ocr/types';
+import { complete } from '../queue/complete';
+import { fail } from '../queue/fail';
+import { heartbeat } from '../queue/heartbeat';
+import { saveProgress, type Progress, type Stage } from '../queue/progress';
+import { release } from '../queue/release';
+import type { Claim } from '../queue/types';
+import { decideFailure, type BackoffPolicy } from '../retry';
+import { describeContent, isPdfMagic, parseStoragePath, type ObjectStorage } from '../storage';
+import type { JobResult, OcrThread } from './ocr-thread-host';
+
+export interface JobDeps {
+  db: pg.Pool;
+  storage: ObjectStorage;
+  limiter: RateLimiter;
+  thread: OcrThread;
+  log: Logger;
+  leaseMs: number;
+  maxPdfBytes: number;
+  backoff: BackoffPolicy;
+  /** Called with every progress change (for live publishing); Postgres is written regardless. */
+  onProgress?: (claim: Claim, p: Progress) => void;
+}
+
+export type JobOutcome =
+  | { kind: 'completed'; pages: number; ms: number; cpuMs: number }
+  | { kind: 'failed'; status: 3 | 4; error: string }
+  | { kind: 'released' }
+  | { kind: 'lost' };
+
+/** Raised inside a job when it must stop: its claim was lost, or the pool is shutting down. */
+class Abort extends Error {
+  constructor(readonly why: 'lost' | 'shutdown') {
+    super(why);
+  }
+}
+
+export class Job {
+  private abortReason: 'lost' | 'shutdown' | undefined;
+  private readonly abortCtl = new AbortController();
+  private progressChain: Promise<unknown> = Promise.resolve();
+  private lastProgressWrite = 0;
+  readonly startedAt = Date.now();
+  progress: Progress;
+
+  constructor(
+    readonly claim: Claim,
+    private readonly deps: JobDeps,
+  ) {
+    this.progress = { stage: 'claimed', page: 0, pages: 0, percent: 0, worker: claim.workerId };
+  }
+
+  /** Stop the job for shutdown: the OCR thread is terminated and the row handed back (6 → 3). */
+  abortForShutdown(): Promise<void> {
+    return this.abort('shutdown');
+  }
+
+  private async abort(why: 'lost' | 'shutdown'): Promise<void> {
+    if (this.abortReason) return;
+    this.abortReason = why;
+    this.abortCtl.abort();
+    await this.deps.thread.terminate(why === 'lost' ? 'claim lost' : 'shutdown');
+  }
+
+  async run(): Promise<JobOutcome> {
+    const { claim, deps } = this;
+    const log = deps.log;
+    const beat = setInterval(() => void this.beat(), Math.max(1000, Math.floor(deps.leaseMs / 3)));
+    try {
+      this.setProgress('downloading', 0, 0, 'downloading PDF');
+      const ref = parseStoragePath(claim.supabasePath, claim.documentSource);
+      const pdf = await deps.limiter.schedule(() =>
+        deps.storage.fetch(ref, { maxBytes: deps.maxPdfBytes, signal: this.abortCtl.signal }),
+      );
+      this.throwIfAborted();
+      if (pdf.byteLength === 0) throw new PermanentError('empty file: the stored object has 0 bytes');
+      if (!isPdfMagic(pdf)) throw new PermanentError(`not a PDF (got ${describeContent(pdf)})`);
+      this.setProgress('rendering', 0, 0, `PDF downloaded (${pdf.byteLength} bytes)`);
+
+      const mode: OcrMode = claim.documentSource === 'acte' ? 'acte' : 'index';
+      let result: JobResult;
+      try {
+        result = await deps.thread.run(pdf, mode, (p) => this.onPage(p));
+      } catch (err) {
+        this.throwIfAborted();
+        throw err;
+      }
+      this.throwIfAborted();
+      const out = result.output;
+      this.setProgress('saving', out.pages, out.pages, 'saving text');
+      await this.progressChain;
+      const done: Progress = {
+        stage: 'done',
+        page: out.pages,
+        pages: out.pages,
+        percent: 100,
+        worker: claim.workerId,
+        message: `${out.ocrPages} page(s) OCR'd, ${out.textLayerPages} read from the text layer`,
+      };
+      const res = await this.write(() =>
+        complete(deps.db, claim, {
+          fileContent: out.fileContent,
+          boostedFileContent: out.boostedFileContent,
+          progress: { ...done, ocrPages: out.ocrPages, textLayerPages: out.textLayerPages, pageConfidence: out.pageConfidence },
+        }),
+      );
+      if (!res.applied) return this.lost('complete');
+      this.progress = done;
+      deps.onProgress?.(claim, done);
+      const ms = Date.now() - this.startedAt;
+      log.info({ pages: out.pages, ocrPages: out.ocrPages, ms, cpuMs: Math.round(result.cpuMs) }, 'document completed');
+      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs };
+    } catch (thrown) {
+      if (thrown instanceof Abort || this.abortReason) return this.onAbort();
+      const err = coerceError(thrown);
+      const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random());
+      await this.progressChain;
+      const res = await this.write(() => fail(deps.db, claim, decision));
+      if (!res.applied) return this.lost('fail');
+      const failed: Progress = { ...this.progress, stage: 'failed', message: res.error };
+      this.progress = failed;
+      deps.onProgress?.(claim, failed);
+      log[res.status === 4 ? 'error' : 'warn'](
+        { err: { name: err.name, message: err.message }, status: res.status, retryInMs: res.status === 3 ? decision.backoffMs : undefined },
+        res.status === 4 ? 'document failed' : 'document failed, will retry',
+      );
+      return { kind: 'failed', status: res.status, error: res.error };
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async onAbort(): Promise<JobOutcome> {
+    if (this.abortReason === 'lost') return this.lost('heartbeat');
+    await this.progressChain;
+    const res = await this.write(() => release(this.deps.db, this.claim)).catch((err) => {
+      this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
+      return { applied: false as const, reason: 'lost' as const };
+    });
+    if (!res.applied) return this.lost('release');
+    this.deps.log.info('document handed back (6 → 3) on shutdown, attempt not counted');
+    return { kind: 'released' };
+  }
+
+  private lost(during: string): JobOutcome {
+    this.deps.log.warn({ during }, 'claim lost: the row was re-claimed or changed by someone else; nothing written');
+    return { kind: 'lost' };
+  }
+
+  private throwIfAborted(): void {
+    if (this.abortReason) throw new Abort(this.abortReason);
+  }
+
+  /** A write that must land: retried through a Postgres restart for as long as the lease lasts. */
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    return withDbRetry(fn, {
+      deadline: this.claim.leaseExpiresAt.getTime() + this.deps.leaseMs,
+      onRetry: (err, n) => this.deps.log.warn({ err, attempt: n }, 'database unavailable, retrying write'),
+    });
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const res = await heartbeat(this.deps.db, this.claim, this.deps.leaseMs);
+      if (res.applied) this.claim.leaseExpiresAt = new Date(Date.now() + this.deps.leaseMs);
+      else await this.abort('lost');
+    } catch (err) {
+      // Postgres briefly unreachable: the lease has slack (we renew every third of it); try next beat.
+      this.deps.log.warn({ err }, 'heartbeat failed');
+    }
+  }
+
+  private onPage(p: PageProgress): void {
+    // Page i is being read: pages before it are done. Downloading counts as the first 5 %.
+    const percent = Math.min(99, Math.round(5 + (90 * (p.page - 1)) / Math.max(1, p.pages)));
+    this.setProgress(p.stage === 'ocr' ? 'ocr' : 'rendering', p.page, p.pages, `page ${p.page} of ${p.pages}`, percent);
+  }
+
+  private setProgress(stage: Stage, page: number, pages: number, message: string, percent?: number): void {
+    const prev = this.progress;
+    this.progress = { stage, page, pages, percent: percent ?? prev.percent, message, worker: this.claim.workerId };
+    this.deps.onProgress?.(this.claim, this.progress);
+    // Postgres gets every stage and page change, at most ~2 writes a second per job, in order.
+    const now = Date.now();
+    const changed = stage !== prev.stage || page !== prev.page;
+    if (!changed && now - this.lastProgressWrite < 500) return;
+    this.lastProgressWrite = now;
+    const snapshot = this.progress;
+    this.progressChain = this.progressChain
+      .then(() => saveProgress(this.deps.db, this.claim, snapshot))
+      .catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The worker pool of one host: environments (a Postgres pool, a storage and a schema state each), N worker
+ * slots each with its own OCR thread, a maintenance loop (stale-lease recovery, cadastral plans, schema
+ * re-checks) and a rebalance loop that sets each slot's preferred mode. Shutdown is staged and bounded:
+ * stop claiming, let running jobs finish within the budget, hand the rest back (6 → 3).
+ */
+import os from 'node:os';
+import type pg from 'pg';
+import type { Config, EnvName } from '../config';
+import { describeUrl } from '../config';
+import { createPool } from '../db/pg';
+import { checkSchema, describeSchemaReport } from '../db/schema';
+import { environmentOrder } from '../environments';
+import { coerceError } from '../errors';
+import { createLocalLimiter, type RateLimiter } from '../limiter';
+import type { Logger } from '../logger';
+import type { OcrMode } from '../ocr/types';
+import { claim } from '../queue/claim';
+import { readyDepth } from '../queue/depth';
+import type { Progress } from '../queue/progress';
+import { recoverStale } from '../queue/recover-stale';
+import { release } from '../queue/release';
+import { skipPlans } from '../queue/skip-plans';
+import type { Claim, DocumentSource } from '../queue/types';
+import { createStorage, type ObjectStorage } from '../storage';
+import { sleep } from '../util/sleep';
+import { allocate, assignModes, type Allocation } from './allocator';
+import { Job, type JobOutcome } from './job';
+import type { OcrThread } from './ocr-thread-host';
+import { WorkerSlot, type SlotHost } from './worker-slot';
+
+export interface EnvRuntime {
+  name: EnvName;
+  db: pg.Pool;
+  storage: ObjectStorage | undefined;
+  /** Serving only when the schema is complete and storage is configured. */
+  serving: boolean;
+  problem: string | undefined;
+}
+
+export interface PoolStats {
+  completed: number;
+  failed: number;
+  retried: number;
+  released: number;
+  lost: number;
+  pages: number;
+}
+
+export interface PoolOptions {
+  /** Extra hook for live progress publishing (status server, demo). */
+  onProgress?: (claim: Claim, p: Progress) => void;
+  /** Replace the rate limiter (the Redis-clustered one). Default: a local bottleneck. */
+  limiter?: RateLimiter;
+}
+
+const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
+
+export class WorkerPool implements SlotHost {
+  readonly envs: EnvRuntime[];
+  readonly slots: WorkerSlot[] = [];
+  readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, lost: 0, pages: 0 };
+  readonly pollIntervalMs: number;
+  allocation: Allocation | undefined;
+  private tick = 0;
+  private readonly limiter: RateLimiter;
+  private readonly stopCtl = new AbortController();
+  private loops: Promise<void>[] = [];
+  private stopping: Promise<void> | undefined;
+  private readonly host = os.hostname();
+
+  constructor(
+    readonly config: Config,
+    private readonly log: Logger,
+    private readonly options: PoolOptions = {},
+  ) {
+    this.pollIntervalMs = config.pollIntervalMs;
+    this.limiter = options.limiter ?? createLocalLimiter({ perMinute: config.rateLimitPerMinute, maxConcurrent: config.rateMaxConcurrent });
+    this.envs = config.environments.map((e) => {
+      let storage: ObjectStorage | undefined;
+      let problem: string | undefined;
+      try {
+        storage = createStorage({
+          storageDir: config.storageDir,
+          supabaseUrl: e.supabaseUrl,
+          supabaseServiceKey: e.supabaseServiceKey,
+          timeoutMs: config.storageTimeoutMs,
+          env: e.name,
+        });
+      } catch (err) {
+        problem = coerceError(err).message;
+      }
+      return { name: e.name, db: createPool(e.databaseUrl, log.child({ env: e.name }), { max: config.poolSize + 4 }), storage, serving: false, problem };
+    });
+  }
+
+  /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
+  async start(): Promise<void> {
+    this.log.info(
+      {
+        environments: this.config.environments.map((e) => ({ env: e.name, db: describeUrl(e.databaseUrl) })),
+        storage: this.envs.map((e) => ({ env: e.name, storage: e.storage?.describe() ?? null })),
+        poolSize: this.config.poolSize,
+        limiter: this.limiter.kind,
+      },
+      'starting OCR pool',
+    );
+    if (this.envs.length === 0) this.log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
+    await Promise.all(this.envs.map((e) => this.checkEnv(e)));
+    const modes = assignModes(
+      Array.from({ length: this.config.poolSize }, (_, i): OcrMode => (i % 2 === 0 ? 'index' : 'acte')),
+      allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth: { index: 0, acte: 0 } }),
+    );
+    for (let i = 0; i < this.config.poolSize; i++) {
+      const id = `${this.host}:${process.pid}:w${i}`;
+      this.slots.push(
+        new WorkerSlot(
+          id,
+          modes[i]!,
+          this,
+          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb },
+          this.log.child({ workerId: id }),
+        ),
+      );
+    }
+    await this.maintain();
+    await this.rebalance();
+    // Engines load in parallel: each takes a few seconds to read its language models.
+    await Promise.all(this.slots.map((s) => s.start()));
+    this.loops.push(this.every(Math.min(15_000, Math.floor(this.config.leaseMs / 2)), () => this.maintain()));
+    this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
+    this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })) }, 'OCR pool serving');
+  }
+
+  get serving(): boolean {
+    return this.envs.some((e) => e.serving);
+  }
+
+  async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
+    const envs = environmentOrder(this.envs.filter((e) => e.serving).map((e) => e.name), this.tick++);
+    // Own mode everywhere first (prod first), then the other mode: an idle worker never sits next to a backlog.
+    const sources: DocumentSource[] = [slot.mode, OTHER[slot.mode]];
+    for (const source of sources) {
+      for (const name of envs) {
+        const env = this.envs.find((e) => e.name === name)!;
+        const c = await claim(env.db, env.name, slot.id, source, this.config.leaseMs);
+        if (!c) continue;
+        return {
+          claim: c,
+          makeJob: (thread, log) =>
+            new Job(c, {
+              db: env.db,
+              storage: env.storage!,
+              limiter: this.limiter,
+              thread,
+              log,
+              leaseMs: this.config.leaseMs,
+              maxPdfBytes: this.config.maxPdfBytes,
+              backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
+              onProgress: this.options.onProgress,
+            }),
+        };
+      }
+    }
+    return null;
+  }
+
+  onOutcome(_slot: WorkerSlot, outcome: JobOutcome): void {
+    switch (outcome.kind) {
+      case 'completed':
+        this.stats.completed++;
+        this.stats.pages += outcome.pages;
+        break;
+      case 'failed':
+        if (outcome.status === 4) this.stats.failed++;
+        else this.stats.retried++;
+        break;
+      case 'released':
+        this.stats.released++;
+        break;
+      case 'lost':
+        this.stats.lost++;
+        break;
+    }
+  }
+
+  async releaseClaim(c: Claim): Promise<void> {
+    const env = this.envs.find((e) => e.name === c.env)!;
+    await release(env.db, c).catch((err) => this.log.warn({ err }, 'could not hand back a claim; its lease will recover it'));
+  }
+
+  /** Graceful, bounded, idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const budget = this.config.shutdownTimeoutMs;
+    const busy = this.slots.filter((s) => s.job).length;
+    this.log.info({ busy, budgetMs: budget }, 'stopping: no new claims; running documents get the shutdown budget');
+    this.stopCtl.abort();
+    for (const s of this.slots) s.requestStop();
+    const all = Promise.all(this.slots.map((s) => s.stopped()));
+    const finished = await Promise.race([all.then(() => true), sleep(budget).then(() => false)]);
+    if (!finished) {
+      const left = this.slots.filter((s) => s.job);
+      this.log.warn({ documents: left.map((s) => s.job!.claim.id) }, 'shutdown budget spent: handing unfinished documents back (6 → 3)');
+      await Promise.all(left.map((s) => s.abortJob()));
+      await all;
+    }
+    await Promise.allSettled(this.loops);
+    // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
+    await this.limiter.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
+    for (const e of this.envs) await e.db.end().catch((err) => this.log.warn({ err, env: e.name }, 'closing Postgres pool failed'));
+    this.log.info({ stats: this.stats }, 'OCR pool stopped');
+  }
+
+  private every(ms: number, fn: () => Promise<void>): Promise<void> {
+    const signal = this.stopCtl.signal;
+    return (async () => {
+      while (!signal.aborted) {
+        await sleep(ms, signal);
+        if (signal.aborted) break;
+        await fn().catch((err) => this.log.error({ err }, 'periodic task failed'));
+      }
+    })();
+  }
+
+  private async checkEnv(env: EnvRuntime): Promise<void> {
+    if (!env.storage) {
+      env.serving = false;
+      if (env.problem) this.log.error({ env: env.name }, `${env.name}: not served: ${env.problem}`);
+      return;
+    }
+    try {
+      const report = await checkSchema(env.db);
+      const was = env.serving;
+      env.serving = report.ok;
+      env.problem = report.ok ? undefined : describeSchemaReport(env.name, report);
+      if (!report.ok) this.log.error({ env: env.name, ...report }, env.problem!);
+      else if (!was) this.log.info({ env: env.name }, `${env.name}: schema complete, serving`);
+    } catch (err) {
+      env.serving = false;
+      env.problem = `${env.name}: database unreachable: ${coerceError(err).message}`;
+      this.log.error({ env: env.name, err }, env.problem);
+    }
+  }
+
+  /** Recover expired leases, pass cadastral plans through, re-check environments that were not serving. */
+  private async maintain(): Promise<void> {
+    for (const env of this.envs) {
+      if (!env.serving) await this.checkEnv(env);
+      if (!env.serving) continue;
+      try {
+        const r = await recoverStale(env.db, this.config.leaseMs);
+        if (r.requeued.length || r.failed.length || r.exhaustedAtReady.length) this.log.warn({ env: env.name, ...r }, 'recovered stale documents');
+        const plans = await skipPlans(env.db);
+        if (plans.length) this.log.info({ env: env.name, count: plans.length }, 'cadastral plans marked done without OCR');
+      } catch (err) {
+        this.log.warn({ env: env.name, err }, 'maintenance failed (database unavailable?)');
+      }
+    }
+  }
+
+  private async rebalance(): Promise<void> {
+    const depth = { index: 0, acte: 0 };
+    for (const env of this.envs.filter((e) => e.serving)) {
+      try {
+        const d = await readyDepth(env.db);
+        depth.index += d.index ?? 0;
+        depth.acte += d.acte ?? 0;
+      } catch (err) {
+        this.log.warn({ env: env.name, err }, 'could not read queue depth');
+      }
+    }
+    const target = allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth });
+    this.allocation = target;
+    if (this.slots.length) {
+      const modes = assignModes(this.slots.map((s) => s.mode), target);
+      modes.forEach((m, i) => {
+        const s = this.slots[i]!;
+        if (s.mode !== m) {
+          s.mode = m;
+          s.poke();
+        }
+      });
+    }
+    this.log.info({ depth, allocation: { index: target.index, acte: target.acte }, reason: target.reason }, 'allocation');
+  }
+}

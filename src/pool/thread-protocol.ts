@@ -1,0 +1,33 @@
+/** Messages between the pool's main thread and an OCR thread. */
+import type { OcrMode, PageProgress } from '../ocr/types';
+
+export interface ThreadInit {
+  langs: string;
+  dpi: number;
+  initTimeoutMs: number;
+}
+
+export type ToThread = { type: 'job'; jobId: number; pdf: Uint8Array; mode: OcrMode };
+
+export interface JobOutput {
+  fileContent: string;
+  boostedFileContent: string;
+  pages: number;
+  ocrPages: number;
+  textLayerPages: number;
+  /** Mean OCR confidence per page (null for text-layer pages). */
+  pageConfidence: (number | null)[];
+}
+
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'init-failed'; error: SerializedError }
+  | { type: 'progress'; jobId: number; progress: PageProgress }
+  | { type: 'result'; jobId: number; output: JobOutput; cpuMs: number }
+  | { type: 'error'; jobId: number; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  permanent: boolean;
+}
