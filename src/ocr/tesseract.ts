@@ -194,19 +194,21 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
       },
       logger: () => {},
     });
-    // If the start is abandoned (timeout or error) but the worker shows up later, stop it.
-    creating.then(
-      (w) => {
-        if (!ready) void w.terminate();
-      },
-      () => {},
-    );
-    worker = await withTimeout(
-      Promise.race([creating, startFailed]),
-      timeoutMs,
-      () => new Error(`tesseract worker did not start within ${timeoutMs} ms (langs ${langs}, data ${staged.langPath})`),
-    );
-    ready = true;
+    try {
+      worker = await withTimeout(
+        Promise.race([creating, startFailed]),
+        timeoutMs,
+        () => new Error(`tesseract worker did not start within ${timeoutMs} ms (langs ${langs}, data ${staged.langPath})`),
+      );
+      ready = true;
+    } catch (err) {
+      // The start is abandoned: if the worker shows up after all, stop it.
+      creating.then(
+        (w) => void w.terminate(),
+        () => {},
+      );
+      throw err;
+    }
   } finally {
     staged.cleanup(); // the worker has read its data by now (or never will)
   }

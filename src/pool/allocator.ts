@@ -35,9 +35,9 @@ export function allocate(input: AllocationInput): Allocation {
   } else {
     const share = depth.index / total;
     index = minIndex + Math.round(free * share);
-    // A mode with work gets at least one worker when the minimums leave room.
+    // A mode with work gets at least one worker when the minimums leave room for both.
     if (depth.index > 0 && index === 0 && free > 0) index = 1;
-    if (depth.acte > 0 && poolSize - index === 0 && free > 0 && index > minIndex) index -= 1;
+    if (depth.acte > 0 && poolSize - index === 0 && free > 1 && index > minIndex) index -= 1;
     reason = `proportional to ready depth (index ${depth.index}, acte ${depth.acte})`;
   }
   return { index, acte: poolSize - index, reason };
