@@ -40,6 +40,8 @@ export interface RecognizerOptions {
   timeoutMs: number;
   /** Optional upper bound for one `recognize` call; on expiry the worker is terminated (RetryableError). */
   recognizeTimeoutMs?: number;
+  /** Extra tesseract parameters set once at start, over `DEFAULT_PARAMS`. */
+  params?: Record<string, string>;
 }
 
 export interface RecognizeOptions {
@@ -65,6 +67,9 @@ export interface Recognizer {
 }
 
 const DATA_FOLDER = '4.0.0_best_int';
+
+/** Tesseract parameters set on every worker. */
+export const DEFAULT_PARAMS: Record<string, string> = {};
 
 /** Where `@tesseract.js-data/<lang>` keeps `<lang>.traineddata.gz`; throws a clear Error when not installed. */
 export function languageDataFile(lang: string): string {
@@ -212,6 +217,8 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   } finally {
     staged.cleanup(); // the worker has read its data by now (or never will)
   }
+  const params = { ...DEFAULT_PARAMS, ...options.params };
+  if (Object.keys(params).length > 0) await worker.setParameters(params);
   return new TesseractRecognizer(worker, langs, options.recognizeTimeoutMs);
 }
 

@@ -1,0 +1,94 @@
+/** Run the real daemon (`node dist/ocr/start-worker-pool.js`) as a child process and read its JSON log lines. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const DEV_SET = path.resolve(ROOT, '..', 'shared', 'ocr-dev');
+export const ENTRY = path.join(ROOT, 'dist', 'ocr', 'start-worker-pool.js');
+
+export interface Daemon {
+  proc: ChildProcess;
+  lines: Record<string, any>[];
+  waitForLog(pred: (l: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startDaemon(env: Record<string, string>): Daemon {
+  const proc = spawn(process.execPath, [ENTRY], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', OCR_POLL_INTERVAL_MS: '200', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const lines: Record<string, any>[] = [];
+  const waiters: (() => void)[] = [];
+  let buf = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        lines.push({ msg: line, unparsed: true });
+      }
+      waiters.forEach((w) => w());
+    }
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return {
+    proc,
+    lines,
+    waitForLog(pred, timeoutMs = 120_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.find(pred);
+          if (hit) {
+            clearTimeout(t);
+            resolve(hit);
+            return true;
+          }
+          return false;
+        };
+        const t = setTimeout(() => reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
+        if (!check()) waiters.push(check);
+        void exited.then(() => setTimeout(() => check() || reject(new Error(`daemon exited; stderr: ${stderr.slice(-2000)}`)), 50));
+      });
+    },
+    async stop(signal = 'SIGINT') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A temporary OCR_STORAGE_DIR with buckets; `put` copies or writes objects into it. */
+export function tempStorage() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ocr-storage-'));
+  return {
+    dir,
+    put(bucketKey: string, from: string | Uint8Array) {
+      const dest = path.join(dir, bucketKey);
+      mkdirSync(path.dirname(dest), { recursive: true });
+      if (typeof from === 'string') copyFileSync(from, dest);
+      else writeFileSync(dest, from);
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
