@@ -5,6 +5,8 @@
  */
 import type { Queryable } from './pg';
 
+export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers'];
+
 /** Columns written or read by ocr-pool, upstream's and ours. */
 export const REQUIRED_COLUMNS = [
   'id',

@@ -22,6 +22,7 @@ import { recoverStale } from '../queue/recover-stale';
 import { release } from '../queue/release';
 import { skipPlans } from '../queue/skip-plans';
 import type { Claim, DocumentSource } from '../queue/types';
+import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } from '../queue/workers';
 import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
@@ -55,6 +56,8 @@ export interface PoolOptions {
 }
 
 const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
+/** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
+const REGISTRY_INTERVAL_MS = 5_000;
 
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
@@ -129,6 +132,8 @@ export class WorkerPool implements SlotHost {
     await Promise.all(this.slots.map((s) => s.start()));
     this.loops.push(this.every(Math.min(15_000, Math.floor(this.config.leaseMs / 2)), () => this.maintain()));
     this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
+    await this.publishRegistry();
+    this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })) }, 'OCR pool serving');
   }
 
@@ -210,10 +215,34 @@ export class WorkerPool implements SlotHost {
       await all;
     }
     await Promise.allSettled(this.loops);
+    for (const e of this.envs.filter((x) => x.serving)) {
+      await removeWorkers(e.db, this.slots.map((x) => x.id)).catch((err) => this.log.warn({ err, env: e.name }, 'could not remove workers from the registry'));
+    }
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
     await this.limiter.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
     for (const e of this.envs) await e.db.end().catch((err) => this.log.warn({ err, env: e.name }, 'closing Postgres pool failed'));
     this.log.info({ stats: this.stats }, 'OCR pool stopped');
+  }
+
+  /** This host's workers as the registry shows them. */
+  workers(): WorkerRecord[] {
+    return this.slots.map((s) => ({
+      workerId: s.id,
+      host: this.host,
+      pid: process.pid,
+      mode: s.mode,
+      state: s.state,
+      documentId: s.job?.claim.id ?? null,
+      progress: s.job ? { env: s.job.claim.env, ...s.job.progress } : null,
+      jobsDone: s.jobsDone,
+    }));
+  }
+
+  private async publishRegistry(): Promise<void> {
+    const records = this.workers();
+    for (const env of this.envs.filter((e) => e.serving)) {
+      await publishWorkers(env.db, records).catch((err) => this.log.warn({ err, env: env.name }, 'could not publish workers'));
+    }
   }
 
   private every(ms: number, fn: () => Promise<void>): Promise<void> {
@@ -255,6 +284,7 @@ export class WorkerPool implements SlotHost {
       try {
         const r = await recoverStale(env.db, this.config.leaseMs);
         if (r.requeued.length || r.failed.length || r.exhaustedAtReady.length) this.log.warn({ env: env.name, ...r }, 'recovered stale documents');
+        await pruneDeadWorkers(env.db);
         const plans = await skipPlans(env.db);
         if (plans.length) this.log.info({ env: env.name, count: plans.length }, 'cadastral plans marked done without OCR');
       } catch (err) {
