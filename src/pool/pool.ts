@@ -12,7 +12,7 @@ import { createPool } from '../db/pg';
 import { checkSchema, describeSchemaReport } from '../db/schema';
 import { environmentOrder } from '../environments';
 import { coerceError } from '../errors';
-import { createLocalLimiter, type RateLimiter } from '../limiter';
+import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
 import type { OcrMode } from '../ocr/types';
 import { claim } from '../queue/claim';
@@ -51,7 +51,7 @@ export interface PoolStats {
 export interface PoolOptions {
   /** Extra hook for live progress publishing (status server, demo). */
   onProgress?: (claim: Claim, p: Progress) => void;
-  /** Replace the rate limiter (the Redis-clustered one). Default: a local bottleneck. */
+  /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
 }
 
@@ -66,7 +66,7 @@ export class WorkerPool implements SlotHost {
   readonly pollIntervalMs: number;
   allocation: Allocation | undefined;
   private tick = 0;
-  private readonly limiter: RateLimiter;
+  limiter!: RateLimiter;
   private readonly stopCtl = new AbortController();
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
@@ -78,7 +78,6 @@ export class WorkerPool implements SlotHost {
     private readonly options: PoolOptions = {},
   ) {
     this.pollIntervalMs = config.pollIntervalMs;
-    this.limiter = options.limiter ?? createLocalLimiter({ perMinute: config.rateLimitPerMinute, maxConcurrent: config.rateMaxConcurrent });
     this.envs = config.environments.map((e) => {
       let storage: ObjectStorage | undefined;
       let problem: string | undefined;
@@ -99,6 +98,18 @@ export class WorkerPool implements SlotHost {
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
   async start(): Promise<void> {
+    this.limiter =
+      this.options.limiter ??
+      (await createRateLimiter(
+        {
+          redisUrl: this.config.redisUrl,
+          perMinute: this.config.rateLimitPerMinute,
+          maxConcurrent: this.config.rateMaxConcurrent,
+          // A download never holds a shared slot longer than its own timeout, even if its process dies.
+          jobExpirationMs: this.config.storageTimeoutMs + 10_000,
+        },
+        this.log.child({ component: 'limiter' }),
+      ));
     this.log.info(
       {
         environments: this.config.environments.map((e) => ({ env: e.name, db: describeUrl(e.databaseUrl) })),
@@ -219,7 +230,7 @@ export class WorkerPool implements SlotHost {
       await removeWorkers(e.db, this.slots.map((x) => x.id)).catch((err) => this.log.warn({ err, env: e.name }, 'could not remove workers from the registry'));
     }
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
-    await this.limiter.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
+    await this.limiter?.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
     for (const e of this.envs) await e.db.end().catch((err) => this.log.warn({ err, env: e.name }, 'closing Postgres pool failed'));
     this.log.info({ stats: this.stats }, 'OCR pool stopped');
   }
