@@ -40,13 +40,22 @@ export interface RecognizerOptions {
   timeoutMs: number;
   /** Optional upper bound for one `recognize` call; on expiry the worker is terminated (RetryableError). */
   recognizeTimeoutMs?: number;
-  /** Extra tesseract parameters set once at start, over `DEFAULT_PARAMS`. */
+  /** Extra tesseract parameters set once at start (not psm, dpi or thresholding, which are per call). */
   params?: Record<string, string>;
 }
+
+/**
+ * Binarisation before recognition. `otsu` (tesseract's default, global) is best on most pages here;
+ * `sauvola` (local) rescues low-contrast pages on tinted paper where Otsu finds no text at all.
+ */
+export type Thresholding = 'otsu' | 'leptonica-otsu' | 'sauvola';
+const THRESHOLDING: Record<Thresholding, string> = { otsu: '0', 'leptonica-otsu': '1', sauvola: '2' };
 
 export interface RecognizeOptions {
   /** Resolution the image was rendered at, passed to tesseract (PGM carries none). Default 300. */
   dpi?: number;
+  /** Default `otsu`. */
+  thresholding?: Thresholding;
 }
 
 export interface Recognition {
@@ -68,8 +77,8 @@ export interface Recognizer {
 
 const DATA_FOLDER = '4.0.0_best_int';
 
-/** Tesseract parameters set on every worker. */
-export const DEFAULT_PARAMS: Record<string, string> = {};
+/** Tesseract's diagnostics ("Detected 41 diacritics", …) go to this file inside the worker instead of stderr. */
+const QUIET: Record<string, string> = { debug_file: '/dev/null' };
 
 /** Where `@tesseract.js-data/<lang>` keeps `<lang>.traineddata.gz`; throws a clear Error when not installed. */
 export function languageDataFile(lang: string): string {
@@ -217,15 +226,20 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   } finally {
     staged.cleanup(); // the worker has read its data by now (or never will)
   }
-  const params = { ...DEFAULT_PARAMS, ...options.params };
-  if (Object.keys(params).length > 0) await worker.setParameters(params);
+  try {
+    await worker.setParameters({ ...QUIET, ...options.params });
+  } catch (err) {
+    await worker.terminate();
+    throw new Error(`cannot set tesseract parameters: ${coerceError(err).message}`, { cause: err });
+  }
   return new TesseractRecognizer(worker, langs, options.recognizeTimeoutMs);
 }
 
 class TesseractRecognizer implements Recognizer {
   private worker: Tesseract.Worker | null;
   private queue: Promise<unknown> = Promise.resolve();
-  private params = { psm: -1, dpi: -1 };
+  /** Worker-wide parameters as last set, to skip redundant setParameters round trips. */
+  private current: Record<string, string> = {};
 
   constructor(
     worker: Tesseract.Worker,
@@ -239,25 +253,27 @@ class TesseractRecognizer implements Recognizer {
     return this.worker !== null;
   }
 
-  /** One page at a time: parameters (psm, dpi) are worker-wide, so calls are serialised. */
+  /** One page at a time: parameters (psm, dpi, thresholding) are worker-wide, so calls are serialised. */
   recognize(image: GreyImage, psm: Psm, options: RecognizeOptions = {}): Promise<Recognition> {
-    const run = this.queue.then(() => this.recognizeNow(image, psm, options.dpi ?? 300));
+    const run = this.queue.then(() => this.recognizeNow(image, psm, options));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async recognizeNow(image: GreyImage, psm: Psm, dpi: number): Promise<Recognition> {
+  private async recognizeNow(image: GreyImage, psm: Psm, options: RecognizeOptions): Promise<Recognition> {
     const worker = this.worker;
     if (!worker) throw new Error('tesseract recogniser is terminated');
     const pgm = toPgm(image);
-    const dpiParam = Math.max(70, Math.min(2400, Math.round(dpi)));
-    if (this.params.psm !== psm || this.params.dpi !== dpiParam) {
-      await worker.setParameters({
-        tessedit_pageseg_mode: String(psm) as Tesseract.PSM,
-        // PGM carries no resolution; without this tesseract guesses ("Estimating resolution as …").
-        user_defined_dpi: String(dpiParam),
-      });
-      this.params = { psm, dpi: dpiParam };
+    const wanted: Record<string, string> = {
+      tessedit_pageseg_mode: String(psm),
+      // PGM carries no resolution; without this tesseract guesses ("Estimating resolution as …").
+      user_defined_dpi: String(Math.max(70, Math.min(2400, Math.round(options.dpi ?? 300)))),
+      thresholding_method: THRESHOLDING[options.thresholding ?? 'otsu'],
+    };
+    const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => this.current[k] !== v));
+    if (Object.keys(changed).length > 0) {
+      await worker.setParameters(changed);
+      Object.assign(this.current, changed);
     }
     const job = worker.recognize(pgm, {}, { text: true, blocks: true });
     let result: Tesseract.RecognizeResult;

@@ -138,7 +138,7 @@ describe('shared rate limiter (bottleneck clustered through Redis 7)', () => {
     try {
       await l.schedule(async () => 1);
       // What bottleneck's process_tick does to a client whose heartbeats stopped longer than clientTimeout.
-      const clients = await admin.zrange(`b_${id}_client_last_seen`, 0, -1);
+      const clients = await admin.zrange(`b_${id}_client_last_seen`, '0', '-1');
       expect(clients).toHaveLength(1);
       await admin.zrem(`b_${id}_client_last_seen`, clients[0]!);
       await admin.zrem(`b_${id}_client_last_registered`, clients[0]!);

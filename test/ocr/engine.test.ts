@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermanentError } from '../../src/errors';
+import { OcrEngine, PSM_FOR_MODE, joinPages, readableWordCount } from '../../src/ocr/engine';
+import { loadMupdf } from '../../src/ocr/pdf';
+import { PSM } from '../../src/ocr/tesseract';
+import type { PageProgress } from '../../src/ocr/types';
+
+const DEV = '/work/shared/ocr-dev';
+
+/**
+ * Share of the ground truth's words found in the output (multiset overlap on whitespace tokens, NFC,
+ * page separators dropped): the `bow_recall` of ../shared/tools/ocr_metrics.py without --canonical.
+ */
+function bagOfWordsRecall(groundTruth: string, output: string): number {
+  const tokens = (s: string) =>
+    s
+      .normalize('NFC')
+      .replace(/^--- Page \d+ ---$/gm, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
+  const available = new Map<string, number>();
+  for (const w of tokens(output)) available.set(w, (available.get(w) ?? 0) + 1);
+  const truth = tokens(groundTruth);
+  let found = 0;
+  for (const w of truth) {
+    const n = available.get(w) ?? 0;
+    if (n > 0) {
+      found++;
+      available.set(w, n - 1);
+    }
+  }
+  return found / truth.length;
+}
+
+let engine: OcrEngine;
+beforeAll(async () => {
+  engine = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000 });
+}, 60_000);
+afterAll(async () => {
+  await engine?.terminate();
+});
+
+describe('OcrEngine', () => {
+  it('renders and recognises a scanned letter (word recall measured 0.89)', async () => {
+    const progress: PageProgress[] = [];
+    const result = await engine.ocrDocument(readFileSync(`${DEV}/pdf/tapus-lettre1858-3_eac6a.pdf`), 'acte', (p) => progress.push(p));
+    expect(result.pages).toHaveLength(1);
+    const [page] = result.pages;
+    expect(page).toMatchObject({ pageNumber: 1, source: 'ocr', width: 3642, height: 4565 });
+    expect(page!.confidence).toBeGreaterThan(70);
+    expect(page!.words.length).toBeGreaterThan(100);
+    const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-lettre1858-3_eac6a.txt`, 'utf8'), joinPages(result.pages));
+    expect(recall).toBeGreaterThanOrEqual(0.8);
+    expect(progress).toEqual([
+      { stage: 'rendering', page: 1, pages: 1 },
+      { stage: 'ocr', page: 1, pages: 1 },
+    ]);
+  }, 60_000);
+
+  it('reads a born-digital PDF from its text layer, without OCR', async () => {
+    const progress: PageProgress[] = [];
+    const result = await engine.ocrDocument(readFileSync(`${DEV}/synthetic/acte1-digital.pdf`), 'acte', (p) => progress.push(p));
+    expect(result.pages).toHaveLength(1);
+    expect(result.pages[0]).toMatchObject({ pageNumber: 1, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 });
+    expect(result.pages[0]!.text).toContain('VENTE PAR MONSIEUR ET MADAME GÉRARD AU PROFIT DE MONSIEUR');
+    expect(progress).toEqual([{ stage: 'rendering', page: 1, pages: 1 }]);
+    const recall = bagOfWordsRecall(readFileSync(`${DEV}/synthetic/acte1.gt.txt`, 'utf8'), joinPages(result.pages));
+    expect(recall).toBeGreaterThan(0.98);
+  }, 60_000);
+
+  it('reports progress for each page of a 3-page PDF, in order', async () => {
+    const progress: PageProgress[] = [];
+    const result = await engine.ocrDocument(readFileSync(`${DEV}/pdf/tapus-prose-3pages.pdf`), 'acte', (p) => progress.push(p));
+    expect(result.pages.map((p) => [p.pageNumber, p.source])).toEqual([
+      [1, 'ocr'],
+      [2, 'ocr'],
+      [3, 'ocr'],
+    ]);
+    expect(progress).toEqual(
+      [1, 2, 3].flatMap((page) => [
+        { stage: 'rendering', page, pages: 3 },
+        { stage: 'ocr', page, pages: 3 },
+      ]),
+    );
+    const text = joinPages(result.pages);
+    expect(text.match(/^--- Page \d+ ---$/gm)).toEqual(['--- Page 1 ---', '--- Page 2 ---', '--- Page 3 ---']);
+    // Ground truth pages are joined with form feeds.
+    const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-prose-3pages.txt`, 'utf8'), text);
+    expect(recall).toBeGreaterThanOrEqual(0.68); // measured 0.77
+  }, 60_000);
+
+  it('retries a low-contrast page that Otsu reads as empty with Sauvola (recall 0 → 0.86)', async () => {
+    const result = await engine.ocrDocument(readFileSync(`${DEV}/pdf/tapus-note1949-btv1b530924453.pdf`), 'acte');
+    expect(readableWordCount(result.pages[0]!.words)).toBeGreaterThan(50);
+    const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-note1949-btv1b530924453.txt`, 'utf8'), joinPages(result.pages));
+    expect(recall).toBeGreaterThanOrEqual(0.75);
+  }, 60_000);
+
+  it('uses psm 6 for register tables and psm 3 for deeds', () => {
+    expect(PSM_FOR_MODE).toEqual({ index: PSM.SINGLE_BLOCK, acte: PSM.AUTO });
+    expect(PSM.SINGLE_BLOCK).toBe(6);
+    expect(PSM.AUTO).toBe(3);
+  });
+
+  describe('refuses unusable PDFs with a PermanentError', () => {
+    async function failure(bytes: Uint8Array): Promise<PermanentError> {
+      const progress: PageProgress[] = [];
+      const err = await engine.ocrDocument(bytes, 'index', (p) => progress.push(p)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PermanentError);
+      expect(progress).toEqual([]);
+      return err as PermanentError;
+    }
+
+    async function makePdf(pages: number, saveOptions = ''): Promise<Uint8Array> {
+      const mupdf = await loadMupdf();
+      const doc = new mupdf.PDFDocument();
+      try {
+        for (let i = 0; i < pages; i++) doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, {}, ''));
+        return doc.saveToBuffer(saveOptions).asUint8Array().slice();
+      } finally {
+        doc.destroy();
+      }
+    }
+
+    it('corrupt bytes', async () => {
+      const err = await failure(Buffer.from('this is not a PDF at all, just some text\n'));
+      expect(err.message).toMatch(/^not a PDF: no %PDF- header in the first 1 KiB/);
+      const broken = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1000, 0x5d), Buffer.from('\n%%EOF\n')]);
+      expect((await failure(broken)).message).toMatch(/^corrupt PDF: MuPDF cannot open it: /);
+    });
+
+    it('a truncated PDF', async () => {
+      const full = readFileSync(`${DEV}/pdf/tapus-prose-3pages.pdf`);
+      const err = await failure(full.subarray(0, Math.floor(full.length * 0.6)));
+      expect(err.message).toMatch(/^truncated PDF: the file \(\d+ bytes\) has no %%EOF marker at its end/);
+    });
+
+    it('an encrypted PDF', async () => {
+      const err = await failure(await makePdf(1, 'encrypt=aes-128,user-password=secret'));
+      expect(err.message).toBe('encrypted PDF: a password is required to open it');
+    });
+
+    it('a PDF with no pages', async () => {
+      expect((await failure(await makePdf(0))).message).toBe('PDF has no pages');
+    });
+  });
+});

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RetryableError } from '../../src/errors';
+import { openPdf, type GreyImage } from '../../src/ocr/pdf';
+import { PSM, createRecognizer, languageDataFile, parseLangs, toPgm, type Recognizer } from '../../src/ocr/tesseract';
+
+const ACTE1_DIGITAL = '/work/shared/ocr-dev/synthetic/acte1-digital.pdf';
+
+describe('toPgm', () => {
+  it('puts a binary PGM (P5) header in front of the raw pixels', () => {
+    const pgm = toPgm({ width: 3, height: 2, pixels: Uint8Array.from([0, 1, 2, 253, 254, 255]) });
+    expect(pgm.subarray(0, 11).toString('latin1')).toBe('P5\n3 2\n255\n');
+    expect([...pgm.subarray(11)]).toEqual([0, 1, 2, 253, 254, 255]);
+  });
+
+  it('rejects pixels that do not match the size', () => {
+    expect(() => toPgm({ width: 3, height: 2, pixels: new Uint8Array(5) })).toThrow(/expected 3×2 = 6/);
+    expect(() => toPgm({ width: 0, height: 2, pixels: new Uint8Array(0) })).toThrow(/invalid image size/);
+  });
+});
+
+describe('language data', () => {
+  it('finds the best_int data of the installed languages', () => {
+    expect(languageDataFile('fra')).toMatch(/@tesseract\.js-data\/fra\/4\.0\.0_best_int\/fra\.traineddata\.gz$/);
+    expect(languageDataFile('eng')).toMatch(/@tesseract\.js-data\/eng\/4\.0\.0_best_int\/eng\.traineddata\.gz$/);
+  });
+
+  it('says clearly when a language is not installed or malformed', () => {
+    expect(() => languageDataFile('deu')).toThrow("no language data for 'deu': npm package @tesseract.js-data/deu is not installed");
+    expect(() => languageDataFile('../x')).toThrow(/invalid tesseract language code/);
+    expect(() => parseLangs('fra++eng')).toThrow(/invalid language list/);
+    expect(() => parseLangs('fra+fra')).toThrow(/repeats a language/);
+    expect(parseLangs('fra+eng')).toEqual(['fra', 'eng']);
+  });
+
+  it('fails fast (no hang) when a language is missing', async () => {
+    const started = Date.now();
+    await expect(createRecognizer({ langs: 'fra+deu', timeoutMs: 30_000 })).rejects.toThrow(/@tesseract\.js-data\/deu is not installed/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('recognizer', () => {
+  let recognizer: Recognizer;
+  let page: GreyImage;
+
+  beforeAll(async () => {
+    recognizer = await createRecognizer({ langs: 'fra+eng', timeoutMs: 30_000 });
+    const doc = await openPdf(readFileSync(ACTE1_DIGITAL));
+    try {
+      page = doc.renderGrey(0, 200);
+    } finally {
+      doc.close();
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await recognizer?.terminate();
+  });
+
+  it('reads raw grey pixels (PGM) in French with word boxes', async () => {
+    const r = await recognizer.recognize(page, PSM.AUTO, { dpi: 200 });
+    expect(r.text).toContain('GÉRARD');
+    expect(r.text).toMatch(/LEFÈVRE/);
+    expect(r.confidence).toBeGreaterThan(80);
+    expect(r.words.length).toBeGreaterThan(100);
+    for (const w of r.words) {
+      expect(w.x0).toBeGreaterThanOrEqual(0);
+      expect(w.y0).toBeGreaterThanOrEqual(0);
+      expect(w.x1).toBeLessThanOrEqual(page.width);
+      expect(w.y1).toBeLessThanOrEqual(page.height);
+      expect(w.x1).toBeGreaterThan(w.x0);
+      expect(w.y1).toBeGreaterThan(w.y0);
+      expect(w.confidence).toBeGreaterThanOrEqual(0);
+      expect(w.confidence).toBeLessThanOrEqual(100);
+    }
+    const first = r.words.find((w) => w.text === 'VENTE');
+    expect(first).toBeDefined();
+    expect(first!.y0).toBeLessThan(page.height / 5); // the title is at the top of the page
+  }, 60_000);
+
+  it('survives degenerate images and keeps working', async () => {
+    const tiny = await recognizer.recognize({ width: 1, height: 1, pixels: Uint8Array.of(255) }, PSM.SINGLE_BLOCK);
+    expect(tiny.words).toEqual([]);
+    const black = await recognizer.recognize({ width: 64, height: 64, pixels: new Uint8Array(64 * 64) }, PSM.AUTO, { thresholding: 'sauvola' });
+    expect(black.text.trim()).toBe('');
+    const again = await recognizer.recognize(page, PSM.SINGLE_BLOCK, { dpi: 200 });
+    expect(again.text).toContain('GÉRARD');
+  }, 60_000);
+
+  it('stops a page that takes too long and refuses work afterwards', async () => {
+    const slow = await createRecognizer({ langs: 'fra', timeoutMs: 30_000, recognizeTimeoutMs: 50 });
+    try {
+      const err = await slow.recognize(page, PSM.AUTO, { dpi: 200 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(RetryableError);
+      expect(String(err)).toMatch(/longer than 50 ms/);
+      expect(slow.alive).toBe(false);
+      await expect(slow.recognize(page, PSM.AUTO)).rejects.toThrow(/terminated/);
+    } finally {
+      await slow.terminate();
+    }
+  }, 60_000);
+});
