@@ -1,0 +1,85 @@
+// PM2 process file of ocr-pool: `pm2 start ecosystem.config.js` (DESIGN §6, §9; docs/operations.md).
+//
+// CommonJS on purpose: PM2 loads this file with require(), and package.json has no "type": "module".
+// It is evaluated by the pm2 command line, so process.env here is the shell of whoever runs pm2 start /
+// reload; PM2 passes that shell's variables on to the app as well (use --update-env on reload so a
+// changed variable reaches it). Secrets (database URLs, keys) never go in this file: they come from the
+// environment (see docs/operations.md, "Configuration on a host").
+'use strict';
+
+const os = require('node:os');
+
+/** A whole number from the environment, or the default when unset or not a number (the app itself rejects bad values, exit 78). */
+function intFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '' || !/^\d+$/.test(raw.trim())) return fallback;
+  return Number(raw.trim());
+}
+
+// The budget the daemon gives running documents on SIGINT before handing them back (6 → 3); same
+// default as src/config.ts (OCR_SHUTDOWN_TIMEOUT_MS, 30000).
+const shutdownTimeoutMs = intFromEnv('OCR_SHUTDOWN_TIMEOUT_MS', 30000);
+// After the budget the daemon still hands unfinished documents back, removes its workers from the
+// registry and closes its Postgres pools: 15 s covers that even against a slow database. PM2's default
+// kill_timeout (1.6 s) would SIGKILL a document mid-hand-back and leave it at 6 until its lease expires.
+const KILL_MARGIN_MS = 15000;
+
+const poolSize = intFromEnv('OCR_WORKER_POOL_SIZE', Math.max(1, os.availableParallelism()));
+
+// PM2 measures the main process only, but OCR runs in worker threads of that process, so their memory
+// (tesseract's WASM heap, rendered pages) is counted: budget the supervisor plus each worker. One worker
+// with fra+eng uses a few hundred MiB at 300 dpi; 1 GiB each leaves room for large pages. Each worker's
+// JS heap is also capped by OCR_WORKER_MAX_MEMORY_MB, and the pool replaces a worker that exceeds it
+// (only that document is retried): this PM2 limit is the last resort for a leak outside the workers.
+// Override with PM2_MAX_MEMORY_RESTART (e.g. "6G"); never above 90 % of the host's RAM.
+const autoMemoryMb = Math.min(512 + poolSize * 1024, Math.floor((os.totalmem() / 1048576) * 0.9));
+const maxMemoryRestart = process.env.PM2_MAX_MEMORY_RESTART || `${autoMemoryMb}M`;
+
+/** @type {import('pm2').StartOptions[]} */
+const apps = [
+  {
+    name: 'ocr-pool',
+    script: 'dist/ocr/start-worker-pool.js',
+    cwd: __dirname,
+    // One supervisor per host in fork mode: it runs OCR_WORKER_POOL_SIZE worker threads itself.
+    // Cluster mode would start several supervisors each with its own pool and fight over the CPU.
+    exec_mode: 'fork',
+    instances: 1,
+
+    // Online only once the daemon says process.send('ready'): after the environments were checked and
+    // every OCR engine loaded its language models (a few seconds per worker, in parallel; up to the
+    // pool's 120 s engine timeout on a loaded host). Without it PM2 would report a half-started pool
+    // as online, and a deploy could not tell a good start from a crash loop.
+    wait_ready: true,
+    listen_timeout: 120000,
+
+    // SIGINT first (graceful: stop claiming, finish or hand back), SIGKILL only after this.
+    kill_timeout: shutdownTimeoutMs + KILL_MARGIN_MS,
+
+    max_memory_restart: maxMemoryRestart,
+
+    // A crash loop (database down at start, a bad deploy) backs off 100 ms, ×1.5 each time, up to 15 s
+    // instead of PM2's 0 ms respawn storm; the delay resets after 30 s of stable uptime.
+    exp_backoff_restart_delay: 100,
+    autorestart: true,
+    // Exit 78 (EX_CONFIG) is a bad or misspelt setting: restarting cannot fix it, so PM2 shows the app
+    // stopped, and `pm2 logs ocr-pool` shows the line naming the variable.
+    stop_exit_codes: [78],
+
+    // pino writes one JSON object per line with its own ISO time. Do NOT set log_date_format (or
+    // time: true): PM2 would prefix every line with a date and break the JSON for log shippers.
+    merge_logs: true,
+
+    env: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    },
+    // `pm2 start ecosystem.config.js --env production` (what scripts/deploy-ocr-workers.sh does).
+    env_production: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    },
+  },
+];
+
+module.exports = { apps };
