@@ -26,6 +26,7 @@ import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } fr
 import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
+import { CostModel, decideCapacity, sampleHost, type Capacity, type HostSample } from './capacity';
 import { Job, type JobOutcome } from './job';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
@@ -53,7 +54,19 @@ export interface PoolOptions {
   onProgress?: (claim: Claim, p: Progress) => void;
   /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
+  /**
+   * Baseline for benchmarks only: workers keep the mode they start with and never take the other
+   * mode's work (no rebalancing, not work-conserving), as a fixed 1/1 allocation would.
+   */
+  fixedModes?: boolean;
+  /** Host sampler (tests inject a busy host). Default: os-utils. */
+  sampleHost?: () => Promise<HostSample>;
 }
+
+/** How often the status line is logged. */
+const STATUS_INTERVAL_MS = 60_000;
+/** How often host headroom is re-measured (each sample takes 1 s of CPU observation). */
+const CAPACITY_INTERVAL_MS = 5_000;
 
 const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
 /** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
@@ -65,6 +78,9 @@ export class WorkerPool implements SlotHost {
   readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, lost: 0, pages: 0 };
   readonly pollIntervalMs: number;
   allocation: Allocation | undefined;
+  capacity: Capacity | undefined;
+  hostSample: HostSample | undefined;
+  readonly costs = new CostModel();
   private tick = 0;
   limiter!: RateLimiter;
   private readonly stopCtl = new AbortController();
@@ -125,6 +141,10 @@ export class WorkerPool implements SlotHost {
       Array.from({ length: this.config.poolSize }, (_, i): OcrMode => (i % 2 === 0 ? 'index' : 'acte')),
       allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth: { index: 0, acte: 0 } }),
     );
+    if (this.options.fixedModes) {
+      // Baseline: minimums first, then alternate; never changed afterwards.
+      for (let i = 0; i < modes.length; i++) modes[i] = i < this.config.minIndexWorkers ? 'index' : i < this.config.minIndexWorkers + this.config.minActeWorkers ? 'acte' : i % 2 === 0 ? 'index' : 'acte';
+    }
     for (let i = 0; i < this.config.poolSize; i++) {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(
@@ -138,11 +158,14 @@ export class WorkerPool implements SlotHost {
       );
     }
     await this.maintain();
+    await this.measureCapacity();
     await this.rebalance();
     // Engines load in parallel: each takes a few seconds to read its language models.
     await Promise.all(this.slots.map((s) => s.start()));
     this.loops.push(this.every(Math.min(15_000, Math.floor(this.config.leaseMs / 2)), () => this.maintain()));
-    this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
+    if (!this.options.fixedModes) this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
+    this.loops.push(this.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity()));
+    this.loops.push(this.every(STATUS_INTERVAL_MS, async () => this.logStatus()));
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })) }, 'OCR pool serving');
@@ -155,7 +178,7 @@ export class WorkerPool implements SlotHost {
   async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
     const envs = environmentOrder(this.envs.filter((e) => e.serving).map((e) => e.name), this.tick++);
     // Own mode everywhere first (prod first), then the other mode: an idle worker never sits next to a backlog.
-    const sources: DocumentSource[] = [slot.mode, OTHER[slot.mode]];
+    const sources: DocumentSource[] = this.options.fixedModes ? [slot.mode] : [slot.mode, OTHER[slot.mode]];
     for (const source of sources) {
       for (const name of envs) {
         const env = this.envs.find((e) => e.name === name)!;
@@ -181,11 +204,18 @@ export class WorkerPool implements SlotHost {
     return null;
   }
 
-  onOutcome(_slot: WorkerSlot, outcome: JobOutcome): void {
+  /** Parked slots (beyond the host's capacity) take no new job; a running job is never interrupted. */
+  mayClaim(slot: WorkerSlot): boolean {
+    const active = this.allocation?.active ?? this.slots.length;
+    return this.slots.indexOf(slot) < active;
+  }
+
+  onOutcome(slot: WorkerSlot, outcome: JobOutcome, c: Claim): void {
     switch (outcome.kind) {
       case 'completed':
         this.stats.completed++;
         this.stats.pages += outcome.pages;
+        this.costs.record(c.documentSource === 'acte' ? 'acte' : 'index', { pages: outcome.pages, ms: outcome.ms });
         break;
       case 'failed':
         if (outcome.status === 4) this.stats.failed++;
@@ -315,9 +345,18 @@ export class WorkerPool implements SlotHost {
         this.log.warn({ env: env.name, err }, 'could not read queue depth');
       }
     }
-    const target = allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth });
+    const target = allocate({
+      poolSize: this.config.poolSize,
+      minIndex: this.config.minIndexWorkers,
+      minActe: this.config.minActeWorkers,
+      depth,
+      capacity: this.capacity?.workers,
+      secondsPerDocument: { index: this.costs.get('index').secondsPerDocument, acte: this.costs.get('acte').secondsPerDocument },
+      previous: this.allocation,
+    });
+    if (this.options.fixedModes) target.active = this.slots.length || this.config.poolSize;
     this.allocation = target;
-    if (this.slots.length) {
+    if (this.slots.length && !this.options.fixedModes) {
       const modes = assignModes(this.slots.map((s) => s.mode), target);
       modes.forEach((m, i) => {
         const s = this.slots[i]!;
@@ -327,6 +366,55 @@ export class WorkerPool implements SlotHost {
         }
       });
     }
-    this.log.info({ depth, allocation: { index: target.index, acte: target.acte }, reason: target.reason }, 'allocation');
+    this.log.info(
+      { depth, allocation: { index: target.index, acte: target.acte, active: target.active }, capacity: this.capacity, reason: target.reason },
+      `allocation: ${target.reason}`,
+    );
+    // Slots that were parked and may run again wake up now rather than at their next poll.
+    this.slots.forEach((s) => this.mayClaim(s) && s.poke());
+  }
+
+  private async measureCapacity(): Promise<void> {
+    const sample = await (this.options.sampleHost ?? sampleHost)();
+    this.hostSample = sample;
+    const busy = this.slots.filter((s) => s.job).length;
+    const mem = Math.max(this.costs.get('index').memoryMbPerWorker, this.costs.get('acte').memoryMbPerWorker);
+    const next = decideCapacity({
+      poolSize: this.config.poolSize,
+      ...sample,
+      reserveCpuPercent: this.config.reserveCpuPercent,
+      reserveRamPercent: this.config.reserveRamPercent,
+      busy,
+      memoryMbPerWorker: mem,
+    });
+    const changed = next.workers !== this.capacity?.workers;
+    this.capacity = next;
+    if (changed && this.allocation && !this.options.fixedModes) {
+      // Park or resume at once: waiting for the next rebalance could mean 30 s over the reserve.
+      this.log.info({ capacity: next, host: sample }, `capacity ${next.workers}/${this.config.poolSize}: ${next.reason}`);
+      await this.rebalance();
+    }
+  }
+
+  /** One line a minute: what the pool decided and why, who does what, limiter and capacity. */
+  logStatus(): void {
+    const byModeState: Record<string, number> = {};
+    for (const s of this.slots) {
+      const state = s.job ? 'busy' : this.mayClaim(s) ? s.state : 'parked';
+      byModeState[`${s.mode}:${state}`] = (byModeState[`${s.mode}:${state}`] ?? 0) + 1;
+    }
+    this.log.info(
+      {
+        allocation: this.allocation,
+        workers: byModeState,
+        inFlight: this.slots.filter((s) => s.job).map((s) => ({ env: s.job!.claim.env, id: s.job!.claim.id, progress: `${s.job!.progress.page}/${s.job!.progress.pages}` })),
+        limiter: { kind: this.limiter.kind, ...this.limiter.counters },
+        capacity: this.capacity,
+        host: this.hostSample && { cpuUsedPercent: Math.round(this.hostSample.cpuUsedPercent), freeRamMb: Math.round(this.hostSample.freeRamMb) },
+        stats: this.stats,
+        costs: { index: this.costs.get('index'), acte: this.costs.get('acte') },
+      },
+      'status',
+    );
   }
 }

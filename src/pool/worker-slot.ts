@@ -10,13 +10,15 @@ import { sleep } from '../util/sleep';
 import type { Job, JobOutcome } from './job';
 import { OcrThread, type OcrThreadOptions } from './ocr-thread-host';
 
-export type SlotState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped';
+export type SlotState = 'starting' | 'idle' | 'busy' | 'parked' | 'stopping' | 'stopped';
 
 export interface SlotHost {
   /** Claim the next document for this slot, or null when nothing is ready anywhere. */
   claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (thread: OcrThread, log: Logger) => Job } | null>;
   onOutcome(slot: WorkerSlot, outcome: JobOutcome, claim: Claim): void;
   releaseClaim(claim: Claim): Promise<void>;
+  /** False while the slot is parked (host short of headroom): it takes no new job. */
+  mayClaim(slot: WorkerSlot): boolean;
   readonly pollIntervalMs: number;
 }
 
@@ -89,6 +91,12 @@ export class WorkerSlot {
       } catch (err) {
         this.log.error({ err }, 'OCR thread failed to start; retrying');
         await sleep(5_000, stop);
+        continue;
+      }
+      if (!this.host.mayClaim(this)) {
+        this.state = 'parked';
+        this.wake = new AbortController();
+        await sleep(this.host.pollIntervalMs, AbortSignal.any([stop, this.wake.signal]));
         continue;
       }
       this.state = 'idle';
