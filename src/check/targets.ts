@@ -37,16 +37,19 @@ function given(env: NodeJS.ProcessEnv, name: string): string | undefined {
  * first), restricted to `only` when given.
  */
 export function resolveTargets(env: NodeJS.ProcessEnv, only?: readonly EnvName[]): TargetResolution {
-  const errors: string[] = [];
+  const errorsOf = new Map<EnvName, string[]>();
   const warnings: string[] = [];
   const targets: CheckTarget[] = [];
   const disabled = new Set<EnvName>();
+  const wanted = (name: EnvName) => !only || only.length === 0 || only.includes(name);
 
   for (const name of ENV_NAMES) {
     const E = name.toUpperCase();
     const rawUrl = given(env, `${E}_DATABASE_URL`);
     const rawFlag = given(env, `OCR_${E}`);
     let enabled = true;
+    const errors: string[] = [];
+    errorsOf.set(name, errors);
     if (rawFlag !== undefined) {
       const flag = optionSchema(`OCR_${E}`).safeParse(rawFlag);
       if (!flag.success) errors.push(`OCR_${E}=${JSON.stringify(rawFlag)} is invalid: expected true or false`);
@@ -66,10 +69,12 @@ export function resolveTargets(env: NodeJS.ProcessEnv, only?: readonly EnvName[]
     targets.push({ env: name, databaseUrl, database: describeUrl(databaseUrl) });
   }
 
+  // A broken variable of an environment that was not asked for does not stop the others being checked.
+  const errors = ENV_NAMES.filter(wanted).flatMap((n) => errorsOf.get(n) ?? []);
   let selected = targets;
   if (only && only.length > 0) {
     for (const name of only) {
-      if (targets.some((t) => t.env === name)) continue;
+      if (targets.some((t) => t.env === name) || (errorsOf.get(name)?.length ?? 0) > 0) continue;
       const E = name.toUpperCase();
       errors.push(
         disabled.has(name)
