@@ -5,6 +5,8 @@
 # Usage: scripts/deploy-ocr-workers.sh [options]
 #   --dry-run          print every step without running anything
 #   --skip-install     do not run npm ci (node_modules is already right; also DEPLOY_SKIP_INSTALL=1)
+#   --skip-migrate     do not migrate: only for a rollback to a version older than the database (its
+#                      migrator refuses a database that has migrations it does not know)
 #   --env-file FILE    read KEY=value lines from FILE first (exported to every step and to the app)
 #   --pm2-env NAME     ecosystem env block: production (default) or development
 #   --wait SECONDS     how long to wait for the app to serve after the reload (default 180)
@@ -20,6 +22,7 @@ ROOT=$(pwd)
 
 DRY_RUN=0
 SKIP_INSTALL=${DEPLOY_SKIP_INSTALL:-0}
+SKIP_MIGRATE=0
 PM2_ENV=production
 WAIT_S=180
 APP=ocr-pool
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) DRY_RUN=1 ;;
     --skip-install) SKIP_INSTALL=1 ;;
+    --skip-migrate) SKIP_MIGRATE=1 ;;
     --env-file)
       [ $# -ge 2 ] || die_usage "--env-file needs a file"
       [ -r "$2" ] || die_usage "cannot read env file $2"
@@ -42,7 +46,7 @@ while [ $# -gt 0 ]; do
     --wait)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || die_usage "--wait needs a number of seconds"
       WAIT_S=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die_usage "unknown argument $1" ;;
   esac
   shift
@@ -138,13 +142,20 @@ run "fix the TypeScript errors above (npm run typecheck shows them all)" npm run
 
 # ---------------------------------------------------------------------------------------------------
 step "verify the host (scripts/verify-ocr-setup.sh)"
+# Before migrating, a missing table or column is expected (the next step adds it); with --skip-migrate it is not.
+VERIFY_ARGS=(--pre-migrate)
+[ "$SKIP_MIGRATE" = 1 ] && VERIFY_ARGS=()
 run "fix the ERROR lines above (docs/troubleshooting.md); the app was not touched" \
-  scripts/verify-ocr-setup.sh --pre-migrate
+  scripts/verify-ocr-setup.sh "${VERIFY_ARGS[@]}"
 
 # ---------------------------------------------------------------------------------------------------
 step "migrate every enabled environment (npm run migrate)"
-run "read the migration error above; migrations are additive and safe to re-run once the cause is fixed" \
-  npm run migrate --silent
+if [ "$SKIP_MIGRATE" = 1 ]; then
+  echo "    skipped (--skip-migrate): the schema stays as it is; the app refuses an environment whose schema is incomplete"
+else
+  run "read the migration error above; migrations are additive and safe to re-run once the cause is fixed" \
+    npm run migrate --silent
+fi
 
 # ---------------------------------------------------------------------------------------------------
 step "start or reload the PM2 app ($APP)"
