@@ -9,6 +9,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { WorkerPool } from '../pool/pool';
+import { createPoolStatus } from '../status/in-pool';
 
 async function main(): Promise<void> {
   let config;
@@ -22,25 +23,31 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const pool = new WorkerPool(config, log);
+  // Status server (DESIGN §5) in this process; progress is published live as it is committed.
+  const status = createPoolStatus(config, log.child({ component: 'status' }));
+  const pool = new WorkerPool(config, log, { onProgress: status.onProgress });
 
   let exiting = false;
   const shutdown = (signal: string) => {
     if (exiting) return;
     exiting = true;
     log.info({ signal }, 'shutdown requested');
-    pool.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    pool
+      .stop()
+      .then(() => status.stop())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
 
+  await status.start(pool);
   await pool.start();
   // PM2 wait_ready: the app counts as online once workers are loaded.
   process.send?.('ready');

@@ -28,8 +28,13 @@ export interface JobDeps {
   leaseMs: number;
   maxPdfBytes: number;
   backoff: BackoffPolicy;
-  /** Called with every progress change (for live publishing); Postgres is written regardless. */
-  onProgress?: (claim: Claim, p: Progress) => void;
+  /**
+   * Called with every progress change (for live publishing); Postgres is written regardless. `saved`,
+   * when given, resolves once this change is committed to Postgres (true) or was not written (false):
+   * live publishers wait for it so that what they announce is already what any reader finds in
+   * Postgres. The final `done` / `failed` changes are reported after their write, without `saved`.
+   */
+  onProgress?: (claim: Claim, p: Progress, saved?: Promise<boolean>) => void;
 }
 
 export type JobOutcome =
@@ -189,15 +194,17 @@ export class Job {
   private setProgress(stage: Stage, page: number, pages: number, message: string, percent?: number): void {
     const prev = this.progress;
     this.progress = { stage, page, pages, percent: percent ?? prev.percent, message, worker: this.claim.workerId };
-    this.deps.onProgress?.(this.claim, this.progress);
     // Postgres gets every stage and page change, at most ~2 writes a second per job, in order.
     const now = Date.now();
     const changed = stage !== prev.stage || page !== prev.page;
-    if (!changed && now - this.lastProgressWrite < 500) return;
+    if (!changed && now - this.lastProgressWrite < 500) {
+      this.deps.onProgress?.(this.claim, this.progress, Promise.resolve(false));
+      return;
+    }
     this.lastProgressWrite = now;
     const snapshot = this.progress;
-    this.progressChain = this.progressChain
-      .then(() => saveProgress(this.deps.db, this.claim, snapshot))
-      .catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
+    const write = this.progressChain.then(() => saveProgress(this.deps.db, this.claim, snapshot));
+    this.progressChain = write.catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
+    this.deps.onProgress?.(this.claim, snapshot, write.then((r) => r.applied, () => false));
   }
 }

@@ -1,0 +1,156 @@
+/**
+ * Publishes each document's progress on the live channel, from the pool process.
+ *
+ * What is published is never the in-memory progress: once a progress write has committed, the document's
+ * row is read back and its status (with the version the write stamped, see version.ts) goes out. So a
+ * live event and a later read of Postgres always agree, and every event id can be resumed from.
+ * Read-backs are serialised and coalesced per document: when writes commit faster than they are read,
+ * the next read-back publishes the newest state once, and a version is never published twice.
+ *
+ * Transport: Redis pub/sub (REDIS_URL) while Redis answers; Postgres NOTIFY when there is no Redis or it
+ * fails, message by message, so progress keeps flowing through a Redis outage. Status servers listen on
+ * both. Publishing never throws into the job: at worst an event is late (status servers also re-read
+ * the documents they are watching every few seconds).
+ */
+import type pg from 'pg';
+import type Redis from 'ioredis';
+import type { EnvName } from '../config';
+import { createPool } from '../db/pg';
+import type { Logger } from '../logger';
+import { readJob, type JobStatus } from './job-status';
+import { encodeLive, NOTIFY_CHANNEL, NOTIFY_MAX_BYTES, redisChannel } from './live-message';
+import { closeRedis, createRedis } from './redis';
+
+export interface LiveEnv {
+  name: EnvName;
+  databaseUrl: string;
+}
+
+export interface PublisherCounters {
+  redis: number;
+  notify: number;
+  errors: number;
+}
+
+interface DocState {
+  running: boolean;
+  dirty: boolean;
+  published: number;
+  touched: number;
+}
+
+/** A document not written for this long is forgotten (its job ended without a final write: lost, released). */
+const FORGET_AFTER_MS = 15 * 60_000;
+
+export class ProgressPublisher {
+  readonly counters: PublisherCounters = { redis: 0, notify: 0, errors: 0 };
+  private readonly dbs = new Map<EnvName, pg.Pool>();
+  private readonly dbNames = new Map<EnvName, Promise<string>>();
+  private readonly redis: Redis | undefined;
+  private readonly docs = new Map<string, DocState>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pruneTimer: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    envs: LiveEnv[],
+    redisUrl: string | undefined,
+    private readonly log: Logger,
+    /** Called with every status this process published (metrics). */
+    private readonly onPublished?: (job: JobStatus) => void,
+  ) {
+    for (const e of envs) this.dbs.set(e.name, createPool(e.databaseUrl, log.child({ env: e.name }), { max: 2, application: 'ocr-pool-progress' }));
+    this.redis = redisUrl ? createRedis(redisUrl, 'publisher', log) : undefined;
+    if (!redisUrl) log.info('REDIS_URL not set: live progress goes through Postgres NOTIFY');
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
+  }
+
+  /** A progress write of this document has committed (or its final write has): publish its state. */
+  committed(env: EnvName, id: string): void {
+    if (this.stopped || !this.dbs.has(env)) return;
+    const key = `${env}:${id}`;
+    let s = this.docs.get(key);
+    if (!s) {
+      s = { running: false, dirty: false, published: 0, touched: Date.now() };
+      this.docs.set(key, s);
+    }
+    s.touched = Date.now();
+    if (s.running) {
+      s.dirty = true;
+      return;
+    }
+    s.running = true;
+    const state = s;
+    const run = (async () => {
+      do {
+        state.dirty = false;
+        await this.publishOnce(env, id, state);
+      } while (state.dirty && !this.stopped);
+      state.running = false;
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async publishOnce(env: EnvName, id: string, s: DocState): Promise<void> {
+    const db = this.dbs.get(env)!;
+    try {
+      const job = await readJob(db, env, id);
+      if (!job || job.version <= s.published) return;
+      s.published = job.version;
+      await this.send(db, env, job);
+      if (job.final) this.docs.delete(`${env}:${id}`);
+      this.onPublished?.(job);
+    } catch (err) {
+      this.counters.errors++;
+      this.log.debug({ err, env, documentId: id }, 'could not publish progress');
+    }
+  }
+
+  private async send(db: pg.Pool, env: EnvName, job: JobStatus): Promise<void> {
+    const dbName = await this.dbName(env, db);
+    if (this.redis && this.redis.status === 'ready') {
+      try {
+        await this.redis.publish(redisChannel(env), encodeLive(dbName, job));
+        this.counters.redis++;
+        return;
+      } catch (err) {
+        this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+      }
+    }
+    await db.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, encodeLive(dbName, job, NOTIFY_MAX_BYTES)]);
+    this.counters.notify++;
+  }
+
+  /** The database's own name travels with Redis messages, so two installs sharing a Redis never mix. */
+  private dbName(env: EnvName, db: pg.Pool): Promise<string> {
+    let p = this.dbNames.get(env);
+    if (!p) {
+      p = db.query<{ db: string }>('SELECT current_database() AS db').then((r) => r.rows[0]!.db);
+      p.catch(() => this.dbNames.delete(env));
+      this.dbNames.set(env, p);
+    }
+    return p;
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - FORGET_AFTER_MS;
+    for (const [k, s] of this.docs) if (!s.running && s.touched < cutoff) this.docs.delete(k);
+  }
+
+  /** Documents being tracked (tests: nothing leaks). */
+  get tracked(): number {
+    return this.docs.size;
+  }
+
+  /** Finish what is in flight (bounded), then close connections. Idempotent. */
+  async stop(timeoutMs = 3_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.pruneTimer);
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await closeRedis(this.redis).catch(() => undefined);
+    for (const db of this.dbs.values()) await db.end().catch(() => undefined);
+  }
+}

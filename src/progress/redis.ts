@@ -1,0 +1,45 @@
+/**
+ * ioredis clients for the live channel. Redis is optional and may drop at any time: clients reconnect
+ * forever in the background, an outage is logged once (not once per retry), and nothing here ever
+ * throws into the caller's event loop.
+ */
+import Redis from 'ioredis';
+import { describeUrl } from '../config';
+import type { Logger } from '../logger';
+
+export type RedisRole = 'publisher' | 'subscriber' | 'reader';
+
+export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
+  const client = new Redis(url, {
+    connectionName: `ocr-pool-progress-${role}`,
+    connectTimeout: 3_000,
+    // A publisher must fail at once when Redis is away (its message then goes through Postgres NOTIFY);
+    // a subscriber queues its SUBSCRIBE until the connection is up and re-subscribes after reconnecting.
+    enableOfflineQueue: role === 'subscriber',
+    maxRetriesPerRequest: role === 'subscriber' ? null : 0,
+    retryStrategy: (times) => Math.min(250 * 2 ** Math.min(times, 5), 5_000),
+    // A half-open connection must not hold a publish (or a status request) for long.
+    ...(role === 'subscriber' ? {} : { commandTimeout: 2_000 }),
+    lazyConnect: false,
+  });
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return log.debug({ err: { message: err.message } }, 'redis still unavailable');
+    down = true;
+    log.warn({ redis: describeUrl(url), role, err: { message: err.message } }, `redis unavailable for live progress (${role}); retrying in the background`);
+  });
+  client.on('ready', () => {
+    if (down) log.info({ redis: describeUrl(url), role }, `redis available again for live progress (${role})`);
+    down = false;
+  });
+  return client;
+}
+
+/** Close without waiting for a Redis that may never answer. */
+export async function closeRedis(client: Redis | undefined): Promise<void> {
+  if (!client) return;
+  if (client.status === 'ready') {
+    await Promise.race([client.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
+  }
+  client.disconnect(false);
+}

@@ -1,0 +1,98 @@
+/**
+ * What the pool process adds to the status server: the live publisher fed by the pool's progress hook,
+ * the pool-only metrics, the readiness of its workers, and its allocation shared through Redis.
+ * A status server that cannot start (port taken) is logged and skipped: OCR goes on without it.
+ */
+import os from 'node:os';
+import type Redis from 'ioredis';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { JobDeps } from '../pool/job';
+import type { WorkerPool } from '../pool/pool';
+import { ProgressPublisher } from '../progress/publisher';
+import { closeRedis, createRedis } from '../progress/redis';
+import { publishAllocation, removeAllocation } from './allocation';
+import { PoolMetrics } from './pool-metrics';
+import { StatusServer } from './server';
+
+const ALLOCATION_INTERVAL_MS = 5_000;
+
+export interface PoolStatus {
+  /** Give this to the pool as `PoolOptions.onProgress`. */
+  readonly onProgress: NonNullable<JobDeps['onProgress']>;
+  /** Start the HTTP server (before the pool starts, so /healthz answers and /readyz says "starting"). */
+  start(pool: WorkerPool): Promise<void>;
+  /** After the pool has stopped: close the server, flush the publisher. */
+  stop(): Promise<void>;
+  readonly server: StatusServer;
+  readonly publisher: ProgressPublisher;
+}
+
+export function createPoolStatus(config: Config, log: Logger): PoolStatus {
+  let pool: WorkerPool | undefined;
+  const publisher = new ProgressPublisher(
+    config.environments.map((e) => ({ name: e.name, databaseUrl: e.databaseUrl })),
+    config.redisUrl,
+    log.child({ component: 'progress' }),
+  );
+  const server = new StatusServer({
+    config,
+    log,
+    pool: {
+      workersStarted() {
+        const slots = pool?.slots ?? [];
+        const starting = slots.filter((s) => s.state === 'starting').length;
+        const stopping = slots.filter((s) => s.state === 'stopping' || s.state === 'stopped').length;
+        const ok = slots.length > 0 && starting === 0 && stopping < slots.length;
+        return { ok, detail: `${slots.length} worker(s): ${starting} starting, ${stopping} stopping` };
+      },
+    },
+  });
+  const metrics = new PoolMetrics(server.registry, () => pool, publisher);
+  const poolId = `${os.hostname()}:${process.pid}`;
+  const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, 'reader', log) : undefined;
+  let allocationTimer: NodeJS.Timeout | undefined;
+
+  const shareAllocation = async () => {
+    const a = pool?.allocation;
+    if (!redis || redis.status !== 'ready' || !a) return;
+    await publishAllocation(redis, {
+      poolId,
+      host: os.hostname(),
+      pid: process.pid,
+      index: a.index,
+      acte: a.acte,
+      active: typeof a.active === 'number' ? a.active : null,
+      reason: typeof a.reason === 'string' ? a.reason : null,
+      capacity: pool?.capacity ?? null,
+      at: new Date().toISOString(),
+    }).catch((err) => log.debug({ err }, 'could not share the allocation'));
+  };
+
+  return {
+    server,
+    publisher,
+    onProgress(claim, p, saved) {
+      metrics.observe(claim, p);
+      if (p.stage === 'done' || p.stage === 'failed') publisher.committed(claim.env, claim.id);
+      else saved?.then((ok) => ok && publisher.committed(claim.env, claim.id));
+    },
+    async start(p) {
+      pool = p;
+      try {
+        await server.start();
+      } catch (err) {
+        log.error({ err, host: config.httpHost, port: config.httpPort }, 'status server could not start (OCR_HTTP_PORT in use?); the pool runs without it');
+      }
+      allocationTimer = setInterval(() => void shareAllocation(), ALLOCATION_INTERVAL_MS);
+      allocationTimer.unref();
+    },
+    async stop() {
+      clearInterval(allocationTimer);
+      if (redis?.status === 'ready') await removeAllocation(redis, poolId).catch(() => undefined);
+      await closeRedis(redis).catch(() => undefined);
+      await publisher.stop().catch(() => undefined);
+      await server.stop().catch((err) => log.warn({ err }, 'status server stop failed'));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Everything the status server reads, from Postgres (one small pool per environment, separate from the
+ * pool's own so that status traffic never takes a worker's connection) and, for the allocation, Redis.
+ */
+import type pg from 'pg';
+import type { EnvName } from '../config';
+import { createPool } from '../db/pg';
+import { checkSchema, describeSchemaReport } from '../db/schema';
+import type { Logger } from '../logger';
+import { readJobs, readRunningJobs, statusName, type JobStatus } from '../progress/job-status';
+import type { LiveEnv } from '../progress/publisher';
+import { liveWorkers, type LiveWorker } from '../queue/workers';
+
+/** Rows per document_source × status. */
+export type QueueCounts = { source: string; status: string; statusId: number; count: number }[];
+
+const COUNTS = `SELECT document_source, status_id, count(*)::int AS n FROM extraction_queue GROUP BY 1, 2 ORDER BY 1, 2`;
+
+export class StatusRepo {
+  private readonly dbs = new Map<EnvName, pg.Pool>();
+  private readonly countsCache = new Map<EnvName, { at: number; value: Promise<QueueCounts> }>();
+
+  constructor(
+    readonly envs: LiveEnv[],
+    log: Logger,
+  ) {
+    for (const e of envs) this.dbs.set(e.name, createPool(e.databaseUrl, log.child({ env: e.name }), { max: 4, application: 'ocr-pool-status' }));
+  }
+
+  has(env: string): env is EnvName {
+    return this.dbs.has(env as EnvName);
+  }
+
+  get envNames(): EnvName[] {
+    return [...this.dbs.keys()];
+  }
+
+  private db(env: EnvName): pg.Pool {
+    const db = this.dbs.get(env);
+    if (!db) throw new Error(`environment ${env} is not enabled`);
+    return db;
+  }
+
+  jobs(env: EnvName, ids: string[]): Promise<JobStatus[]> {
+    return readJobs(this.db(env), env, ids);
+  }
+
+  async job(env: EnvName, id: string): Promise<JobStatus | null> {
+    return (await this.jobs(env, [id]))[0] ?? null;
+  }
+
+  running(env: EnvName): Promise<JobStatus[]> {
+    return readRunningJobs(this.db(env), env);
+  }
+
+  /** Counts per source × status; `maxAgeMs` 0 reads now (metrics), more lets page polls share one read. */
+  queueCounts(env: EnvName, maxAgeMs = 0): Promise<QueueCounts> {
+    const hit = this.countsCache.get(env);
+    if (hit && Date.now() - hit.at <= maxAgeMs) return hit.value;
+    const value = this.db(env)
+      .query<{ document_source: string; status_id: number }>(COUNTS)
+      .then((r) => r.rows.map((x: any) => ({ source: x.document_source, status: statusName(Number(x.status_id)), statusId: Number(x.status_id), count: x.n })));
+    this.countsCache.set(env, { at: Date.now(), value });
+    value.catch(() => this.countsCache.delete(env));
+    return value;
+  }
+
+  /** Live workers of every host, from the registry of every environment (each pool writes to all of them). */
+  async workers(): Promise<LiveWorker[]> {
+    const byId = new Map<string, LiveWorker>();
+    const results = await Promise.allSettled(this.envNames.map((e) => liveWorkers(this.db(e))));
+    for (const r of results) {
+      if (r.status !== 'fulfilled') continue;
+      for (const w of r.value) {
+        const had = byId.get(w.workerId);
+        if (!had || had.heartbeatAt < w.heartbeatAt) byId.set(w.workerId, w);
+      }
+    }
+    return [...byId.values()].sort((a, b) => a.workerId.localeCompare(b.workerId, 'en', { numeric: true }));
+  }
+
+  /** Reachable and complete? Both within `timeoutMs`. */
+  async check(env: EnvName, timeoutMs = 2_000): Promise<{ ok: boolean; error?: string }> {
+    try {
+      const report = await withTimeout(checkSchema(this.db(env)), timeoutMs, 'database did not answer');
+      return report.ok ? { ok: true } : { ok: false, error: describeSchemaReport(env, report) };
+    } catch (err) {
+      return { ok: false, error: `${env}: database unreachable: ${(err as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const db of this.dbs.values()) await db.end().catch(() => undefined);
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
+}

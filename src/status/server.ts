@@ -1,0 +1,316 @@
+/**
+ * The status server (DESIGN §5): node:http, no framework.
+ *
+ *   GET /healthz                  liveness (never needs the token)
+ *   GET /readyz                   databases reachable (and migrated), workers started
+ *   GET /metrics                  Prometheus text
+ *   GET /api/pool                 workers, allocation and reason, queue counts, running documents
+ *   GET /api/jobs/:env/:id        one document's status and progress
+ *   GET /api/jobs/:env/:id/events SSE: snapshot, progress…, done | failed (see sse.ts)
+ *   GET /api/events               SSE of every document's changes (the live page)
+ *   GET /                         the live page
+ *
+ * It runs inside the pool process and alone (`node dist/status/server.js`, a second PM2 app) with the
+ * same code: every answer comes from Postgres and the live channel, never from the pool's memory, so any
+ * process on any host answers the same. The pool process only adds its own metrics and the readiness of
+ * its workers. With OCR_HTTP_TOKEN set, every route but /healthz needs `Authorization: Bearer <token>`
+ * or `?token=`. No CORS headers are sent: browsers only let the page's own origin read the API.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Redis from 'ioredis';
+import type { Registry } from 'prom-client';
+import { ConfigError, ENV_NAMES, loadConfig, type Config, type EnvName } from '../config';
+import { coerceError } from '../errors';
+import { createLogger, type Logger } from '../logger';
+import { isUuid } from '../progress/job-status';
+import type { LiveEnv } from '../progress/publisher';
+import { closeRedis, createRedis } from '../progress/redis';
+import { LiveFeed } from '../progress/subscriber';
+import { readAllocations, type HostAllocation } from './allocation';
+import { HttpError, presentedToken, sendError, sendJson, sendText, tokenMatches } from './http';
+import { DocumentHub } from './hub';
+import { createStatusMetrics, type StatusMetrics } from './metrics';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
+import { StatusRepo, withTimeout } from './repo';
+import { serveAllEvents, serveDocumentEvents, type SseDeps } from './sse';
+
+/** What the pool process tells its status server: whether its workers are up. */
+export interface PoolProbe {
+  workersStarted(): { ok: boolean; detail: string };
+}
+
+export interface StatusServerOptions {
+  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'>;
+  log: Logger;
+  pool?: PoolProbe;
+  /** SSE heartbeat comment interval. Default 15 s. */
+  heartbeatMs?: number;
+  /** How often watched documents are re-read from Postgres (safety net for lost live messages). Default 5 s. */
+  reconcileMs?: number;
+}
+
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+export class StatusServer {
+  readonly repo: StatusRepo;
+  readonly hub: DocumentHub;
+  readonly feed: LiveFeed;
+  readonly metrics: StatusMetrics;
+  private readonly server: http.Server;
+  private readonly redis: Redis | undefined;
+  private readonly log: Logger;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: StatusServerOptions) {
+    this.log = opts.log;
+    const envs: LiveEnv[] = opts.config.environments.map((e) => ({ name: e.name, databaseUrl: e.databaseUrl }));
+    this.repo = new StatusRepo(envs, this.log);
+    this.hub = new DocumentHub(this.repo, this.log, opts.reconcileMs ?? 5_000);
+    this.feed = new LiveFeed({
+      envs,
+      redisUrl: opts.config.redisUrl,
+      log: this.log,
+      onMessage: (msg, via) => {
+        this.metrics.liveMessages.inc({ transport: via });
+        this.hub.ingest(msg);
+      },
+      onResync: () => void this.hub.reconcile(),
+    });
+    this.metrics = createStatusMetrics(this.repo, this.hub, this.feed, this.log);
+    this.redis = opts.config.redisUrl ? createRedis(opts.config.redisUrl, 'reader', this.log) : undefined;
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    // SSE streams are long-lived by design; the heartbeat keeps them from looking idle.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 10_000;
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  get registry(): Registry {
+    return this.metrics.registry;
+  }
+
+  /** Listen on OCR_HTTP_HOST:OCR_HTTP_PORT; resolves with the bound address (port 0 picks a free one). */
+  async start(): Promise<AddressInfo> {
+    this.feed.start();
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.config.httpPort, this.opts.config.httpHost, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.address()!;
+    this.log.info(
+      { host: addr.address, port: addr.port, token: Boolean(this.opts.config.httpToken), live: this.opts.config.redisUrl ? 'redis + postgres' : 'postgres' },
+      `status server listening on http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
+    );
+    return addr;
+  }
+
+  address(): AddressInfo | null {
+    const a = this.server.address();
+    return a && typeof a === 'object' ? a : null;
+  }
+
+  /** Close the listener and every open stream, then the connections. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections();
+      await closed;
+      this.hub.stop();
+      await this.feed.stop().catch(() => undefined);
+      await closeRedis(this.redis).catch(() => undefined);
+      await this.repo.close();
+    })();
+    return this.stopping;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://status.invalid');
+    } catch {
+      return sendError(res, new HttpError(400, 'bad_request', 'malformed request URL'));
+    }
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed: this server only reads`, { allow: 'GET, HEAD' });
+      }
+      if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+      const token = this.opts.config.httpToken;
+      if (token && !tokenMatches(presentedToken(req, url), token)) {
+        const presented = presentedToken(req, url) !== undefined;
+        throw new HttpError(401, presented ? 'invalid_token' : 'missing_token', presented ? 'the token is not valid' : 'this server requires a token: Authorization: Bearer <token> (or ?token=)', {
+          'www-authenticate': 'Bearer realm="ocr-pool"',
+        });
+      }
+      await this.route(req, res, url);
+    } catch (thrown) {
+      if (thrown instanceof HttpError) return sendError(res, thrown);
+      const err = coerceError(thrown);
+      this.log.error({ err, path: url.pathname }, 'status request failed');
+      sendError(res, new HttpError(500, 'internal_error', 'internal error (logged)'));
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'content-security-policy': PAGE_CSP });
+    if (path === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
+    if (path === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+    if (path === '/readyz') return this.readyz(res);
+    if (path === '/metrics') {
+      const body = await this.metrics.registry.metrics();
+      return sendText(res, 200, this.metrics.registry.contentType, body);
+    }
+    if (path === '/api/pool') return sendJson(res, 200, await this.poolInfo());
+    if (path === '/api/events') return serveAllEvents(req, res, this.sseDeps());
+
+    const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
+    if (m) {
+      const env = this.env(decode(m[1]!));
+      const id = decode(m[2]!);
+      if (!isUuid(id)) throw new HttpError(400, 'invalid_id', `document id must be a UUID, got ${JSON.stringify(id.slice(0, 60))}`);
+      if (m[3]) return serveDocumentEvents(req, res, url, env, id.toLowerCase(), this.sseDeps());
+      const job = await this.dbCall(env, () => this.repo.job(env, id));
+      if (!job) throw new HttpError(404, 'not_found', `no document ${id} in ${env}`);
+      return sendJson(res, 200, job);
+    }
+    throw new HttpError(404, 'not_found', `no route ${path}`);
+  }
+
+  private env(name: string): EnvName {
+    if (this.repo.has(name)) return name;
+    const known = (ENV_NAMES as readonly string[]).includes(name);
+    throw new HttpError(
+      404,
+      'unknown_env',
+      `${known ? `environment ${name} is not enabled here` : `unknown environment ${JSON.stringify(name.slice(0, 40))}`}; enabled: ${this.repo.envNames.join(', ') || 'none'}`,
+    );
+  }
+
+  private async dbCall<T>(env: EnvName, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.log.warn({ err, env }, 'status: database call failed');
+      throw new HttpError(503, 'database_unavailable', `${env}: database unavailable (${coerceError(err).message})`);
+    }
+  }
+
+  private sseDeps(): SseDeps {
+    return { hub: this.hub, repo: this.repo, metrics: this.metrics, log: this.log, heartbeatMs: this.opts.heartbeatMs ?? 15_000 };
+  }
+
+  private async readyz(res: ServerResponse): Promise<void> {
+    const databases = Object.fromEntries(await Promise.all(this.repo.envNames.map(async (e) => [e, await this.repo.check(e)] as const)));
+    let workers: { ok: boolean; detail: string };
+    if (this.opts.pool) workers = this.opts.pool.workersStarted();
+    else {
+      const live = await withTimeout(this.repo.workers(), 2_000, 'registry did not answer').catch(() => []);
+      workers = { ok: live.length > 0, detail: `${live.length} live worker(s) in the registry` };
+    }
+    const dbOk = this.repo.envNames.length > 0 && Object.values(databases).every((d) => d.ok);
+    const ready = dbOk && workers.ok;
+    sendJson(res, ready ? 200 : 503, { ready, databases, workers, live: this.feed.state() });
+  }
+
+  private async poolInfo(): Promise<Record<string, unknown>> {
+    const [workers, allocations] = await Promise.all([this.repo.workers(), this.allocations()]);
+    const queue: Record<string, unknown> = {};
+    const running: unknown[] = [];
+    await Promise.all(
+      this.repo.envNames.map(async (env) => {
+        try {
+          queue[env] = { counts: await this.repo.queueCounts(env, 1_000) };
+          running.push(...(await this.repo.running(env)));
+        } catch (err) {
+          queue[env] = { error: `database unavailable: ${coerceError(err).message}` };
+        }
+      }),
+    );
+    const workersByMode: Record<string, number> = {};
+    for (const w of workers) workersByMode[w.mode] = (workersByMode[w.mode] ?? 0) + 1;
+    return {
+      generatedAt: new Date().toISOString(),
+      workers: workers.map((w) => ({
+        id: w.workerId,
+        host: w.host,
+        pid: w.pid,
+        mode: w.mode,
+        state: w.state,
+        document: w.documentId ? { env: (w.progress?.env as string | undefined) ?? null, id: w.documentId } : null,
+        progress: w.progress,
+        jobsDone: w.jobsDone,
+        startedAt: w.startedAt,
+        heartbeatAt: w.heartbeatAt,
+      })),
+      allocation: {
+        source: allocations ? 'redis' : 'registry',
+        latest: allocations?.[0] ?? null,
+        hosts: allocations ?? [],
+        workersByMode,
+      },
+      queue,
+      running,
+      live: this.feed.state(),
+    };
+  }
+
+  private async allocations(): Promise<HostAllocation[] | null> {
+    if (!this.redis || this.redis.status !== 'ready') return null;
+    return readAllocations(this.redis).catch(() => null);
+  }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'malformed percent-encoding in the path');
+  }
+}
+
+/** Standalone: `node dist/status/server.js` (PM2 app `ocr-status`). Needs the same environment as the pool. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    // The status server reads no PDFs: storage settings are not required of it.
+    config = loadConfig({ ...process.env, OCR_STORAGE_DIR: process.env.OCR_STORAGE_DIR || '/nonexistent (unused by the status server)' });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      createLogger('info').fatal({ problems: err.problems }, err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel).child({ component: 'status' });
+  if (config.environments.length === 0) log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
+  const server = new StatusServer({ config, log });
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info({ signal }, 'status server stopping');
+    server.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'status server stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  await server.start();
+  process.send?.('ready');
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    createLogger('info').fatal({ err }, 'status server failed to start');
+    process.exit(1);
+  });
+}
