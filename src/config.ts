@@ -23,7 +23,7 @@ const int = (min: number, max: number) =>
     .trim()
     .regex(/^-?\d+$/, `a whole number from ${min} to ${max}`)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(z.number().int().min(min, `a whole number from ${min} to ${max}`).max(max, `a whole number from ${min} to ${max}`));
 const percent = int(0, 95);
 const pgUrl = z
   .string()

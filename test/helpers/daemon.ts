@@ -17,7 +17,8 @@ export interface Daemon {
 
 export function startDaemon(env: Record<string, string>): Daemon {
   const proc = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', OCR_POLL_INTERVAL_MS: '200', ...env },
+    // Port 0: daemons of parallel test files must not fight over the status server's default port.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', OCR_POLL_INTERVAL_MS: '200', OCR_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const lines: Record<string, any>[] = [];
