@@ -35,6 +35,29 @@ const poolSize = intFromEnv('OCR_WORKER_POOL_SIZE', Math.max(1, os.availablePara
 const autoMemoryMb = Math.min(512 + poolSize * 1024, Math.floor((os.totalmem() / 1048576) * 0.9));
 const maxMemoryRestart = process.env.PM2_MAX_MEMORY_RESTART || `${autoMemoryMb}M`;
 
+// The daemon's settings, passed through the app's env block. PM2 7 applies an ecosystem file's env
+// block on `pm2 startOrReload ecosystem.config.js`, but NOT the shell's other variables, even with
+// --update-env (measured with 7.0.4: a changed OCR_WORKER_POOL_SIZE never reached the reloaded app).
+// So every setting the daemon reads is copied from this shell here. A setting that is no longer set is
+// passed as '' (the daemon treats an empty value as unset), so removing a line from the environment
+// file takes effect on the next deploy too. Unknown OCR_* / SERVER_RESERVE_* names are passed as well,
+// so the daemon's typo check still sees them.
+const SETTING = /^(OCR_|SERVER_RESERVE_)|^(PROD|STAGING|DEV)_(DATABASE_URL|SUPABASE_URL|SUPABASE_SERVICE_KEY)$|^REDIS_URL$|^LOG_LEVEL$/;
+function knownSettings() {
+  try {
+    return Object.keys(require('./dist/config.js').OPTIONS); // every name, when the app is built
+  } catch {
+    return [];
+  }
+}
+function settingsFromShell() {
+  const env = {};
+  for (const name of knownSettings()) env[name] = '';
+  for (const [name, value] of Object.entries(process.env)) if (SETTING.test(name) && value !== undefined) env[name] = value;
+  env.LOG_LEVEL = process.env.LOG_LEVEL || 'info';
+  return env;
+}
+
 /** @type {import('pm2').StartOptions[]} */
 const apps = [
   {
@@ -70,14 +93,15 @@ const apps = [
     // time: true): PM2 would prefix every line with a date and break the JSON for log shippers.
     merge_logs: true,
 
+    // Secrets are not written here: they are read from the shell when pm2 evaluates this file.
     env: {
+      ...settingsFromShell(),
       NODE_ENV: 'development',
-      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     },
-    // `pm2 start ecosystem.config.js --env production` (what scripts/deploy-ocr-workers.sh does).
+    // `pm2 start ecosystem.config.js --env production` (what scripts/deploy-ocr-workers.sh does):
+    // merged over `env`.
     env_production: {
       NODE_ENV: 'production',
-      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     },
   },
 ];

@@ -121,6 +121,17 @@ describe('deploy-ocr-workers.sh', () => {
     console.log(`second deploy: ${r.ms} ms`);
   }, 300_000);
 
+  it('a changed setting reaches the reloaded app (through the ecosystem env block: PM2 7 drops the shell on reload)', async () => {
+    const r = await deploy(['--skip-install'], { OCR_WORKER_POOL_SIZE: '2' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const now = (await app())!;
+    expect(now.pid).not.toBe(first.pid);
+    const { rows } = await db.pool.query(`SELECT worker_id FROM ocr_workers WHERE pid = $1 ORDER BY worker_id`, [now.pid]);
+    expect(rows.map((x) => x.worker_id.replace(/^.*:/, ''))).toEqual(['w0', 'w1']);
+    expect(now.pm2_env.max_memory_restart).toBe(2560 * 1024 * 1024); // the limit follows the pool size
+    first = now;
+  }, 300_000);
+
   it('an unreachable database stops the deploy at verify, non-zero, and leaves the running app alone', async () => {
     const r = await deploy(['--skip-install'], { DEV_DATABASE_URL: 'postgres://ocr:hunter2@127.0.0.1:1/ocr_dev' });
     expect(r.code).toBe(1);
@@ -131,7 +142,7 @@ describe('deploy-ocr-workers.sh', () => {
     expect(r.stdout).not.toMatch(/startOrReload/);
     const p = (await app())!;
     expect(p.pid).toBe(first.pid);
-    expect(p.pm2_env).toMatchObject({ status: 'online', restart_time: 1 });
+    expect(p.pm2_env).toMatchObject({ status: 'online', restart_time: 2 });
   }, 300_000);
 
   it('refuses to start without any environment configured', async () => {

@@ -1,4 +1,5 @@
 /** The pure parts of the operator surface: health rules, arguments, environment resolution, ecosystem.config.js. */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import type { EnvironmentSnapshot } from '../../src/check/queries';
 import { safeMessage } from '../../src/check/run';
 import { resolveTargets } from '../../src/check/targets';
 import { REPORT_VERSION, type CheckReport, type EnvironmentReport } from '../../src/check/types';
+import { OPTIONS } from '../../src/config';
 import { ROOT } from '../helpers/daemon';
 
 function snapshot(over: Partial<EnvironmentSnapshot> = {}): EnvironmentSnapshot {
@@ -162,9 +164,26 @@ describe('ecosystem.config.js', () => {
     expect(app).not.toHaveProperty('log_date_format'); // would break pino's JSON lines
     expect(app.time).toBeFalsy();
     expect(app.env.NODE_ENV).toBe('development');
-    expect(app.env_production.NODE_ENV).toBe('production');
-    // No secret in a committed file.
-    expect(JSON.stringify(apps)).not.toMatch(/DATABASE_URL|SERVICE_KEY|REDIS_URL|TOKEN/);
+    expect(app.env_production).toEqual({ NODE_ENV: 'production' });
+  });
+
+  it("carries the shell's settings in its env block (PM2 7 applies nothing else on reload), unset ones as ''", () => {
+    const a = load({
+      DEV_DATABASE_URL: 'postgres://u:pw@h/d',
+      OCR_WORKER_POOL_SIZE: '3',
+      OCR_WORKERS_POOL_SIZE: '9', // a typo still reaches the daemon, which names it
+      OCR_SHUTDOWN_TIMEOUT_MS: undefined,
+      LOG_LEVEL: undefined,
+      UNRELATED_VARIABLE: 'x',
+    }).apps[0]!;
+    expect(a.env).toMatchObject({ DEV_DATABASE_URL: 'postgres://u:pw@h/d', OCR_WORKER_POOL_SIZE: '3', OCR_WORKERS_POOL_SIZE: '9', LOG_LEVEL: 'info' });
+    expect(a.env).not.toHaveProperty('UNRELATED_VARIABLE');
+    // Every setting of the config module is there, '' when unset (the daemon reads '' as unset).
+    for (const name of Object.keys(OPTIONS)) expect(a.env, name).toHaveProperty(name);
+    expect(a.env.OCR_SHUTDOWN_TIMEOUT_MS).toBe('');
+    // The file itself holds no secret: the values come from the shell that runs pm2.
+    const source = readFileSync(path.join(ROOT, 'ecosystem.config.js'), 'utf8');
+    expect(source).not.toMatch(/postgres:\/\/|redis:\/\/|https?:\/\/[a-z]/);
   });
 
   it('keeps kill_timeout above OCR_SHUTDOWN_TIMEOUT_MS and follows the pool size and the override', () => {
