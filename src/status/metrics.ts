@@ -11,7 +11,8 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { LiveFeed } from '../progress/subscriber';
 import type { DocumentHub } from './hub';
-import type { StatusRepo } from './repo';
+import type { EnvName } from '../config';
+import type { QueueCounts, StatusRepo } from './repo';
 
 export interface StatusMetrics {
   registry: Registry;
@@ -24,11 +25,36 @@ export function createStatusMetrics(repo: StatusRepo, hub: DocumentHub, feed: Li
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ocr_' });
 
-  const up = new Gauge({
+  // One read of the counts per scrape, shared by the gauges that need it (prom-client collects all
+  // metrics of a scrape concurrently).
+  let scrape: Promise<Map<EnvName, QueueCounts | null>> | undefined;
+  const countsForScrape = () => {
+    if (!scrape) {
+      const p = Promise.all(
+        repo.envNames.map(async (env) => {
+          try {
+            return [env, await repo.queueCounts(env, 0)] as const;
+          } catch (err) {
+            log.debug({ err, env }, 'metrics: queue counts unavailable');
+            return [env, null] as const;
+          }
+        }),
+      ).then((entries) => new Map<EnvName, QueueCounts | null>(entries));
+      scrape = p;
+      void p.finally(() => (scrape = undefined));
+    }
+    return scrape;
+  };
+
+  new Gauge({
     name: 'ocr_database_up',
-    help: 'Whether the environment database answered the last scrape (1) or not (0).',
+    help: 'Whether the environment database answered this scrape (1) or not (0).',
     labelNames: ['env'],
     registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [env, counts] of await countsForScrape()) this.set({ env }, counts ? 1 : 0);
+    },
   });
 
   new Gauge({
@@ -38,17 +64,7 @@ export function createStatusMetrics(repo: StatusRepo, hub: DocumentHub, feed: Li
     registers: [registry],
     async collect() {
       this.reset();
-      await Promise.all(
-        repo.envNames.map(async (env) => {
-          try {
-            for (const c of await repo.queueCounts(env, 0)) this.set({ env, source: c.source, status: c.status }, c.count);
-            up.set({ env }, 1);
-          } catch (err) {
-            up.set({ env }, 0);
-            log.debug({ err, env }, 'metrics: queue counts unavailable');
-          }
-        }),
-      );
+      for (const [env, counts] of await countsForScrape()) for (const c of counts ?? []) this.set({ env, source: c.source, status: c.status }, c.count);
     },
   });
 

@@ -13,8 +13,8 @@
  * It runs inside the pool process and alone (`node dist/status/server.js`, a second PM2 app) with the
  * same code: every answer comes from Postgres and the live channel, never from the pool's memory, so any
  * process on any host answers the same. The pool process only adds its own metrics and the readiness of
- * its workers. With OCR_HTTP_TOKEN set, every route but /healthz needs `Authorization: Bearer <token>`
- * or `?token=`. No CORS headers are sent: browsers only let the page's own origin read the API.
+ * its workers. With OCR_HTTP_TOKEN set, every route but /healthz (and the page's static script and
+ * style) needs `Authorization: Bearer <token>` or `?token=`. No CORS headers are sent: browsers only let the page's own origin read the API.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -139,6 +139,9 @@ export class StatusServer {
         throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed: this server only reads`, { allow: 'GET, HEAD' });
       }
       if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+      // The page's script and style hold no data (the page passes its ?token= on to the API itself).
+      if (url.pathname === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
+      if (url.pathname === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
       const token = this.opts.config.httpToken;
       if (token && !tokenMatches(presentedToken(req, url), token)) {
         const presented = presentedToken(req, url) !== undefined;
@@ -158,8 +161,6 @@ export class StatusServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'content-security-policy': PAGE_CSP });
-    if (path === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
-    if (path === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
     if (path === '/readyz') return this.readyz(res);
     if (path === '/metrics') {
       const body = await this.metrics.registry.metrics();
