@@ -222,7 +222,7 @@ export const OPTIONS = {
     description: 'Longest retry delay.',
   },
   OCR_WORKER_MAX_MEMORY_MB: {
-    schema: int(64, 65536),
+    schema: int(16, 65536),
     default: '2048',
     unit: 'MiB',
     description: 'JS heap limit of one OCR worker thread; a thread that exceeds it is replaced and its job retried.',

@@ -74,11 +74,13 @@ export class WorkerSlot {
 
   private async ensureThread(): Promise<OcrThread> {
     if (this.thread?.alive) return this.thread;
-    if (this.thread) this.threadRestarts++;
+    const replacing = !!this.thread;
+    if (replacing) this.threadRestarts++;
     const t = new OcrThread(this.threadOptions);
     this.thread = t;
     await t.start();
-    this.log.debug({ threadId: t.threadId }, 'OCR thread ready');
+    if (replacing) this.log.warn({ threadId: t.threadId, restarts: this.threadRestarts }, 'OCR thread replaced');
+    else this.log.debug({ threadId: t.threadId }, 'OCR thread ready');
     return t;
   }
 
