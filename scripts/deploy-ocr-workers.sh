@@ -83,14 +83,14 @@ run() {
   done_step
 }
 
-# The app's pm_id/pid/status/restarts as "pid status restarts", or nothing when PM2 does not know it.
+# The app as "pid status restarts exit_code" (status with - for spaces), or nothing when PM2 does not know it.
 app_state() {
   "$PM2" jlist 2>/dev/null | node -e '
     let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
       const i = s.indexOf("["), j = s.lastIndexOf("]");
       let list = []; try { list = JSON.parse(s.slice(i, j + 1)); } catch {}
       const p = list.find((x) => x.name === process.argv[1]);
-      if (p) console.log(`${p.pid} ${p.pm2_env.status} ${p.pm2_env.restart_time}`);
+      if (p) console.log(`${p.pid} ${p.pm2_env.status.replace(/ /g, "-")} ${p.pm2_env.restart_time} ${p.pm2_env.exit_code ?? "-"}`);
     });' "$APP"
 }
 
@@ -161,7 +161,7 @@ fi
 step "start or reload the PM2 app ($APP)"
 before=""
 [ "$DRY_RUN" = 1 ] || before=$(app_state)
-[ -n "$before" ] && echo "    $APP is known to PM2 (pid status restarts: $before): graceful reload"
+[ -n "$before" ] && echo "    $APP is known to PM2 (pid status restarts exit: $before): graceful reload"
 [ -z "$before" ] && [ "$DRY_RUN" = 0 ] && echo "    $APP is not running: first start"
 run "see \`$PM2 logs $APP --lines 100\`; a line with exit code 78 names a bad setting" \
   "$PM2" startOrReload ecosystem.config.js --only "$APP" --env "$PM2_ENV" --update-env
@@ -174,12 +174,14 @@ else
   deadline=$(( $(date +%s) + WAIT_S ))
   first_restarts=""
   while :; do
-    read -r pid status restarts <<<"$(app_state)"
+    read -r pid status restarts exit_code <<<"$(app_state)"
     [ -n "${pid:-}" ] || fail "$APP is not known to PM2 after the start" "see \`$PM2 logs $APP --lines 100\`"
     [ -z "$first_restarts" ] && first_restarts=$restarts
+    # Exit 78 is in stop_exit_codes: PM2 does not restart it, though it may show "waiting restart".
+    [ "$status" != online ] && [ "${exit_code:-}" = 78 ] && status=stopped
     case "$status" in
       stopped|errored)
-        fail "$APP is $status (it exited on its own)" "see \`$PM2 logs $APP --lines 100\` — exit code 78 means a bad setting, named in the log" ;;
+        fail "$APP is $status (it exited on its own)" "see \`$PM2 logs $APP --lines 100\` — exit code 78 means a bad setting, named in the log; if it names a variable you already removed, PM2 kept it from the app's first start: \`$PM2 delete $APP\` and deploy again" ;;
     esac
     if [ "$restarts" -gt $((first_restarts + 2)) ]; then
       fail "$APP keeps restarting ($restarts restarts)" "see \`$PM2 logs $APP --lines 100\`; \`$PM2 stop $APP\` stops the loop"

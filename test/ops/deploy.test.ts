@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { tempStorage } from '../helpers/daemon';
-import { baseEnv, isAlive, isolatedPm2Home, killPm2, pm2List, repoCopy, run, type Pm2Process } from './helpers';
+import { tempStorage, waitFor } from '../helpers/daemon';
+import { baseEnv, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, repoCopy, run, type Pm2Process } from './helpers';
 
 let db: TestDb;
 let storage: ReturnType<typeof tempStorage>;
@@ -143,6 +143,28 @@ describe('deploy-ocr-workers.sh', () => {
     const p = (await app())!;
     expect(p.pid).toBe(first.pid);
     expect(p.pm2_env).toMatchObject({ status: 'online', restart_time: 2 });
+  }, 300_000);
+
+  it('an app that exits 78 (bad setting) fails the deploy at once, and the hint (pm2 delete, deploy) fixes it', async () => {
+    // A misspelt variable at the app's first start: PM2 keeps it even after the shell no longer has it.
+    expect((await pm2(['delete', 'ocr-pool'], env)).code).toBe(0);
+    const bad = await pm2(['start', 'ecosystem.config.js', '--env', 'production'], { ...env, OCR_WORKERS_POOL_SIZE: '2' }, repo.dir);
+    expect(bad.code).toBe(0);
+    await waitFor(async () => (await app())?.pm2_env.exit_code === 78, 30_000, 'the app to exit 78');
+
+    const r = await deploy(['--skip-install']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED at step 7\/9: ocr-pool is stopped \(it exited on its own\)/);
+    expect(r.stderr).toMatch(/PM2 kept it from the app's first start: `.*pm2 delete ocr-pool` and deploy again/);
+    expect(r.ms).toBeLessThan(60_000); // not the whole --wait
+    const logs = await pm2(['logs', 'ocr-pool', '--nostream', '--lines', '5', '--raw'], env);
+    expect(logs.stdout).toMatch(/OCR_WORKERS_POOL_SIZE is not a known setting \(did you mean OCR_WORKER_POOL_SIZE\?\)/);
+    expect((await app())!.pm2_env.restart_time).toBeLessThanOrEqual(1); // stop_exit_codes: not a restart loop
+
+    expect((await pm2(['delete', 'ocr-pool'], env)).code).toBe(0);
+    const again = await deploy(['--skip-install']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect((await app())!.pm2_env.status).toBe('online');
   }, 300_000);
 
   it('refuses to start without any environment configured', async () => {
