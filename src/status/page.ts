@@ -198,7 +198,12 @@ export const PAGE_JS = `'use strict';
   es.onopen = function () { live.textContent = 'live'; live.className = 'pill ok'; };
   es.onerror = function () { live.textContent = 'reconnecting…'; live.className = 'pill bad'; };
   ['progress', 'done', 'failed'].forEach(function (name) {
-    es.addEventListener(name, function (e) { upsert(JSON.parse(e.data)); renderDocs(); });
+    es.addEventListener(name, function (e) {
+      var job = JSON.parse(e.data);
+      upsert(job);
+      renderDocs();
+      if (job.final) setTimeout(refresh, 100); // queue counts and workers change with it
+    });
   });
   refresh();
   setInterval(refresh, 2000);

@@ -142,6 +142,10 @@ export class StatusServer {
       // The page's script and style hold no data (the page passes its ?token= on to the API itself).
       if (url.pathname === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
       if (url.pathname === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204, { 'cache-control': 'max-age=86400' });
+        return void res.end();
+      }
       const token = this.opts.config.httpToken;
       if (token && !tokenMatches(presentedToken(req, url), token)) {
         const presented = presentedToken(req, url) !== undefined;
