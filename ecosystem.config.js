@@ -106,4 +106,40 @@ const apps = [
   },
 ];
 
+// The standalone status server (DESIGN §5): the same HTTP API and live page the pool process serves on
+// OCR_HTTP_PORT, from a process of its own, so status, /metrics and progress streams stay up while
+// ocr-pool restarts or is redeployed. Every answer comes from Postgres and the live channel, never from
+// the pool's memory, so it needs the same settings but reads no PDFs. It listens on STATUS_HTTP_PORT,
+// by default the port after OCR_HTTP_PORT (9465), since the pool process already holds OCR_HTTP_PORT.
+// (Not an OCR_* name: the daemon would take an unknown OCR_* variable for a typo.)
+const poolHttpPort = intFromEnv('OCR_HTTP_PORT', 9464);
+const statusHttpPort = intFromEnv('STATUS_HTTP_PORT', poolHttpPort === 0 ? 0 : poolHttpPort + 1);
+
+apps.push({
+  name: 'ocr-status',
+  script: 'dist/status/server.js',
+  cwd: __dirname,
+  exec_mode: 'fork',
+  instances: 1,
+  // Ready once it listens (it sends 'ready').
+  wait_ready: true,
+  listen_timeout: 30000,
+  // SIGINT closes the listener and the open event streams; nothing to hand back, so a short grace.
+  kill_timeout: 10000,
+  // No OCR here: a few live connections and caches. Far above normal, low enough to catch a leak.
+  max_memory_restart: process.env.STATUS_MAX_MEMORY_RESTART || '512M',
+  exp_backoff_restart_delay: 100,
+  autorestart: true,
+  stop_exit_codes: [78],
+  merge_logs: true, // and no log_date_format, as above
+  env: {
+    ...settingsFromShell(),
+    OCR_HTTP_PORT: String(statusHttpPort),
+    NODE_ENV: 'development',
+  },
+  env_production: {
+    NODE_ENV: 'production',
+  },
+});
+
 module.exports = { apps };

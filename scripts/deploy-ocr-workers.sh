@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Deploy (or redeploy) ocr-pool on this host: prerequisites → npm ci → build → verify → migrate →
 # pm2 startOrReload → wait until the app is online and its workers serve → pm2 save → status and queue.
+# The standalone status server (PM2 app ocr-status) is started or reloaded alongside, unless
+# --no-status-server.
 #
 # Usage: scripts/deploy-ocr-workers.sh [options]
 #   --dry-run          print every step without running anything
@@ -10,6 +12,7 @@
 #   --env-file FILE    read KEY=value lines from FILE first (exported to every step and to the app)
 #   --pm2-env NAME     ecosystem env block: production (default) or development
 #   --wait SECONDS     how long to wait for the app to serve after the reload (default 180)
+#   --no-status-server leave the ocr-status app alone (not started, not reloaded)
 #   -h, --help         this text
 #
 # Idempotent: a second run with nothing changed rebuilds the same files, applies no migration, reloads
@@ -23,9 +26,11 @@ ROOT=$(pwd)
 DRY_RUN=0
 SKIP_INSTALL=${DEPLOY_SKIP_INSTALL:-0}
 SKIP_MIGRATE=0
+WITH_STATUS=1
 PM2_ENV=production
 WAIT_S=180
 APP=ocr-pool
+STATUS_APP=ocr-status
 
 die_usage() { echo "deploy-ocr-workers: $*" >&2; echo "try: scripts/deploy-ocr-workers.sh --help" >&2; exit 2; }
 
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
     --dry-run) DRY_RUN=1 ;;
     --skip-install) SKIP_INSTALL=1 ;;
     --skip-migrate) SKIP_MIGRATE=1 ;;
+    --no-status-server) WITH_STATUS=0 ;;
     --env-file)
       [ $# -ge 2 ] || die_usage "--env-file needs a file"
       [ -r "$2" ] || die_usage "cannot read env file $2"
@@ -46,7 +52,7 @@ while [ $# -gt 0 ]; do
     --wait)
       [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] || die_usage "--wait needs a number of seconds"
       WAIT_S=$2; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die_usage "unknown argument $1" ;;
   esac
   shift
@@ -91,7 +97,28 @@ app_state() {
       let list = []; try { list = JSON.parse(s.slice(i, j + 1)); } catch {}
       const p = list.find((x) => x.name === process.argv[1]);
       if (p) console.log(`${p.pid} ${p.pm2_env.status.replace(/ /g, "-")} ${p.pm2_env.restart_time} ${p.pm2_env.exit_code ?? "-"}`);
-    });' "$APP"
+    });' "${1:-$APP}"
+}
+
+# 0 when the status app answers GET /healthz on the port PM2 gave it (or listens on a random port: 0).
+status_healthy() {
+  "$PM2" jlist 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", async () => {
+      const i = s.indexOf("["), j = s.lastIndexOf("]");
+      let list = []; try { list = JSON.parse(s.slice(i, j + 1)); } catch {}
+      const p = list.find((x) => x.name === process.argv[1]);
+      if (!p || p.pm2_env.status !== "online") process.exit(1);
+      const e = { ...p.pm2_env, ...(p.pm2_env.env || {}) };
+      const port = Number(e.OCR_HTTP_PORT || 9464);
+      if (port === 0) process.exit(0);
+      let host = e.OCR_HTTP_HOST || "127.0.0.1";
+      if (host === "0.0.0.0" || host === "::") host = "127.0.0.1";
+      if (host.includes(":")) host = `[${host}]`;
+      try {
+        const r = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(3000) });
+        process.exit(r.ok ? 0 : 1);
+      } catch { process.exit(1); }
+    });' "$STATUS_APP"
 }
 
 # 0 when a live worker of process $1 is in the registry of some environment (the pool serves).
@@ -158,18 +185,23 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------
-step "start or reload the PM2 app ($APP)"
+step "start or reload the PM2 apps ($APP$( [ "$WITH_STATUS" = 1 ] && echo ", $STATUS_APP" ))"
 before=""
 [ "$DRY_RUN" = 1 ] || before=$(app_state)
 [ -n "$before" ] && echo "    $APP is known to PM2 (pid status restarts exit: $before): graceful reload"
 [ -z "$before" ] && [ "$DRY_RUN" = 0 ] && echo "    $APP is not running: first start"
 run "see \`$PM2 logs $APP --lines 100\`; a line with exit code 78 names a bad setting" \
   "$PM2" startOrReload ecosystem.config.js --only "$APP" --env "$PM2_ENV" --update-env
+if [ "$WITH_STATUS" = 1 ]; then
+  run "see \`$PM2 logs $STATUS_APP --lines 100\` (port taken? set STATUS_HTTP_PORT); OCR is not affected. --no-status-server skips it" \
+    "$PM2" startOrReload ecosystem.config.js --only "$STATUS_APP" --env "$PM2_ENV" --update-env
+fi
 
 # ---------------------------------------------------------------------------------------------------
-step "wait until $APP is online and its workers serve (up to ${WAIT_S}s)"
+step "wait until $APP is online and its workers serve$( [ "$WITH_STATUS" = 1 ] && echo ", and $STATUS_APP answers" ) (up to ${WAIT_S}s)"
 if [ "$DRY_RUN" = 1 ]; then
   echo "    [dry-run] would poll: $PM2 jlist (status online) and check-ocr-queue --json (live workers of the new pid)"
+  [ "$WITH_STATUS" = 1 ] && echo "    [dry-run] would poll: GET /healthz of $STATUS_APP"
 else
   deadline=$(( $(date +%s) + WAIT_S ))
   first_restarts=""
@@ -194,6 +226,16 @@ else
       "see \`$PM2 logs $APP --lines 100\` and \`npx tsx check-ocr-queue.ts\`; a slow host may need --wait"
     sleep 1
   done
+  if [ "$WITH_STATUS" = 1 ]; then
+    until status_healthy; do
+      read -r _ sstatus _ sexit <<<"$(app_state "$STATUS_APP")"
+      [ "${sexit:-}" = 78 ] && [ "${sstatus:-}" != online ] && fail "$STATUS_APP stopped with a bad setting" "see \`$PM2 logs $STATUS_APP --lines 100\`"
+      [ "$(date +%s)" -lt "$deadline" ] || fail "$STATUS_APP does not answer /healthz (status ${sstatus:-unknown})" \
+        "see \`$PM2 logs $STATUS_APP --lines 100\` (port taken? set STATUS_HTTP_PORT); OCR is running; --no-status-server skips it"
+      sleep 1
+    done
+    echo "    $STATUS_APP online, /healthz answers"
+  fi
   done_step
 fi
 

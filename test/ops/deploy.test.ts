@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { tempStorage, waitFor } from '../helpers/daemon';
-import { baseEnv, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, repoCopy, run, type Pm2Process } from './helpers';
+import { baseEnv, freePort, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, repoCopy, run, type Pm2Process } from './helpers';
 
 let db: TestDb;
 let storage: ReturnType<typeof tempStorage>;
@@ -22,6 +22,8 @@ beforeAll(async () => {
   storage = tempStorage();
   repo = repoCopy();
   env = baseEnv({
+    OCR_HTTP_PORT: String(await freePort()),
+    STATUS_HTTP_PORT: String(await freePort()),
     PM2_HOME: isolatedPm2Home(),
     DEV_DATABASE_URL: db.url,
     OCR_STORAGE_DIR: storage.dir,
@@ -75,7 +77,8 @@ describe('deploy-ocr-workers.sh', () => {
     const r = await deploy(['--dry-run']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const s of ['npm ci --include=dev', 'npm run build', 'scripts/verify-ocr-setup.sh --pre-migrate', 'npm run migrate',
-      'startOrReload ecosystem.config.js --only ocr-pool --env production --update-env', 'pm2 save']) {
+      'startOrReload ecosystem.config.js --only ocr-pool --env production --update-env',
+      'startOrReload ecosystem.config.js --only ocr-status --env production --update-env', 'pm2 save']) {
       expect(r.stdout).toContain(`[dry-run] would run: `);
       expect(r.stdout).toContain(s);
     }
@@ -90,24 +93,27 @@ describe('deploy-ocr-workers.sh', () => {
     expect(r.stdout).toMatch(/skipped \(--skip-install/);
     expect(r.stdout).toMatch(/ocr-pool is not running: first start/);
     expect(r.stdout).toMatch(/ocr-pool online, pid \d+, workers registered/);
+    expect(r.stdout).toMatch(/ocr-status online, \/healthz answers/);
     expect(r.stdout).toMatch(/deploy-ocr-workers: deployed in \d+s/);
     expect(r.stdout).toMatch(/check-ocr-queue .* — HEALTHY/);
     expect(await ledger()).toEqual(['000001_extraction_queue.sql', '000002_ocr_lease_and_progress.sql', '000003_ocr_workers.sql']);
     first = (await app())!;
     expect(first.pm2_env).toMatchObject({ status: 'online', restart_time: 0, pm_cwd: repo.dir });
     const dump = JSON.parse(readFileSync(path.join(env.PM2_HOME!, 'dump.pm2'), 'utf8')) as { name: string }[];
-    expect(dump.map((d) => d.name)).toEqual(['ocr-pool']);
+    expect(dump.map((d) => d.name)).toEqual(['ocr-pool', 'ocr-status']);
+    expect((await fetch(`http://127.0.0.1:${env.STATUS_HTTP_PORT}/healthz`)).status).toBe(200);
     console.log(`first deploy: ${r.ms} ms`);
   }, 300_000);
 
-  it('second run is a no-op reload: no migration, same single app, new process, same saved list', async () => {
+  it('second run is a no-op reload: no migration, the same two apps, new processes, the same saved list', async () => {
     const r = await deploy(['--skip-install']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/"applied":\[\],"alreadyApplied":3/);
     expect(r.stdout).toMatch(/ocr-pool is known to PM2 .*: graceful reload/);
     expect(await ledger()).toHaveLength(3);
     const list = await pm2List(env);
-    expect(list.map((p) => p.name)).toEqual(['ocr-pool']);
+    expect(list.map((p) => p.name)).toEqual(['ocr-pool', 'ocr-status']);
+    expect(list[1]!.pm2_env).toMatchObject({ status: 'online', restart_time: 1 });
     const now = list[0]!;
     expect(now.pm2_env.status).toBe('online');
     expect(now.pm2_env.restart_time).toBe(1);
@@ -116,7 +122,7 @@ describe('deploy-ocr-workers.sh', () => {
     const { rows } = await db.pool.query(`SELECT DISTINCT pid FROM ocr_workers`);
     expect(rows.map((x) => x.pid)).toEqual([now.pid]); // the old process left the registry
     const dump = JSON.parse(readFileSync(path.join(env.PM2_HOME!, 'dump.pm2'), 'utf8')) as { name: string }[];
-    expect(dump.map((d) => d.name)).toEqual(['ocr-pool']);
+    expect(dump.map((d) => d.name)).toEqual(['ocr-pool', 'ocr-status']);
     first = now;
     console.log(`second deploy: ${r.ms} ms`);
   }, 300_000);
@@ -148,7 +154,7 @@ describe('deploy-ocr-workers.sh', () => {
   it('an app that exits 78 (bad setting) fails the deploy at once, and the hint (pm2 delete, deploy) fixes it', async () => {
     // A misspelt variable at the app's first start: PM2 keeps it even after the shell no longer has it.
     expect((await pm2(['delete', 'ocr-pool'], env)).code).toBe(0);
-    const bad = await pm2(['start', 'ecosystem.config.js', '--env', 'production'], { ...env, OCR_WORKERS_POOL_SIZE: '2' }, repo.dir);
+    const bad = await pm2(['start', 'ecosystem.config.js', '--only', 'ocr-pool', '--env', 'production'], { ...env, OCR_WORKERS_POOL_SIZE: '2' }, repo.dir);
     expect(bad.code).toBe(0);
     await waitFor(async () => (await app())?.pm2_env.exit_code === 78, 30_000, 'the app to exit 78');
 

@@ -1,6 +1,7 @@
 /** Running the operator commands for real: processes, an isolated PM2, a throw-away copy of the repository. */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from '../helpers/daemon';
 
@@ -98,4 +99,16 @@ export function repoCopy(): { dir: string; remove(): void } {
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A TCP port nobody listens on right now (the status servers of the apps under test get their own). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * `pm2 start ecosystem.config.js` for real, in a PM2 of its own (isolated PM2_HOME, killed afterwards):
- * the app comes online once ready, drains seeded documents, `pm2 stop` hands an in-flight document back
- * to 3 without burning its attempt, and `pm2 delete` leaves nothing running.
+ * ocr-pool comes online once ready, drains seeded documents, `pm2 stop` hands an in-flight document back
+ * to 3 without burning its attempt, and `pm2 delete` leaves nothing running. The standalone status
+ * server (ocr-status) starts beside it and answers from Postgres.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,16 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/types';
 import { createTestDb, row, type TestDb } from '../helpers/db';
 import { DEV_SET, ROOT, tempStorage, waitFor } from '../helpers/daemon';
-import { baseEnv, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, run, TSX_BIN, type Pm2Process } from './helpers';
+import { baseEnv, freePort, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, run, TSX_BIN, type Pm2Process } from './helpers';
 
 let db: TestDb;
 let storage: ReturnType<typeof tempStorage>;
 let env: Record<string, string>;
+let statusPort: number;
 
 beforeAll(async () => {
   db = await createTestDb();
   storage = tempStorage();
+  statusPort = await freePort();
   env = baseEnv({
+    OCR_HTTP_PORT: String(await freePort()),
+    STATUS_HTTP_PORT: String(statusPort),
     PM2_HOME: isolatedPm2Home(),
     DEV_DATABASE_URL: db.url,
     OCR_STORAGE_DIR: storage.dir,
@@ -42,8 +47,8 @@ async function insert(source: string, supabasePath: string, number: string): Pro
   return rows[0].id;
 }
 
-async function app(): Promise<Pm2Process | undefined> {
-  return (await pm2List(env)).find((p) => p.name === 'ocr-pool');
+async function app(name = 'ocr-pool'): Promise<Pm2Process | undefined> {
+  return (await pm2List(env)).find((p) => p.name === name);
 }
 
 describe('pm2 start ecosystem.config.js', () => {
@@ -56,7 +61,7 @@ describe('pm2 start ecosystem.config.js', () => {
     const p = await app();
     expect(p).toBeDefined();
     expect(p!.pm2_env).toMatchObject({ status: 'online', exec_mode: 'fork_mode', wait_ready: true, kill_timeout: 15_000 });
-    expect((await pm2List(env)).length).toBe(1);
+    expect((await pm2List(env)).map((x) => x.name).sort()).toEqual(['ocr-pool', 'ocr-status']);
     pid = p!.pid;
     expect(isAlive(pid)).toBe(true);
 
@@ -69,6 +74,14 @@ describe('pm2 start ecosystem.config.js', () => {
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
     expect(lines.map((l) => JSON.parse(l).msg)).toContain('OCR pool serving');
   }, 200_000);
+
+  it('starts the standalone status server beside it, on its own port', async () => {
+    const p = (await app('ocr-status'))!;
+    expect(p.pm2_env).toMatchObject({ status: 'online', exec_mode: 'fork_mode', wait_ready: true });
+    const r = await fetch(`http://127.0.0.1:${statusPort}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ ok: true });
+  });
 
   it('drains seeded documents (text layer and scanned) to 5, and check-ocr-queue sees the live worker', async () => {
     storage.put('actes/acte1-digital.pdf', path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
@@ -96,6 +109,10 @@ describe('pm2 start ecosystem.config.js', () => {
     const dev = report.environments[0]!;
     expect(dev.workers!.list.map((w) => w.pid)).toEqual([pid]);
     expect(dev.throughput!.lastHour.completed).toBe(3);
+    // The standalone status server answers from Postgres, not from the pool's memory.
+    const job = await fetch(`http://127.0.0.1:${statusPort}/api/jobs/dev/${ids[2]}`);
+    expect(job.status).toBe(200);
+    expect(JSON.stringify(await job.json())).toContain(ids[2]!);
     expect((await app())!.pm2_env.restart_time).toBe(0);
   }, 200_000);
 
@@ -120,9 +137,13 @@ describe('pm2 start ecosystem.config.js', () => {
   }, 200_000);
 
   it('pm2 delete leaves nothing running', async () => {
-    const r = await pm2(['delete', 'ocr-pool'], env);
+    const statusPid = (await app('ocr-status'))!.pid;
+    expect(isAlive(statusPid)).toBe(true);
+    const r = await pm2(['delete', 'ecosystem.config.js'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await pm2List(env)).toEqual([]);
     expect(isAlive(pid)).toBe(false);
+    expect(isAlive(statusPid)).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${statusPort}/healthz`)).rejects.toThrow();
   });
 });

@@ -186,6 +186,19 @@ describe('ecosystem.config.js', () => {
     expect(source).not.toMatch(/postgres:\/\/|redis:\/\/|https?:\/\/[a-z]/);
   });
 
+  it('has the standalone status server as a second app, on the port after the pool\'s', () => {
+    const apps = load({ OCR_HTTP_PORT: undefined, STATUS_HTTP_PORT: undefined }).apps;
+    expect(apps.map((a) => a.name)).toEqual(['ocr-pool', 'ocr-status']);
+    const status = apps[1]!;
+    expect(status).toMatchObject({ script: 'dist/status/server.js', exec_mode: 'fork', instances: 1, wait_ready: true, stop_exit_codes: [78] });
+    expect(status).not.toHaveProperty('log_date_format');
+    expect(status.env.OCR_HTTP_PORT).toBe('9465');
+    expect(apps[0]!.env.OCR_HTTP_PORT).toBe('');
+    expect(load({ OCR_HTTP_PORT: '8000', STATUS_HTTP_PORT: undefined }).apps[1]!.env.OCR_HTTP_PORT).toBe('8001');
+    expect(load({ OCR_HTTP_PORT: '8000', STATUS_HTTP_PORT: '7000' }).apps[1]!.env.OCR_HTTP_PORT).toBe('7000');
+    expect(load({ OCR_HTTP_PORT: '0', STATUS_HTTP_PORT: undefined }).apps[1]!.env.OCR_HTTP_PORT).toBe('0');
+  });
+
   it('keeps kill_timeout above OCR_SHUTDOWN_TIMEOUT_MS and follows the pool size and the override', () => {
     const a = load({ OCR_SHUTDOWN_TIMEOUT_MS: '120000', OCR_WORKER_POOL_SIZE: '4', PM2_MAX_MEMORY_RESTART: undefined }).apps[0]!;
     expect(a.kill_timeout).toBeGreaterThan(120_000);
