@@ -37,9 +37,10 @@ export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
 
 /** Close without waiting for a Redis that may never answer. */
 export async function closeRedis(client: Redis | undefined): Promise<void> {
-  if (!client) return;
-  if (client.status === 'ready') {
-    await Promise.race([client.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
-  }
+  if (!client || client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  const timeout = () => new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
+  if (client.status === 'ready') await Promise.race([client.quit().catch(() => undefined), timeout()]);
   client.disconnect(false);
+  await Promise.race([ended, timeout()]);
 }

@@ -10,7 +10,6 @@ import type { Logger } from '../logger';
 import type { JobDeps } from '../pool/job';
 import type { WorkerPool } from '../pool/pool';
 import { ProgressPublisher } from '../progress/publisher';
-import { closeRedis, createRedis } from '../progress/redis';
 import { publishAllocation, removeAllocation } from './allocation';
 import { PoolMetrics } from './pool-metrics';
 import { StatusServer } from './server';
@@ -43,14 +42,15 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
         const slots = pool?.slots ?? [];
         const starting = slots.filter((s) => s.state === 'starting').length;
         const stopping = slots.filter((s) => s.state === 'stopping' || s.state === 'stopped').length;
+        const parked = slots.filter((s) => s.state === 'parked').length;
         const ok = slots.length > 0 && starting === 0 && stopping < slots.length;
-        return { ok, detail: `${slots.length} worker(s): ${starting} starting, ${stopping} stopping` };
+        return { ok, detail: `${slots.length} worker(s): ${starting} starting, ${parked} parked (host headroom), ${stopping} stopping` };
       },
     },
   });
   const metrics = new PoolMetrics(server.registry, () => pool, publisher);
   const poolId = `${os.hostname()}:${process.pid}`;
-  const redis: Redis | undefined = config.redisUrl ? createRedis(config.redisUrl, 'reader', log) : undefined;
+  const redis: Redis | undefined = server.redis;
   let allocationTimer: NodeJS.Timeout | undefined;
 
   const shareAllocation = async () => {
@@ -90,7 +90,6 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
     async stop() {
       clearInterval(allocationTimer);
       if (redis?.status === 'ready') await removeAllocation(redis, poolId).catch(() => undefined);
-      await closeRedis(redis).catch(() => undefined);
       await publisher.stop().catch(() => undefined);
       await server.stop().catch((err) => log.warn({ err }, 'status server stop failed'));
     },

@@ -58,7 +58,8 @@ export class StatusServer {
   readonly feed: LiveFeed;
   readonly metrics: StatusMetrics;
   private readonly server: http.Server;
-  private readonly redis: Redis | undefined;
+  /** Redis for reads (the shared allocation); the pool process also writes its allocation through it. */
+  readonly redis: Redis | undefined;
   private readonly log: Logger;
   private stopping: Promise<void> | undefined;
 
@@ -93,13 +94,18 @@ export class StatusServer {
   /** Listen on OCR_HTTP_HOST:OCR_HTTP_PORT; resolves with the bound address (port 0 picks a free one). */
   async start(): Promise<AddressInfo> {
     this.feed.start();
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.config.httpPort, this.opts.config.httpHost, () => {
-        this.server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.opts.config.httpPort, this.opts.config.httpHost, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     const addr = this.address()!;
     this.log.info(
       { host: addr.address, port: addr.port, token: Boolean(this.opts.config.httpToken), live: this.opts.config.redisUrl ? 'redis + postgres' : 'postgres' },
@@ -171,14 +177,14 @@ export class StatusServer {
       return sendText(res, 200, this.metrics.registry.contentType, body);
     }
     if (path === '/api/pool') return sendJson(res, 200, await this.poolInfo());
-    if (path === '/api/events') return serveAllEvents(req, res, this.sseDeps());
+    if (path === '/api/events') return req.method === 'HEAD' ? sseHead(res) : serveAllEvents(res, this.sseDeps());
 
     const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
     if (m) {
       const env = this.env(decode(m[1]!));
       const id = decode(m[2]!);
       if (!isUuid(id)) throw new HttpError(400, 'invalid_id', `document id must be a UUID, got ${JSON.stringify(id.slice(0, 60))}`);
-      if (m[3]) return serveDocumentEvents(req, res, url, env, id.toLowerCase(), this.sseDeps());
+      if (m[3]) return req.method === 'HEAD' ? sseHead(res) : serveDocumentEvents(req, res, url, env, id.toLowerCase(), this.sseDeps());
       const job = await this.dbCall(env, () => this.repo.job(env, id));
       if (!job) throw new HttpError(404, 'not_found', `no document ${id} in ${env}`);
       return sendJson(res, 200, job);
@@ -268,6 +274,11 @@ export class StatusServer {
     if (!this.redis || this.redis.status !== 'ready') return null;
     return readAllocations(this.redis).catch(() => null);
   }
+}
+
+function sseHead(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform' });
+  res.end();
 }
 
 function decode(segment: string): string {

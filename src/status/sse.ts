@@ -106,12 +106,13 @@ export async function serveDocumentEvents(req: IncomingMessage, res: ServerRespo
   const pending: JobStatus[] = [];
   let deliver: ((job: JobStatus) => void) | undefined;
   const unwatch = deps.hub.watch(env, id, (job) => (deliver ? deliver(job) : pending.push(job)));
+  // The response closes when the client goes away, even before anything was written to it.
   let gone = false;
   const onGone = () => {
     gone = true;
     unwatch();
   };
-  req.on('close', onGone);
+  res.on('close', onGone);
 
   let job: JobStatus | null;
   try {
@@ -135,10 +136,8 @@ export async function serveDocumentEvents(req: IncomingMessage, res: ServerRespo
   }
 
   const stream = new SseStream(res, deps);
-  stream.onClose(() => {
-    unwatch();
-    req.off('close', onGone);
-  });
+  res.off('close', onGone);
+  stream.onClose(unwatch);
   let lastSent = resumeFrom ?? -1;
   const emit = (j: JobStatus) => {
     if (stream.closed || j.version <= lastSent) return;
@@ -163,10 +162,9 @@ export async function serveDocumentEvents(req: IncomingMessage, res: ServerRespo
 }
 
 /** Every document's changes, without ids (they are per document): what the live page listens to. */
-export function serveAllEvents(req: IncomingMessage, res: ServerResponse, deps: SseDeps): void {
+export function serveAllEvents(res: ServerResponse, deps: SseDeps): void {
   const stream = new SseStream(res, deps);
   const unwatch = deps.hub.watchAll((job) => stream.send(eventName(job), job));
   stream.onClose(unwatch);
   stream.send('hello', { at: new Date().toISOString() });
-  req.on('close', () => stream.end());
 }

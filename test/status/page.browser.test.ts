@@ -81,7 +81,7 @@ describe('the live page', () => {
     const item = page.locator(`li.doc[data-id="${id}"]`);
     await expect.poll(() => item.getAttribute('data-final')).toBe('done');
     expect(await item.locator('.pct').textContent()).toBe('100 %');
-    expect(await item.locator('.fill').evaluate((e) => (e as HTMLElement).style.width)).toBe('100%');
+    expect(await item.locator('.fill').evaluate((e) => (e as unknown as { style: { width: string } }).style.width)).toBe('100%');
     await page.screenshot({ path: path.join(ARTIFACTS, 'live-page-done.png'), fullPage: true });
 
     expect(values.at(-1)).toBe(100);

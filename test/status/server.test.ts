@@ -345,3 +345,49 @@ describe('GET / (the live page)', () => {
     expect((await fetch(`${base}/app.css`)).status).toBe(200);
   });
 });
+
+describe('when things are missing', () => {
+  it('an unreachable database: 503 JSON, not ready, database_up 0; the rest keeps answering', async () => {
+    const other = new StatusServer({
+      config: {
+        environments: [
+          { name: 'dev', databaseUrl: db.url },
+          { name: 'staging', databaseUrl: 'postgres://postgres@127.0.0.1:1/nowhere' },
+        ],
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+      },
+      log,
+    });
+    const { port } = await other.start();
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const job = await getJson(`${url}/api/jobs/staging/${randomUUID()}`);
+      expect(job).toMatchObject({ status: 503, body: { error: 'database_unavailable' } });
+      const events = await getJson(`${url}/api/jobs/staging/${randomUUID()}/events`);
+      expect(events).toMatchObject({ status: 503, body: { error: 'database_unavailable' } });
+      const ready = await getJson(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.body.databases).toMatchObject({ dev: { ok: true }, staging: { ok: false, error: expect.stringContaining('unreachable') } });
+      const { samples } = parsePrometheus(await (await fetch(`${url}/metrics`)).text());
+      expect(samples.filter((s) => s.name === 'ocr_database_up').map((s) => [s.labels.env, s.value]).sort()).toEqual([
+        ['dev', 1],
+        ['staging', 0],
+      ]);
+      const pool = await getJson(`${url}/api/pool`);
+      expect(pool.status).toBe(200);
+      expect(pool.body.queue.staging.error).toMatch(/database unavailable/);
+      expect(pool.body.allocation.source).toBe('registry'); // no REDIS_URL here
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a port already in use: start fails cleanly and leaves nothing running', async () => {
+    const port = Number(new URL(base).port);
+    const clash = new StatusServer({ config: { environments: [{ name: 'dev', databaseUrl: db.url }], redisUrl: REDIS, httpHost: '127.0.0.1', httpPort: port }, log });
+    await expect(clash.start()).rejects.toThrow(/EADDRINUSE/);
+    expect(clash.feed.state()).toMatchObject({ postgres: { dev: 'connecting' } });
+    expect(clash.redis?.status).toBe('end');
+  });
+});
