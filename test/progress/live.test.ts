@@ -112,7 +112,8 @@ describe('live progress', () => {
         pub.committed('dev', c.id);
         await until(() => versionsOf(got, c.id).length === p, 5_000, `page ${p}`);
       }
-      expect(Date.now() - t0).toBeLessThan(3_000);
+      // Not waiting on Redis: a publish that tried it first would wait out its 2 s command timeout per page.
+      expect(Date.now() - t0).toBeLessThan(5_000);
       expect(got.every((g) => g.via === 'notify')).toBe(true);
       expect(f.state().redis).toBe('connecting');
     } finally {
