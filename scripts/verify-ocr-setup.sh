@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
       [ -r "$2" ] || { echo "verify: cannot read env file $2" >&2; exit 2; }
       set -a; # shellcheck disable=SC1090
       . "$2"; set +a; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "verify: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
