@@ -1,0 +1,71 @@
+/**
+ * Migrations: create everything from nothing, complete an upstream table that lacks our columns, run
+ * twice without change, refuse an edited migration, and the schema check names exactly what is missing.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMigrations, migrate } from '../../src/db/migrate';
+import { checkSchema, describeSchemaReport } from '../../src/db/schema';
+import { createTestDb, type TestDb } from '../helpers/db';
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await createTestDb({ template: null }); // empty database, no migrations
+});
+afterAll(async () => db?.drop());
+
+async function withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await db.pool.connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.release();
+  }
+}
+const reset = () => db.pool.query('DROP TABLE IF EXISTS extraction_queue, extraction_status, ocr_workers, ocr_pool_migrations CASCADE');
+
+describe('migrate', () => {
+  it('creates everything from nothing, and a second run changes nothing', async () => {
+    await reset();
+    const first = await withClient((c) => migrate(c));
+    expect(first.applied).toEqual(loadMigrations().map((m) => m.name));
+    expect((await checkSchema(db.pool)).ok).toBe(true);
+    const second = await withClient((c) => migrate(c));
+    expect(second).toEqual({ applied: [], alreadyApplied: first.applied.length });
+  });
+
+  it('completes an upstream table that already exists, with rows, without touching them', async () => {
+    await reset();
+    // The extractor's table as it may exist before ocr-pool: no OCR columns at all.
+    await db.pool.query(`
+      CREATE TABLE extraction_status (id int PRIMARY KEY, name text NOT NULL);
+      INSERT INTO extraction_status VALUES (1,'En attente'),(2,'En traitement'),(3,'Complété'),(4,'Erreur'),(5,'Extraction Complété'),(6,'OCR en traitement');
+      CREATE TABLE extraction_queue (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(), document_source text NOT NULL, document_number text,
+        supabase_path text, status_id int NOT NULL REFERENCES extraction_status(id), error_message text,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO extraction_queue (document_source, supabase_path, status_id, error_message) VALUES ('acte', 'a.pdf', 3, 'kept');`);
+    const before = await checkSchema(db.pool);
+    expect(before.ok).toBe(false);
+    expect(before.missingColumns).toContain('extraction_queue.ocr_lease_expires_at');
+    expect(before.missingTables).toEqual(['ocr_workers']);
+    expect(describeSchemaReport('staging', before)).toMatch(/^staging: schema incomplete, missing table ocr_workers, column extraction_queue\.file_content, .*\(run `npm run migrate`\)$/);
+
+    await withClient((c) => migrate(c));
+    expect((await checkSchema(db.pool)).ok).toBe(true);
+    const { rows } = await db.pool.query('SELECT status_id, error_message, ocr_attempts, ocr_max_attempts FROM extraction_queue');
+    expect(rows).toEqual([{ status_id: 3, error_message: 'kept', ocr_attempts: 0, ocr_max_attempts: 3 }]);
+  });
+
+  it('creates the partial indexes the hot queries need', async () => {
+    const { rows } = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'extraction_queue' AND indexname LIKE 'extraction_queue_ocr_%'`);
+    const defs = Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef]));
+    expect(defs.extraction_queue_ocr_ready_idx).toMatch(/WHERE \(\(status_id = 3\) AND \(supabase_path IS NOT NULL\)\)/);
+    expect(defs.extraction_queue_ocr_lease_idx).toMatch(/WHERE \(status_id = 6\)/);
+  });
+
+  it('refuses a migration edited after it was applied', async () => {
+    const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'different' } : m));
+    await expect(withClient((c) => migrate(c, edited))).rejects.toThrow(/was changed after it was applied/);
+  });
+});
