@@ -40,10 +40,11 @@ export interface SchemaReport {
 export async function checkSchema(db: Queryable): Promise<SchemaReport> {
   const { rows: tables } = await db.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = current_schema() AND table_name IN ('extraction_queue', 'extraction_status')`,
+      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
+    [REQUIRED_TABLES],
   );
   const have = new Set(tables.map((t) => t.table_name));
-  const missingTables = ['extraction_queue', 'extraction_status'].filter((t) => !have.has(t));
+  const missingTables = REQUIRED_TABLES.filter((t) => !have.has(t));
 
   let missingColumns: string[] = [];
   if (have.has('extraction_queue')) {
