@@ -43,6 +43,7 @@ interface Cleanup {
 class Demo {
   private readonly started = Date.now();
   private readonly abort = new AbortController();
+  private interruptedAt = 0;
   private readonly cleanups: Cleanup[] = [];
   private db: EmbeddedDatabase | undefined;
   private view: ProgressView | undefined;
@@ -57,14 +58,22 @@ class Demo {
     return this.abort.signal.aborted;
   }
 
-  /** First Ctrl-C: stop gracefully (pool hands documents back, then Postgres stops). Second: now. */
+  /**
+   * First Ctrl-C: stop gracefully (pool hands documents back, then Postgres stops). Another one later: now.
+   * A signal within a second of the first is the same Ctrl-C delivered twice (the terminal signals the
+   * whole process group, and `npm run` forwards it to its child as well), not a second request.
+   */
   onSignal(signal: NodeJS.Signals): void {
     if (this.interrupted) {
+      if (Date.now() - this.interruptedAt < 1_000) return;
       this.db?.stopNow();
       process.exit(130);
     }
+    this.interruptedAt = Date.now();
     this.abort.abort();
     const line = `${signal}: stopping (pool first, then the database); ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once`;
+    // Writing to a terminal that hung up would throw EIO: after SIGHUP, stay quiet.
+    if (signal === 'SIGHUP') return;
     if (this.view) this.view.note(line);
     else say(line);
   }
@@ -205,9 +214,9 @@ class Demo {
       if (this.db) say(`  psql "${this.db.url}"   (a throw-away database: it is deleted when the demo stops)`);
       say(`  Run the samples again: UPDATE extraction_queue SET status_id = 3, ocr_attempts = 0 WHERE document_source <> 'plan_cadastraux';`);
       if (status) say(`  Live page: ${status.url}`);
-      this.view = createProgressView({ tty: this.tty, started: this.started });
+      this.view = createProgressView({ tty: this.tty, started: this.started, waiting: 'waiting for documents (Ctrl-C to stop)' });
       this.view.addWorkers(pool.slots.map((s) => s.id));
-      await new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await this.keepWatching(client, external ? [...ids.values()] : null);
       return summary.ok ? 0 : 1;
     }
     return finished && summary.ok ? 0 : 1;
@@ -236,6 +245,24 @@ class Demo {
       await sleep(400, this.abort.signal);
     }
     return false;
+  }
+
+  /** --keep: count finished rows (every row of the demo database; only ours in a database of one's own) until Ctrl-C. */
+  private async keepWatching(client: pg.Client, only: string[] | null): Promise<void> {
+    while (!this.interrupted) {
+      try {
+        const { rows } = await client.query<{ final: number; total: number }>(
+          `SELECT count(*) FILTER (WHERE status_id IN (4, 5))::int AS final, count(*)::int AS total
+             FROM extraction_queue WHERE $1::uuid[] IS NULL OR id = ANY($1::uuid[])`,
+          [only],
+        );
+        const r = rows[0];
+        if (r) this.view?.finished(r.final, r.total);
+      } catch {
+        /* the next poll will tell */
+      }
+      await sleep(1_000, this.abort.signal);
+    }
   }
 
   private async finalRows(client: pg.Client, ids: Map<string, string>): Promise<Map<string, FinalRow>> {
@@ -281,6 +308,8 @@ async function main(): Promise<number> {
   const demo = new Demo(args, tty);
   process.on('SIGINT', () => demo.onSignal('SIGINT'));
   process.on('SIGTERM', () => demo.onSignal('SIGTERM'));
+  // The terminal went away: stop as cleanly as for Ctrl-C rather than die with Postgres still running.
+  process.on('SIGHUP', () => demo.onSignal('SIGHUP'));
   process.on('exit', () => demo.onExit());
   process.on('uncaughtException', (err) => {
     process.stderr.write(`demo failed: ${err.stack ?? err.message}\n`);

@@ -48,8 +48,10 @@ export function describeStage(p: Progress): string {
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
-export function createProgressView(opts: { tty: boolean; stream?: NodeJS.WriteStream; started?: number }): ProgressView {
-  return opts.tty ? new BarsView(opts.stream ?? process.stdout) : new LinesView(opts.stream ?? process.stdout, opts.started ?? Date.now());
+export function createProgressView(opts: { tty: boolean; stream?: NodeJS.WriteStream; started?: number; waiting?: string }): ProgressView {
+  return opts.tty
+    ? new BarsView(opts.stream ?? process.stdout, opts.waiting ?? 'starting workers…')
+    : new LinesView(opts.stream ?? process.stdout, opts.started ?? Date.now());
 }
 
 class BarsView implements ProgressView {
@@ -57,7 +59,7 @@ class BarsView implements ProgressView {
   private readonly bars = new Map<string, cliProgress.SingleBar>();
   private readonly docs: cliProgress.SingleBar;
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(stream: NodeJS.WriteStream, waiting: string) {
     this.multi = new cliProgress.MultiBar(
       {
         stream,
@@ -72,7 +74,7 @@ class BarsView implements ProgressView {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.docs = this.multi.create(1, 0, { label: pad('docs', 5), pct: '    ', doc: pad('', 24), status: 'starting workers…' });
+    this.docs = this.multi.create(1, 0, { label: pad('docs', 5), pct: '    ', doc: pad('', 24), status: waiting });
   }
 
   addWorkers(ids: readonly string[]): void {

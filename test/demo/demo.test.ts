@@ -116,7 +116,8 @@ describe('npm run demo', () => {
 
   it('SIGTERM mid-run: the pool hands its documents back, Postgres stops, exit 130', { timeout: 120_000 }, async () => {
     let signalled = false;
-    const r = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/demo/main.ts', '--docs', '2', '--workers', '1'], {
+    // What `npm run demo` runs, without npm in between (npm would forward the signal a second time).
+    const r = await run(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--docs', '2', '--workers', '1'], {
       timeoutMs: 110_000,
       onLine: (line, child) => {
         // As soon as the scanned register is being read, interrupt.
