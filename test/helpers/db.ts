@@ -51,7 +51,17 @@ export async function createTestDb(opts: { template?: string | null } = {}): Pro
     pool,
     async drop() {
       await pool.end().catch(() => undefined);
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin(async (c) => {
+        // pool.end() resolves before its sockets close, as do the ends of a test's own pools. FORCE would
+        // then terminate those closing sessions, and a client that pg-pool no longer listens to raises the
+        // FATAL 57P01 as an uncaught error. Wait (briefly) for the sessions to go by themselves first.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
     },
   };
 }
