@@ -81,7 +81,7 @@ async function populate(url: string): Promise<{ ready: number }> {
                             'index','acte','index','acte','index','acte','index','acte','plan_cadastraux','plan_cadastraux'])[i % 20 + 1] AS src,
                      CASE WHEN h < 200 THEN 3 WHEN h < 400 THEN 4 WHEN h < 550 THEN 1 WHEN h < 600 THEN 2
                           WHEN h < 601 THEN 6 ELSE 5 END AS st
-                FROM (SELECT i, (i * 7919) % 10000 AS h FROM generate_series(1, $1::int) AS i) g) s`,
+                FROM (SELECT i, ((i::bigint * 7919) % 10000)::int AS h FROM generate_series(1, $1::int) AS i) g) s`,
       [ROWS],
     );
     await c.query('VACUUM ANALYZE extraction_queue');
