@@ -1,4 +1,4 @@
-/** Run the real daemon (`node dist/ocr/start-worker-pool.js`) as a child process and read its JSON log lines. */
+/** Run the real daemon (`node dist/ocr/start-worker-pool.js`), or any node entry point, as a child process and read its JSON log lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,22 +8,23 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const DEV_SET = path.resolve(ROOT, '..', 'shared', 'ocr-dev');
 export const ENTRY = path.join(ROOT, 'dist', 'ocr', 'start-worker-pool.js');
 
-export interface Daemon {
+export interface Proc {
   proc: ChildProcess;
   lines: Record<string, any>[];
   waitForLog(pred: (l: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startDaemon(env: Record<string, string>): Daemon {
-  const proc = spawn(process.execPath, [ENTRY], {
-    // Port 0: daemons of parallel test files must not fight over the status server's default port.
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', OCR_POLL_INTERVAL_MS: '200', OCR_HTTP_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+/** Spawn a node entry point and collect its JSON log lines. */
+export function spawnNode(entry: string, env: Record<string, string>, opts: { ipc?: boolean; timeoutMs?: number } = {}): Proc {
+  const proc = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, any>[] = [];
-  const waiters: (() => void)[] = [];
+  const waiters = new Set<() => void>();
   let buf = '';
+  let stderr = '';
   proc.stdout!.on('data', (chunk: Buffer) => {
     buf += chunk.toString('utf8');
     let i: number;
@@ -35,29 +36,30 @@ export function startDaemon(env: Record<string, string>): Daemon {
       } catch {
         lines.push({ msg: line, unparsed: true });
       }
-      waiters.forEach((w) => w());
+      for (const w of [...waiters]) w();
     }
   });
-  let stderr = '';
   proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     proc,
     lines,
-    waitForLog(pred, timeoutMs = 120_000) {
+    waitForLog(pred, timeoutMs = opts.timeoutMs ?? 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const hit = lines.find(pred);
-          if (hit) {
-            clearTimeout(t);
-            resolve(hit);
-            return true;
-          }
-          return false;
+          if (!hit) return;
+          clearTimeout(t);
+          waiters.delete(check);
+          resolve(hit);
         };
-        const t = setTimeout(() => reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
-        if (!check()) waiters.push(check);
-        void exited.then(() => setTimeout(() => check() || reject(new Error(`daemon exited; stderr: ${stderr.slice(-2000)}`)), 50));
+        const t = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+        void exited.then(() => setTimeout(() => waiters.has(check) && reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`)), 50));
       });
     },
     async stop(signal = 'SIGINT') {
@@ -65,6 +67,13 @@ export function startDaemon(env: Record<string, string>): Daemon {
       return exited;
     },
   };
+}
+
+export type Daemon = Proc;
+
+export function startDaemon(env: Record<string, string>): Daemon {
+  // Port 0: daemons of parallel test files must not fight over the status server's default port.
+  return spawnNode(ENTRY, { OCR_POLL_INTERVAL_MS: '200', OCR_HTTP_PORT: '0', ...env }, { ipc: true, timeoutMs: 120_000 });
 }
 
 /** A temporary OCR_STORAGE_DIR with buckets; `put` copies or writes objects into it. */

@@ -1,70 +1,10 @@
 /** Test helpers for the status server: a standalone server process, an SSE client, a Prometheus text parser. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../helpers/daemon';
+import { ROOT, spawnNode, type Proc } from '../helpers/daemon';
+
+export { spawnNode, type Proc };
 
 export const STATUS_ENTRY = path.join(ROOT, 'dist', 'status', 'server.js');
-
-export interface Proc {
-  proc: ChildProcess;
-  lines: Record<string, any>[];
-  waitForLog(pred: (l: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Spawn a node entry point and collect its JSON log lines. */
-export function spawnNode(entry: string, env: Record<string, string>): Proc {
-  const proc = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, any>[] = [];
-  const waiters = new Set<() => void>();
-  let buf = '';
-  let stderr = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        lines.push({ msg: line, unparsed: true });
-      }
-      for (const w of [...waiters]) w();
-    }
-  });
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return {
-    proc,
-    lines,
-    waitForLog(pred, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = lines.find(pred);
-          if (!hit) return;
-          clearTimeout(t);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const t = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-        void exited.then(() => setTimeout(() => waiters.has(check) && reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}; last lines: ${JSON.stringify(lines.slice(-5))}`)), 50));
-      });
-    },
-    async stop(signal = 'SIGINT') {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      return exited;
-    },
-  };
-}
 
 /** The base URL a process's status server announced in its log. */
 export async function statusUrl(p: Pick<Proc, 'waitForLog'>, timeoutMs = 60_000): Promise<string> {
