@@ -1,0 +1,227 @@
+/**
+ * `npm run bench:ocr`: pages per minute of the real pool (1 and 2 workers) against Debian's native
+ * `tesseract` CLI run with the same parallelism on the same pages, in the same run; then text-layer pages
+ * against OCR'd pages.
+ *
+ * Pages: the scanned dev set (../shared/ocr-dev/pdf), taken round-robin over its files, each page saved
+ * as a one-page PDF. Each page is rendered once with our MuPDF path (src/ocr/pdf.ts, grey, OCR_DPI 300)
+ * to a PGM for tesseract; the pool gets the one-page PDF and does its whole pipeline (download from
+ * local storage, the same render, preprocessing, tesseract.js, boost, database writes). The native
+ * baseline therefore gets its pixels for free: the ratio is conservative for the pool.
+ * Same languages (fra+eng), same page segmentation per mode (psm 6 for index pages, 3 for prose), one
+ * thread per tesseract process (OMP_THREAD_LIMIT=1; the pool's OCR threads are single-threaded too).
+ * The models differ: the pool uses tesseract.js-data's 4.0.0_best_int, Debian ships tessdata_fast.
+ *
+ * Options: --pages N (OCR'd pages, default 8), --text-docs N (born-digital documents, default 20) of
+ * --text-pages N pages each (default 5), --no-native.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadMupdf, openPdf } from '../src/ocr/pdf';
+import { deedLines, makePdf } from '../test/helpers/pdfs';
+import { drained, enqueue, withPool } from './common-pool';
+import { loadLine, machineHeader, ratio, table } from './lib';
+
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '8' },
+    'text-docs': { type: 'string', default: '20' },
+    'text-pages': { type: 'string', default: '5' },
+    'no-native': { type: 'boolean', default: false },
+  },
+});
+const PAGES = Number(values.pages);
+const TEXT_DOCS = Number(values['text-docs']);
+const TEXT_PAGES = Number(values['text-pages']);
+const DEV_DIR = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev');
+const DPI = 300;
+const LANGS = 'fra+eng';
+const PSM = { index: '6', acte: '3' } as const;
+
+interface BenchPage {
+  name: string;
+  mode: 'index' | 'acte';
+  pgm: string;
+  dpi: number;
+}
+
+interface Run {
+  label: string;
+  parallelism: number;
+  pages: number;
+  seconds: number;
+  load: number;
+}
+
+/** Kind of each dev page from the manifest: prose is read as an acte, registers, tables and forms as index. */
+function modeOf(file: string): 'index' | 'acte' {
+  const manifest = readFileSync(path.join(DEV_DIR, 'manifest.tsv'), 'utf8').split('\n').slice(1);
+  const base = path.basename(file, '.pdf');
+  const line = manifest.find((l) => l.split('\t')[0]?.replace(/\.\w+$/, '') === base);
+  const kind = line?.split('\t')[9] ?? 'prose';
+  return kind === 'prose' ? 'acte' : 'index';
+}
+
+/** One-page PDFs in `storage` (index/ and actes/) and their 300 DPI grey renders as PGM in `work`. */
+async function preparePages(storage: string, work: string): Promise<BenchPage[]> {
+  const mupdf = await loadMupdf();
+  const files = readdirSync(path.join(DEV_DIR, 'pdf')).filter((f) => f.endsWith('.pdf')).sort();
+  const sources = files.map((f) => {
+    const bytes = readFileSync(path.join(DEV_DIR, 'pdf', f));
+    const doc = mupdf.Document.openDocument(bytes, 'application/pdf').asPDF()!;
+    return { file: f, bytes, doc, pages: doc.countPages(), mode: modeOf(f) };
+  });
+  // Round-robin over files, so a short run still covers every kind of page.
+  const picks: Array<{ s: (typeof sources)[number]; page: number }> = [];
+  for (let round = 0; picks.length < PAGES; round++) {
+    for (const s of sources) if (round < s.pages && picks.length < PAGES) picks.push({ s, page: round });
+    if (round > 1000) throw new Error('no pages in the dev set');
+  }
+  const pages: BenchPage[] = [];
+  for (const [k, { s, page }] of picks.entries()) {
+    const name = `p${String(k).padStart(3, '0')}.pdf`;
+    const out = new mupdf.PDFDocument();
+    out.graftPage(-1, s.doc, page);
+    const one = out.saveToBuffer('').asUint8Array().slice();
+    out.destroy();
+    writeFileSync(path.join(storage, s.mode === 'index' ? 'index' : 'actes', name), one);
+    const pdf = await openPdf(one);
+    const img = pdf.renderGrey(0, DPI);
+    pdf.close();
+    const pgm = path.join(work, name.replace('.pdf', '.pgm'));
+    writeFileSync(pgm, Buffer.concat([Buffer.from(`P5\n${img.width} ${img.height}\n255\n`), Buffer.from(img.pixels)]));
+    pages.push({ name, mode: s.mode, pgm, dpi: img.dpi });
+  }
+  for (const s of sources) s.doc.destroy();
+  return pages;
+}
+
+function nativeTesseract(): string | null {
+  const v = spawnSync('tesseract', ['--version'], { encoding: 'utf8' });
+  if (v.error || v.status !== 0) return null;
+  const langs = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8' }).stdout ?? '';
+  const missing = LANGS.split('+').filter((l) => !langs.split(/\s+/).includes(l));
+  if (missing.length > 0) return null;
+  return (v.stdout || v.stderr).split('\n')[0]!.trim();
+}
+
+/** `parallelism` tesseract processes at a time over every page; returns the wall time. */
+async function runNative(pages: readonly BenchPage[], parallelism: number): Promise<Run> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: parallelism }, async () => {
+      while (next < pages.length) {
+        const p = pages[next++]!;
+        await new Promise<void>((resolve, reject) => {
+          const child = spawn('tesseract', [p.pgm, 'stdout', '-l', LANGS, '--psm', PSM[p.mode], '--dpi', String(p.dpi)], {
+            env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          child.stderr.on('data', (d) => (err += d));
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tesseract ${p.name}: exit ${code}: ${err}`))));
+        });
+      }
+    }),
+  );
+  return { label: 'native tesseract (baseline)', parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
+}
+
+/** The pool drains one document per page; wall time from enqueue to the last row at 5. */
+async function runPool(label: string, storage: string, docs: Array<{ source: 'index' | 'acte'; path: string }>, workers: number): Promise<Run> {
+  return withPool('ocr', storage, workers, async ({ pool, db }) => {
+    const t0 = performance.now();
+    await enqueue(db, docs);
+    pool.slots.forEach((s) => s.poke());
+    const by = await drained(db);
+    const seconds = (performance.now() - t0) / 1000;
+    if ((by[5] ?? 0) !== docs.length) throw new Error(`pool run '${label}': expected ${docs.length} rows at 5, got ${JSON.stringify(by)}`);
+    const { rows } = await db.query(
+      `SELECT coalesce(sum((ocr_progress->>'pages')::int), 0)::int AS pages FROM extraction_queue`,
+    );
+    return { label, parallelism: workers, pages: pool.stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]! };
+  });
+}
+
+async function main() {
+  console.log(machineHeader(`bench:ocr — ${PAGES} scanned pages (one-page documents, ${DPI} DPI, ${LANGS}); ${TEXT_DOCS} born-digital documents × ${TEXT_PAGES} pages`));
+  const native = values['no-native'] ? null : nativeTesseract();
+  if (native) console.log(`native baseline: ${native} (Debian), OMP_THREAD_LIMIT=1, --psm 6 (index) / 3 (acte), --dpi ${DPI}`);
+  else if (!values['no-native']) console.log('native baseline: `tesseract` with fra and eng not found (apt-get install -y tesseract-ocr tesseract-ocr-fra): baseline column skipped');
+  const storage = mkdtempSync(path.join(os.tmpdir(), 'bench-ocr-storage-'));
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bench-ocr-pgm-'));
+  mkdirSync(path.join(storage, 'index'));
+  mkdirSync(path.join(storage, 'actes'));
+  try {
+    const pages = await preparePages(storage, work);
+    const kinds = `${pages.filter((p) => p.mode === 'index').length} index (psm 6), ${pages.filter((p) => p.mode === 'acte').length} acte (psm 3)`;
+    console.log(`pages: ${kinds}; rendered once to PGM for the native baseline\n`);
+    const scanned = pages.map((p) => ({ source: p.mode, path: p.name }));
+
+    // Interleaved (native, pool, native, pool) so a change in the machine's load hits both sides alike.
+    const runs: Run[] = [];
+    for (const w of [1, 2]) {
+      if (native) runs.push(await runNative(pages, w));
+      runs.push(await runPool('ocr-pool', storage, scanned, w));
+      console.log(`  done: parallelism ${w} · ${loadLine()}`);
+    }
+
+    const ppm = (r: Run) => (r.pages / r.seconds) * 60;
+    const nativeAt = (w: number) => runs.find((r) => r.label.startsWith('native') && r.parallelism === w);
+    console.log('\nOCR\'d pages (scanned)\n');
+    console.log(
+      table([
+        ['engine', 'workers / processes', 'pages', 'seconds', 'pages/min', 'load (1 min) after', 'pool ÷ native'],
+        ...runs.map((r) => {
+          const base = nativeAt(r.parallelism);
+          return [
+            r.label,
+            String(r.parallelism),
+            String(r.pages),
+            r.seconds.toFixed(1),
+            ppm(r).toFixed(1),
+            r.load.toFixed(2),
+            r.label.startsWith('native') ? '–' : base ? ratio(ppm(r), ppm(base)) : '– (no native)',
+          ];
+        }),
+      ]),
+    );
+    const pool1 = runs.find((r) => r.label === 'ocr-pool' && r.parallelism === 1)!;
+    const pool2 = runs.find((r) => r.label === 'ocr-pool' && r.parallelism === 2)!;
+    const n1 = nativeAt(1);
+    const n2 = nativeAt(2);
+    console.log(`\nscaling 1 → 2 workers: pool ${ratio(ppm(pool2), ppm(pool1))}${n1 && n2 ? `, native ${ratio(ppm(n2), ppm(n1))}` : ''} (${os.cpus().length} cores)`);
+
+    // Born-digital pages: read from the text layer, no render, no OCR.
+    const textDocs: Array<{ source: 'index' | 'acte'; path: string }> = [];
+    for (let d = 0; d < TEXT_DOCS; d++) {
+      const name = `t${String(d).padStart(3, '0')}.pdf`;
+      const bytes = await makePdf(Array.from({ length: TEXT_PAGES }, (_, p) => ({ lines: deedLines(40, d * 31 + p) })));
+      writeFileSync(path.join(storage, 'actes', name), bytes);
+      textDocs.push({ source: 'acte', path: name });
+    }
+    const text = await runPool('ocr-pool, text layer', storage, textDocs, 2);
+    console.log(`\ntext-layer pages vs OCR'd pages (pool, 2 workers)\n`);
+    console.log(
+      table([
+        ['pages', 'documents', 'pages', 'seconds', 'pages/min', 'text-layer ÷ OCR\'d'],
+        ['OCR\'d (scanned)', String(scanned.length), String(pool2.pages), pool2.seconds.toFixed(1), ppm(pool2).toFixed(1), '1.00×'],
+        ['text layer (born-digital)', String(textDocs.length), String(text.pages), text.seconds.toFixed(1), ppm(text).toFixed(0), ratio(ppm(text), ppm(pool2))],
+      ]),
+    );
+    console.log(`\n${loadLine()}`);
+  } finally {
+    rmSync(storage, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
