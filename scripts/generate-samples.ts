@@ -28,6 +28,7 @@ import {
   type FontName,
   type RegisterSpec,
 } from './sample-documents';
+import type { Sample } from '../src/demo/samples';
 
 type M = typeof Mupdf;
 
@@ -51,25 +52,9 @@ interface Laid {
   text: string[];
 }
 
-export type SampleKind = 'born-digital' | 'scanned' | 'scanned-bilevel' | 'corrupt' | 'plan';
-
-/** One entry of samples/manifest.json (read by src/demo/samples.ts). */
-export interface ManifestEntry {
-  id: string;
-  title: string;
-  source: 'index' | 'acte' | 'plan_cadastraux';
-  documentNumber: string;
-  /** `<bucket>/<path>` under samples/ (and under the demo's OCR_STORAGE_DIR). */
-  file: string;
-  /** What the demo writes to extraction_queue.supabase_path (each of the three accepted forms is used). */
-  supabasePath: string;
-  kind: SampleKind;
-  pages: number;
-  /** done: 3 → 6 → 5 with text; error: ends at 4; skipped: a plan, 3 → 5 without OCR. */
-  expect: 'done' | 'error' | 'skipped';
-  groundTruth: string | null;
-  bytes: number;
-}
+/** One entry of samples/manifest.json: the demo reads it with the same type. */
+type ManifestEntry = Sample;
+type SampleKind = Sample['kind'];
 
 // ---------------------------------------------------------------------------------------------- text metrics
 

@@ -7,33 +7,24 @@
 import type { Queryable } from '../db/pg';
 import { checkSchema, type SchemaReport } from '../db/schema';
 import { liveWorkers, WORKER_TTL_MS } from '../queue/workers';
-import type {
-  BlockedSummary,
-  InFlightDocument,
-  ReadySummary,
-  RecentError,
-  StatusCount,
-  ThroughputWindow,
-  WorkerSummary,
+import {
+  noReadings,
+  type BlockedSummary,
+  type EnvironmentSnapshot,
+  type InFlightDocument,
+  type ReadySummary,
+  type RecentError,
+  type StatusCount,
+  type ThroughputWindow,
+  type WorkerSummary,
 } from './types';
+
+export type { EnvironmentSnapshot };
 
 export const IN_FLIGHT_LIMIT = 100;
 export const RECENT_ERRORS_LIMIT = 10;
 const HOUR_S = 3600;
 const DAY_S = 86_400;
-
-export interface EnvironmentSnapshot {
-  schema: SchemaReport;
-  counts: StatusCount[];
-  ready: ReadySummary | null;
-  blocked: BlockedSummary | null;
-  inFlightCount: number;
-  inFlight: InFlightDocument[];
-  stuckLeases: number;
-  recentErrors: RecentError[];
-  throughput: { lastHour: ThroughputWindow; lastDay: ThroughputWindow } | null;
-  workers: { live: number; list: WorkerSummary[] } | null;
-}
 
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
@@ -227,14 +218,7 @@ export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapsho
 
   const snapshot: EnvironmentSnapshot = {
     schema,
-    counts: [],
-    ready: null,
-    blocked: null,
-    inFlightCount: 0,
-    inFlight: [],
-    stuckLeases: 0,
-    recentErrors: [],
-    throughput: null,
+    ...noReadings(),
     workers: hasWorkers ? await readWorkers(db) : null,
   };
   if (base.missingTables.includes('extraction_queue')) return snapshot;

@@ -8,7 +8,7 @@ import type { EnvName } from '../config';
 import { judgeEnvironment, overallExitCode } from './health';
 import { readEnvironment } from './queries';
 import { resolveTargets, type CheckTarget } from './targets';
-import { REPORT_VERSION, type CheckReport, type EnvironmentReport } from './types';
+import { noReadings, REPORT_VERSION, type CheckReport, type EnvironmentReport } from './types';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -39,14 +39,7 @@ export async function checkEnvironment(target: CheckTarget, connectTimeoutMs = 5
     reachable: false,
     error: null,
     schema: null,
-    counts: [],
-    ready: null,
-    blocked: null,
-    inFlightCount: 0,
-    inFlight: [],
-    stuckLeases: 0,
-    recentErrors: [],
-    throughput: null,
+    ...noReadings(),
     workers: null,
     healthy: false,
     problems: [],

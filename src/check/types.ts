@@ -85,14 +85,9 @@ export interface WorkerSummary {
   heartbeatAgeSeconds: number;
 }
 
-export interface EnvironmentReport {
-  env: EnvName;
-  /** host:port/database; never the URL. */
-  database: string;
-  reachable: boolean;
-  /** Why the database could not be reached or read; null when it could. */
-  error: string | null;
-  schema: SchemaReport | null;
+/** What one database says, read in one read-only transaction. */
+export interface EnvironmentSnapshot {
+  schema: SchemaReport;
   counts: StatusCount[];
   ready: ReadySummary | null;
   blocked: BlockedSummary | null;
@@ -103,6 +98,21 @@ export interface EnvironmentReport {
   recentErrors: RecentError[];
   throughput: { lastHour: ThroughputWindow; lastDay: ThroughputWindow } | null;
   workers: { live: number; list: WorkerSummary[] } | null;
+}
+
+/** The readings of an environment before any query, or when its tables are missing. */
+export function noReadings(): Omit<EnvironmentSnapshot, 'schema' | 'workers'> {
+  return { counts: [], ready: null, blocked: null, inFlightCount: 0, inFlight: [], stuckLeases: 0, recentErrors: [], throughput: null };
+}
+
+export interface EnvironmentReport extends Omit<EnvironmentSnapshot, 'schema'> {
+  env: EnvName;
+  /** host:port/database; never the URL. */
+  database: string;
+  reachable: boolean;
+  /** Why the database could not be reached or read; null when it could. */
+  error: string | null;
+  schema: SchemaReport | null;
   healthy: boolean;
   /** What makes this environment unhealthy. */
   problems: string[];

@@ -10,16 +10,19 @@ import type pg from 'pg';
 /** samples/ at the root of the package (this file runs from src/demo or dist/demo). */
 export const SAMPLES_DIR = path.join(__dirname, '..', '..', 'samples');
 
+/** One entry of samples/manifest.json (written by scripts/generate-samples.ts). */
 export interface Sample {
   id: string;
   title: string;
   source: 'index' | 'acte' | 'plan_cadastraux';
   documentNumber: string;
-  /** `<bucket>/<path>` under samples/. */
+  /** `<bucket>/<path>` under samples/ (and under the demo's OCR_STORAGE_DIR). */
   file: string;
+  /** What the demo writes to extraction_queue.supabase_path (each of the three accepted forms is used). */
   supabasePath: string;
   kind: 'born-digital' | 'scanned' | 'scanned-bilevel' | 'corrupt' | 'plan';
   pages: number;
+  /** done: 3 → 6 → 5 with text; error: ends at 4; skipped: a plan, 3 → 5 without OCR. */
   expect: 'done' | 'error' | 'skipped';
   groundTruth: string | null;
   bytes: number;
