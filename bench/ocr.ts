@@ -12,7 +12,7 @@
  * thread per tesseract process (OMP_THREAD_LIMIT=1; the pool's OCR threads are single-threaded too).
  * The models differ: the pool uses tesseract.js-data's 4.0.0_best_int, Debian ships tessdata_fast.
  *
- * Options: --pages N (OCR'd pages, default 8), --text-docs N (born-digital documents, default 20) of
+ * Options: --pages N (OCR'd pages, default 12), --rounds N (default 2), --text-docs N (born-digital documents, default 20) of
  * --text-pages N pages each (default 5), --no-native.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,13 +27,15 @@ import { loadLine, machineHeader, ratio, table } from './lib';
 
 const { values } = parseArgs({
   options: {
-    pages: { type: 'string', default: '8' },
+    pages: { type: 'string', default: '12' },
     'text-docs': { type: 'string', default: '20' },
     'text-pages': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
     'no-native': { type: 'boolean', default: false },
   },
 });
 const PAGES = Number(values.pages);
+const ROUNDS = Number(values.rounds);
 const TEXT_DOCS = Number(values['text-docs']);
 const TEXT_PAGES = Number(values['text-pages']);
 const DEV_DIR = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev');
@@ -149,7 +151,7 @@ async function runPool(label: string, storage: string, docs: Array<{ source: 'in
 }
 
 async function main() {
-  console.log(machineHeader(`bench:ocr — ${PAGES} scanned pages (one-page documents, ${DPI} DPI, ${LANGS}); ${TEXT_DOCS} born-digital documents × ${TEXT_PAGES} pages`));
+  console.log(machineHeader(`bench:ocr — ${PAGES} scanned pages × ${ROUNDS} rounds (one-page documents, ${DPI} DPI, ${LANGS}); ${TEXT_DOCS} born-digital documents × ${TEXT_PAGES} pages`));
   const native = values['no-native'] ? null : nativeTesseract();
   if (native) console.log(`native baseline: ${native} (Debian), OMP_THREAD_LIMIT=1, --psm 6 (index) / 3 (acte), --dpi ${DPI}`);
   else if (!values['no-native']) console.log('native baseline: `tesseract` with fra and eng not found (apt-get install -y tesseract-ocr tesseract-ocr-fra): baseline column skipped');
@@ -163,13 +165,24 @@ async function main() {
     console.log(`pages: ${kinds}; rendered once to PGM for the native baseline\n`);
     const scanned = pages.map((p) => ({ source: p.mode, path: p.name }));
 
-    // Interleaved (native, pool, native, pool) so a change in the machine's load hits both sides alike.
-    const runs: Run[] = [];
+    // Interleaved, and reversed every other round (A B C D, D C B A), so a change in the machine's load
+    // hits every configuration alike; each row below sums its rounds.
+    const order: Array<{ engine: 'native' | 'pool'; w: number }> = [];
     for (const w of [1, 2]) {
-      if (native) runs.push(await runNative(pages, w));
-      runs.push(await runPool('ocr-pool', storage, scanned, w));
-      console.log(`  done: parallelism ${w} · ${loadLine()}`);
+      if (native) order.push({ engine: 'native', w });
+      order.push({ engine: 'pool', w });
     }
+    const byKey = new Map<string, Run>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const { engine, w } of round % 2 === 0 ? order : [...order].reverse()) {
+        const r = engine === 'native' ? await runNative(pages, w) : await runPool('ocr-pool', storage, scanned, w);
+        const key = `${engine}/${w}`;
+        const prev = byKey.get(key);
+        byKey.set(key, prev ? { ...r, pages: prev.pages + r.pages, seconds: prev.seconds + r.seconds } : r);
+        console.log(`  round ${round + 1}: ${r.label}, ${w}: ${r.seconds.toFixed(1)} s · ${loadLine()}`);
+      }
+    }
+    const runs = order.map(({ engine, w }) => byKey.get(`${engine}/${w}`)!);
 
     const ppm = (r: Run) => (r.pages / r.seconds) * 60;
     const nativeAt = (w: number) => runs.find((r) => r.label.startsWith('native') && r.parallelism === w);
