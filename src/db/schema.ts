@@ -28,6 +28,7 @@ export const REQUIRED_COLUMNS = [
   'ocr_lease_expires_at',
   'ocr_next_attempt_at',
   'ocr_progress',
+  'ocr_confidence',
 ] as const;
 
 export interface SchemaReport {

@@ -1,3 +1,5 @@
+import type { PreprocessReport } from './preprocess';
+
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
 
@@ -20,9 +22,11 @@ export interface PageResult {
   /** Mean word confidence 0..100 for OCR'd pages; null for text-layer pages. */
   confidence: number | null;
   words: OcrWord[];
-  /** Size of the rendered image in pixels (0 for text-layer pages). */
+  /** Size in pixels of the image that was recognised (0 for text-layer pages); word boxes are in it. */
   width: number;
   height: number;
+  /** What was done to the rendered image before recognition (OCR'd pages; see src/ocr/preprocess.ts). */
+  preprocess?: PreprocessReport;
 }
 
 export interface DocumentResult {

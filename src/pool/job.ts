@@ -117,13 +117,17 @@ export class Job {
           fileContent: out.fileContent,
           boostedFileContent: out.boostedFileContent,
           progress: { ...done, ocrPages: out.ocrPages, textLayerPages: out.textLayerPages, pageConfidence: out.pageConfidence },
+          confidence: out.confidence,
         }),
       );
       if (!res.applied) return this.lost('complete');
       this.progress = done;
       deps.onProgress?.(claim, done);
       const ms = Date.now() - this.startedAt;
-      log.info({ pages: out.pages, ocrPages: out.ocrPages, ms, cpuMs: Math.round(result.cpuMs) }, 'document completed');
+      log.info(
+        { pages: out.pages, ocrPages: out.ocrPages, ms, cpuMs: Math.round(result.cpuMs), confidence: out.confidence?.mean, flaggedPages: out.confidence?.flaggedPages },
+        out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
+      );
       return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();

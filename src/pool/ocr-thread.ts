@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { coerceError, PermanentError } from '../errors';
-import { cleanText } from '../ocr/clean';
+import { boostDocument } from '../boost';
 import { joinPages, OcrEngine } from '../ocr/engine';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     try {
       const doc = await engine.ocrDocument(msg.pdf, msg.mode, (progress) => send({ type: 'progress', jobId: msg.jobId, progress }));
       const fileContent = joinPages(doc.pages);
+      const boosted = boostDocument(msg.mode, doc.pages);
       const cpu = process.cpuUsage(cpuStart);
       send({
         type: 'result',
@@ -36,11 +37,12 @@ async function main(): Promise<void> {
         cpuMs: (cpu.user + cpu.system) / 1000,
         output: {
           fileContent,
-          boostedFileContent: cleanText(fileContent),
+          boostedFileContent: boosted.text,
           pages: doc.pages.length,
           ocrPages: doc.pages.filter((p) => p.source === 'ocr').length,
           textLayerPages: doc.pages.filter((p) => p.source === 'text-layer').length,
           pageConfidence: doc.pages.map((p) => p.confidence),
+          confidence: boosted.confidence,
         },
       });
     } catch (err) {

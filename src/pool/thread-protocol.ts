@@ -1,4 +1,5 @@
 /** Messages between the pool's main thread and an OCR thread. */
+import type { DocumentConfidence } from '../boost/confidence';
 import type { OcrMode, PageProgress } from '../ocr/types';
 
 export interface ThreadInit {
@@ -17,6 +18,8 @@ export interface JobOutput {
   textLayerPages: number;
   /** Mean OCR confidence per page (null for text-layer pages). */
   pageConfidence: (number | null)[];
+  /** Per-page mean word confidence and low-confidence flags, stored in `ocr_confidence`. */
+  confidence: DocumentConfidence;
 }
 
 export type FromThread =

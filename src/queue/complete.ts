@@ -1,7 +1,9 @@
 /**
- * Success: 6 → 5 with both texts in the same statement, so no reader ever sees a finished row without
- * its boosted text. Fenced: a worker that lost its claim writes nothing.
+ * Success: 6 → 5 with both texts and the OCR confidence in the same statement, so no reader ever sees a
+ * finished row without its boosted text. Fenced: a worker that lost its claim writes nothing.
+ * A document flagged low-confidence completes like any other: the flag is in `ocr_confidence`.
  */
+import type { DocumentConfidence } from '../boost/confidence';
 import type { Queryable } from '../db/pg';
 import { FENCE, fenced, fenceParams } from './fence';
 import type { Claim, FencedResult } from './types';
@@ -15,6 +17,7 @@ const SQL = `UPDATE extraction_queue
                     ocr_lease_expires_at = NULL,
                     ocr_next_attempt_at = NULL,
                     ocr_progress = $6::jsonb || jsonb_build_object('updatedAt', now()),
+                    ocr_confidence = $7::jsonb,
                     updated_at = now()
               WHERE ${FENCE}`;
 
@@ -23,6 +26,8 @@ export interface CompleteInput {
   boostedFileContent: string;
   /** Final progress document (stage done, pages, and anything the pipeline wants to keep). */
   progress: Record<string, unknown>;
+  /** Per-page mean word confidence and low-confidence flags (src/boost/confidence.ts); null when unknown. */
+  confidence?: DocumentConfidence | null;
 }
 
 export async function complete(db: Queryable, claim: Claim, input: CompleteInput): Promise<FencedResult> {
@@ -31,6 +36,7 @@ export async function complete(db: Queryable, claim: Claim, input: CompleteInput
     stripNul(input.fileContent),
     stripNul(input.boostedFileContent),
     JSON.stringify(input.progress),
+    input.confidence ? JSON.stringify(input.confidence) : null,
   ]);
   return fenced(r.rowCount);
 }

@@ -96,7 +96,7 @@ describe('deploy-ocr-workers.sh', () => {
     expect(r.stdout).toMatch(/ocr-status online, \/healthz answers/);
     expect(r.stdout).toMatch(/deploy-ocr-workers: deployed in \d+s/);
     expect(r.stdout).toMatch(/check-ocr-queue .* — HEALTHY/);
-    expect(await ledger()).toEqual(['000001_extraction_queue.sql', '000002_ocr_lease_and_progress.sql', '000003_ocr_workers.sql']);
+    expect(await ledger()).toEqual(['000001_extraction_queue.sql', '000002_ocr_lease_and_progress.sql', '000003_ocr_workers.sql', '000004_ocr_confidence.sql']);
     first = (await app())!;
     expect(first.pm2_env).toMatchObject({ status: 'online', restart_time: 0, pm_cwd: repo.dir });
     const dump = JSON.parse(readFileSync(path.join(env.PM2_HOME!, 'dump.pm2'), 'utf8')) as { name: string }[];

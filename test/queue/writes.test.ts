@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pageConfidence } from '../../src/boost/confidence';
 import { claim } from '../../src/queue/claim';
 import { complete } from '../../src/queue/complete';
 import { fail } from '../../src/queue/fail';
@@ -40,6 +41,24 @@ describe('complete', () => {
     expect(r).toMatchObject({ status_id: 5, file_content: 'raw', boosted_file_content: 'boosted', ocr_error: null, ocr_lease_expires_at: null });
     expect(r.ocr_completed_at).toBeInstanceOf(Date);
     expect(r.ocr_progress.stage).toBe('done');
+  });
+
+  it('stores the OCR confidence in the same statement; a low-confidence document still completes (5)', async () => {
+    const [id] = await seed(db.pool, [{}]);
+    const confidence = pageConfidence([
+      { pageNumber: 1, source: 'ocr', confidence: 91, words: [{ text: 'Vente', confidence: 91, x0: 0, y0: 0, x1: 1, y1: 1 }] },
+      { pageNumber: 2, source: 'ocr', confidence: 31, words: [{ text: 'griffonné', confidence: 31, x0: 0, y0: 0, x1: 1, y1: 1 }] },
+    ]);
+    expect(await complete(db.pool, await claimOne(), { ...content, confidence })).toEqual({ applied: true });
+    const r = await row(db.pool, id!);
+    expect(r.status_id).toBe(5);
+    expect(r.ocr_confidence).toMatchObject({ mean: 61, flagged: true, flaggedPages: [2], pages: [{ pageNumber: 1, confidence: 91 }, { pageNumber: 2, confidence: 31 }] });
+  });
+
+  it('leaves ocr_confidence null when none is given', async () => {
+    const [id] = await seed(db.pool, [{}]);
+    await complete(db.pool, await claimOne(), content);
+    expect((await row(db.pool, id!)).ocr_confidence).toBeNull();
   });
 
   it('strips NUL bytes that Postgres text cannot hold', async () => {

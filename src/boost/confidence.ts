@@ -1,0 +1,61 @@
+/**
+ * Per-page confidence: the mean word confidence tesseract reports, kept with the result so nobody takes
+ * garbage (handwriting, a bad scan) for clean text. A page below the threshold is flagged; a document is
+ * flagged when any of its OCR'd pages is. Flagging never fails a job: the text is still stored.
+ */
+import type { OcrWord, PageResult } from '../ocr/types';
+
+/**
+ * Pages whose mean word confidence is below this are flagged. Typed pages read by tesseract's LSTM model
+ * score in the 80s and 90s even when worn or low-resolution; cursive handwriting, which the model was
+ * never trained on, scores far lower because most of what it "reads" are guesses.
+ */
+export const LOW_CONFIDENCE_THRESHOLD = 70;
+
+export interface PageConfidence {
+  pageNumber: number;
+  /** Mean word confidence 0..100, one decimal; null for a text-layer page (nothing was recognised). */
+  confidence: number | null;
+  /** Words the mean is based on. */
+  words: number;
+  /** Below the threshold (an OCR'd page with no word at all counts as flagged). */
+  flagged: boolean;
+}
+
+export interface DocumentConfidence {
+  /** Mean over the OCR'd pages (null when every page came from a text layer). */
+  mean: number | null;
+  threshold: number;
+  pages: PageConfidence[];
+  /** 1-based numbers of the flagged pages. */
+  flaggedPages: number[];
+  flagged: boolean;
+}
+
+/** A token that is a word: at least one letter or digit (punctuation and rule debris do not count). */
+function isWord(w: Pick<OcrWord, 'text'>): boolean {
+  return /[\p{L}\p{N}]/u.test(w.text);
+}
+
+/** Mean confidence of the page's words, or tesseract's page figure when it returned no words. */
+export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence' | 'words'>): { confidence: number | null; words: number } {
+  if (page.source === 'text-layer') return { confidence: null, words: 0 };
+  const words = page.words.filter(isWord);
+  if (words.length === 0) return { confidence: 0, words: 0 };
+  const sum = words.reduce((s, w) => s + w.confidence, 0);
+  return { confidence: Math.round((sum / words.length) * 10) / 10, words: words.length };
+}
+
+export function pageConfidence(
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words'>>,
+  threshold = LOW_CONFIDENCE_THRESHOLD,
+): DocumentConfidence {
+  const per: PageConfidence[] = pages.map((p) => {
+    const m = meanWordConfidence(p);
+    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold };
+  });
+  const ocr = per.filter((p) => p.confidence !== null);
+  const mean = ocr.length ? Math.round((ocr.reduce((s, p) => s + p.confidence!, 0) / ocr.length) * 10) / 10 : null;
+  const flaggedPages = per.filter((p) => p.flagged).map((p) => p.pageNumber);
+  return { mean, threshold, pages: per, flaggedPages, flagged: flaggedPages.length > 0 };
+}

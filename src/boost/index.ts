@@ -1,0 +1,53 @@
+/**
+ * The boost: a document's raw OCR pages → `boosted_file_content`, plus the confidence kept with it.
+ *
+ * Per document, not per page: running headers and footers are recognised by repeating across pages.
+ * Pages keep their `--- Page N ---` separators. Each page goes through
+ *   1. alignment of tesseract's text with its words (./lines), so rules know each word's confidence;
+ *   2. noise removal (./noise): specks, low-confidence noise lines, page numbers, running headers/footers;
+ *   3. the mode's rules: register pages rebuilt as Markdown tables (./index-table), deeds reflowed and
+ *      typeset (./acte).
+ * Pure: the same pages always give the same text.
+ */
+import { cleanText } from '../ocr/clean';
+import { pageSeparator } from '../ocr/engine';
+import type { OcrMode, PageResult } from '../ocr/types';
+import { boostActePage } from './acte';
+import { pageConfidence, type DocumentConfidence } from './confidence';
+import { boostIndexPage } from './index-table';
+import { alignLines, lineText, type Line } from './lines';
+import { dropNoise, dropPageFurniture } from './noise';
+
+export interface BoostedDocument {
+  /** `boosted_file_content`. */
+  text: string;
+  confidence: DocumentConfidence;
+}
+
+type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width'>;
+
+export function boostDocument(mode: OcrMode, pages: readonly BoostPage[]): BoostedDocument {
+  const aligned: Line[][] = pages.map((p) => {
+    const lines = alignLines(cleanText(p.text).replace(/\n$/, ''), p.words);
+    return p.source === 'ocr' ? dropNoise(lines) : lines;
+  });
+  // Furniture is decided on line texts; the surviving lines keep their tokens.
+  const kept = dropPageFurniture(aligned.map((lines) => lines.map(lineText)));
+  const filtered = aligned.map((lines, i) => {
+    const keep = kept[i]!;
+    let k = 0;
+    return lines.filter((l) => {
+      if (k < keep.length && lineText(l) === keep[k]) {
+        k++;
+        return true;
+      }
+      return false;
+    });
+  });
+  const texts = filtered.map((lines, i) => {
+    const page = pages[i]!;
+    const body = mode === 'index' ? boostIndexPage(lines, page.width) : boostActePage(lines);
+    return body.trim() ? `${pageSeparator(page.pageNumber)}\n${body.trim()}` : pageSeparator(page.pageNumber);
+  });
+  return { text: texts.length ? `${texts.join('\n\n')}\n` : '', confidence: pageConfidence(pages) };
+}

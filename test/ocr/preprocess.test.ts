@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { GreyImage } from '../../src/ocr/pdf';
+import { DPI_TRUST_RATIO, binarize, components, estimateSkew, paperTone, prepareForOcr, resize, textSize } from '../../src/ocr/preprocess';
+
+/**
+ * A page of fake text: rows of dark `H`-shaped glyphs (`h` px tall, 0.6 h wide) on light paper, rows
+ * descending by `skewDeg` degrees to the right.
+ */
+function fakeText(h: number, opts: { width?: number; height?: number; skewDeg?: number } = {}): GreyImage {
+  const width = opts.width ?? 1600;
+  const height = opts.height ?? 1200;
+  const pixels = new Uint8Array(width * height).fill(235);
+  const t = Math.tan(((opts.skewDeg ?? 0) * Math.PI) / 180);
+  const w = Math.max(2, Math.round(h * 0.6));
+  for (let row = 2 * h; row + h < height - 2 * h; row += 2 * h) {
+    for (let x = 2 * h; x + w < width - 2 * h; x += w + Math.max(2, Math.round(h * 0.3))) {
+      const y0 = Math.round(row + x * t);
+      for (let y = y0; y < y0 + h; y++) {
+        if (y < 0 || y >= height) continue;
+        const stroke = Math.max(1, Math.round(h / 6));
+        const bar = Math.abs(y - y0 - h / 2) < stroke / 2 + 0.5;
+        for (let xx = x; xx < x + w; xx++) if (bar || xx - x < stroke || x + w - 1 - xx < stroke) pixels[y * width + xx] = 20;
+      }
+    }
+  }
+  return { width, height, pixels };
+}
+
+describe('prepareForOcr', () => {
+  it('measures the paper tone as the bright end of the page', () => {
+    expect(paperTone(fakeText(20))).toBe(235);
+  });
+
+  // The estimate sits within the ±20 % window around the glyph height (between x-height and cap height).
+  it.each([[12], [21], [40]])('measures a text height of %i px within 20 %%', (h) => {
+    const img = fakeText(h);
+    const size = textSize(components(binarize(img), img.width, img.height), img.width, img.height);
+    expect(size!.charHeight).toBeGreaterThanOrEqual(Math.floor(h / 1.2));
+    expect(size!.charHeight).toBeLessThanOrEqual(h);
+  });
+
+  it('keeps the render resolution when the text size implies nearly the same one', () => {
+    const r = prepareForOcr(fakeText(24), { renderDpi: 300 });
+    expect(r.report.estimatedDpi! / 300).toBeLessThan(DPI_TRUST_RATIO);
+    expect(r.dpi).toBe(300);
+    expect(r.report.scale).toBe(1);
+  });
+
+  it('tells tesseract the resolution of large text', () => {
+    const r = prepareForOcr(fakeText(50), { renderDpi: 300 });
+    expect(r.dpi).toBeGreaterThan(300 * DPI_TRUST_RATIO);
+    expect(r.report.scale).toBe(1);
+  });
+
+  it('enlarges small text', () => {
+    const img = fakeText(10);
+    const r = prepareForOcr(img, { renderDpi: 300 });
+    expect(r.report.scale).toBeGreaterThan(1.5);
+    expect(r.image.width).toBe(Math.round(img.width * r.report.scale));
+  });
+
+  it('finds no text on a blank page and changes nothing', () => {
+    const blank: GreyImage = { width: 400, height: 300, pixels: new Uint8Array(400 * 300).fill(240) };
+    const r = prepareForOcr(blank, { renderDpi: 300, deskew: true });
+    expect(r.report.charHeight).toBeNull();
+    expect(r.dpi).toBe(300);
+    expect(r.image).toBe(blank);
+  });
+
+  it.each([[0], [1.5], [-2]])('estimates a skew of %f degrees', (deg) => {
+    const img = fakeText(20, { skewDeg: deg });
+    const comps = components(binarize(img), img.width, img.height);
+    expect(Math.abs(estimateSkew(comps, 20) - deg)).toBeLessThan(0.2);
+  });
+
+  it('deskews register pages only when asked', () => {
+    const img = fakeText(20, { skewDeg: 2 });
+    expect(prepareForOcr(img, { renderDpi: 300 }).report.rotated).toBe(false);
+    expect(prepareForOcr(img, { renderDpi: 300, deskew: true }).report.rotated).toBe(true);
+  });
+
+  it('resizes by a factor', () => {
+    const r = resize({ width: 10, height: 4, pixels: new Uint8Array(40).fill(100) }, 2);
+    expect([r.width, r.height]).toEqual([20, 8]);
+    expect(r.pixels.every((p) => p === 100)).toBe(true);
+  });
+});
