@@ -7,17 +7,27 @@
  * - a word cut at the end of a line (`Lam-` / `bert`) is joined when the next line goes on in lower case;
  *   before a capital the hyphen is the name's own and stays (`Saint-` / `Égrève` → `Saint-Égrève`);
  * - the lines of a paragraph are reflowed into one line; a short line (signature, address, heading)
- *   keeps its break;
+ *   keeps its break; a paragraph that opens in lower case continues the one before;
  * - French typography: no space before `,` `.` `)` or after `(`; a plain space before `; : ! ?`;
- *   typographic apostrophe `’`; « guillemets » for paired straight or curly double quotes; ligatures
+ *   typographic apostrophe `’` (one, where OCR doubled it); `à` for a capital `A` alone inside a
+ *   sentence; « guillemets » for paired straight or curly double quotes; ligatures
  *   (`ﬁ`, `ﬂ`, …) spelt out;
  * - confusions a typewriter face invites are fixed only in words tesseract was unsure of
- *   (LOW_CONFIDENCE): `1'` for `l'` before a word, a digit inside a word of letters (`0`→`o`, `1`→`l`).
+ *   (LOW_CONFIDENCE): `1'` for `l'` before a word, a digit inside a word of letters (`0`→`o`, `1`→`l`);
+ * - French spelling (./french): accents restored on words that are French only with them, one misread
+ *   letter fixed in unsure lower-case words. Text-layer words are never changed.
  */
-import type { Line } from './lines';
+import { frenchToken, type FrenchDictionary, type SpellOptions } from './french';
+import type { Line, Token } from './lines';
 
 /** Below this word confidence a word may be corrected. */
 export const LOW_CONFIDENCE = 75;
+/**
+ * Below this confidence a word that is not French may have one letter corrected (./french). Higher than
+ * LOW_CONFIDENCE: the word list is a second witness (the word as read is not French, and exactly one
+ * French word is one letter away), and tesseract is often confident in a misread worn letter.
+ */
+export const SPELL_CONFIDENCE = 90;
 /** A line shorter than this share of the paragraph's longest line ends a line of its own. */
 export const SHORT_LINE_RATIO = 0.6;
 
@@ -46,7 +56,9 @@ export function typewriterDashes(line: string): string {
 /** French typography on one paragraph (already reflowed). */
 export function frenchTypography(text: string): string {
   let t = text.replace(/[ﬀ-ﬆ]/gu, (c) => LIGATURES[c] ?? c);
-  t = t.replace(/(?<=\p{L})['‘`´ʼ](?=\p{L})/gu, '’');
+  t = t.replace(/(?<=\p{L})['‘’`´ʼ]{1,3}(?=\p{L})/gu, '’');
+  // The preposition à inside a sentence, read as a capital A (typewriters and OCR both lose the accent).
+  t = t.replace(/(?<=[\p{Ll},] )A(?= \p{Ll})/gu, 'à');
   // No space before , . ) and none after ( ; but keep `...` fillers and spaced ellipses alone.
   t = t.replace(/(?<=[\p{L}\p{N}])[ \t]+([,.)])(?=[\s\p{L}]|$)/gu, (m, p: string, offset: number, all: string) => (p === '.' && all[offset + m.length] === '.' ? m : p));
   t = t.replace(/\([ \t]+(?=\p{L})/gu, '(');
@@ -91,11 +103,22 @@ export function reflow(lines: readonly string[]): string[] {
   return out;
 }
 
+export interface ActeOptions extends SpellOptions {
+  /** French word list for accents and one-letter fixes (./french); none: no spelling rules. */
+  dictionary?: FrenchDictionary;
+}
+
+/** One recognised word, corrected: look-alike digits first (unsure words), then French spelling. */
+function fixToken(t: Token, options: ActeOptions): string {
+  if (t.confidence === null) return t.text; // a text layer is what the author typed
+  const unsure = t.confidence < LOW_CONFIDENCE;
+  const text = unsure ? fixLowConfidenceWord(t.text) : t.text;
+  return options.dictionary ? frenchToken(text, t.confidence < SPELL_CONFIDENCE, options.dictionary, options) : text;
+}
+
 /** One page of a deed: aligned, de-noised lines → text (paragraphs separated by a blank line). */
-export function boostActePage(lines: Line[]): string {
-  const text = lines.map((line) =>
-    typewriterDashes(line.map((t) => (t.confidence !== null && t.confidence < LOW_CONFIDENCE ? fixLowConfidenceWord(t.text) : t.text)).join(' ')),
-  );
+export function boostActePage(lines: Line[], options: ActeOptions = {}): string {
+  const text = lines.map((line) => typewriterDashes(line.map((t) => fixToken(t, options)).join(' ')));
   const paragraphs: string[][] = [];
   let cur: string[] = [];
   for (const l of text) {
@@ -106,5 +129,10 @@ export function boostActePage(lines: Line[]): string {
     }
   }
   if (cur.length) paragraphs.push(cur);
+  // French paragraphs open with a capital: one that opens in lower case continues the previous one
+  // (tesseract split it at a wide line gap), and a word cut across that split is joined.
+  for (let i = paragraphs.length - 1; i > 0; i--) {
+    if (/^\p{Ll}/u.test(paragraphs[i]![0]!)) paragraphs.splice(i - 1, 2, [...paragraphs[i - 1]!, ...paragraphs[i]!]);
+  }
   return paragraphs.map((p) => reflow(p).map(frenchTypography).join('\n')).join('\n\n');
 }

@@ -13,6 +13,7 @@ import { cleanText } from '../ocr/clean';
 import { pageSeparator } from '../ocr/engine';
 import type { OcrMode, PageResult } from '../ocr/types';
 import { boostActePage } from './acte';
+import { capitalsCarryAccents, frenchDictionary, type FrenchDictionary } from './french';
 import { pageConfidence, type DocumentConfidence } from './confidence';
 import { boostIndexPage } from './index-table';
 import { alignLines, lineText, type Line } from './lines';
@@ -26,13 +27,20 @@ export interface BoostedDocument {
 
 type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width'>;
 
-export function boostDocument(mode: OcrMode, pages: readonly BoostPage[]): BoostedDocument {
+export interface BoostOptions {
+  /** French word list (default: the `an-array-of-french-words` package, loaded once); null: no spelling rules. */
+  dictionary?: FrenchDictionary | null;
+}
+
+export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], options: BoostOptions = {}): BoostedDocument {
+  const dictionary = options.dictionary === undefined ? frenchDictionary() : options.dictionary ?? undefined;
+  const accentCapitals = dictionary ? capitalsCarryAccents(pages.flatMap((p) => p.words.map((w) => w.text)), dictionary) : true;
   const aligned: Line[][] = pages.map((p) => {
     const lines = alignLines(cleanText(p.text).replace(/\n$/, ''), p.words);
     return p.source === 'ocr' ? dropNoise(lines) : lines;
   });
   // Furniture is decided on line texts; the surviving lines keep their tokens.
-  const kept = dropPageFurniture(aligned.map((lines) => lines.map(lineText)));
+  const kept = dropPageFurniture(aligned.map((lines) => lines.map(lineText)), { bareNumbers: mode !== 'index' });
   const filtered = aligned.map((lines, i) => {
     const keep = kept[i]!;
     let k = 0;
@@ -46,7 +54,7 @@ export function boostDocument(mode: OcrMode, pages: readonly BoostPage[]): Boost
   });
   const texts = filtered.map((lines, i) => {
     const page = pages[i]!;
-    const body = mode === 'index' ? boostIndexPage(lines, page.width) : boostActePage(lines);
+    const body = mode === 'index' ? boostIndexPage(lines, page.width) : boostActePage(lines, { dictionary, accentCapitals });
     return body.trim() ? `${pageSeparator(page.pageNumber)}\n${body.trim()}` : pageSeparator(page.pageNumber);
   });
   return { text: texts.length ? `${texts.join('\n\n')}\n` : '', confidence: pageConfidence(pages) };

@@ -58,8 +58,11 @@ function furnitureKey(text: string): string {
  * Remove, within EDGE_LINES non-blank lines of the top or bottom of each page: page numbers, lines with a
  * web address, and running headers/footers (the same line, digits aside, at an edge of at least two pages
  * and at least half of them). `pages` are each page's lines as strings; blank lines are kept.
+ * `bareNumbers: false` keeps a number alone on its line (in a register it is more likely a registration
+ * number wrapped onto its own line than a folio); decorated ones (`- 3 -`, `Page 3`) still go.
  */
-export function dropPageFurniture(pages: string[][]): string[][] {
+export function dropPageFurniture(pages: string[][], options: { bareNumbers?: boolean } = {}): string[][] {
+  const bare = options.bareNumbers ?? true;
   const edgeIndexes = (lines: string[]): number[] => {
     const nonBlank = lines.map((l, i) => (l.trim() ? i : -1)).filter((i) => i >= 0);
     return [...new Set([...nonBlank.slice(0, EDGE_LINES), ...nonBlank.slice(-EDGE_LINES)])];
@@ -74,7 +77,8 @@ export function dropPageFurniture(pages: string[][]): string[][] {
     return pages.length >= 2 && n >= 2 && n >= pages.length / 2 && alnumCount(text) >= 3;
   };
   return pages.map((lines) => {
-    const drop = new Set(edgeIndexes(lines).filter((i) => isPageNumber(lines[i]!) || WEB_ADDRESS.test(lines[i]!) || repeated(lines[i]!)));
+    const pageNumber = (s: string) => isPageNumber(s) && (bare || !/^\s*\d+\s*$/.test(s));
+    const drop = new Set(edgeIndexes(lines).filter((i) => pageNumber(lines[i]!) || WEB_ADDRESS.test(lines[i]!) || repeated(lines[i]!)));
     return lines.filter((_, i) => !drop.has(i));
   });
 }

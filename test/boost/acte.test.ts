@@ -33,6 +33,10 @@ describe('frenchTypography', () => {
     ['Vraiment!', 'Vraiment !'],
     ['dénommés "le vendeur", d’une part', 'dénommés «\u00A0le vendeur\u00A0», d’une part'],
     ['un " seul', 'un " seul'],
+    ["THEATRE DE L’'OPÉRA", 'THEATRE DE L’OPÉRA'],
+    ['vous avez, A plusieurs reprises', 'vous avez, à plusieurs reprises'],
+    ['Annexe A.', 'Annexe A.'],
+    ['A COMPARU', 'A COMPARU'],
     ['la ﬁn du ﬂeuve', 'la fin du fleuve'],
     ['Nom ..... exemplaires', 'Nom ..... exemplaires'],
     ['à 9,75 %', 'à 9,75 %'],
@@ -59,6 +63,11 @@ describe('boostActePage', () => {
       { text: "1'acte", confidence: 95 },
     ];
     expect(boostActePage(alignLines("1'acte et 1'acte", words))).toBe("l’acte et 1'acte");
+  });
+
+  it('joins a paragraph that opens in lower case to the one before, and a word cut across them', () => {
+    const text = 'Je vous prie de me donner une explica-\n\ntion écrite.\n\nEt voici\n\nla suite';
+    expect(boostActePage(alignLines(text, []))).toBe('Je vous prie de me donner une explication écrite.\n\nEt voici la suite');
   });
 
   it('keeps paragraphs apart and reflows each', () => {

@@ -69,3 +69,10 @@ describe('page furniture', () => {
     expect(dropPageFurniture([['VENTE', 'texte', 'fin']])).toEqual([['VENTE', 'texte', 'fin']]);
   });
 });
+
+describe('page furniture in registers', () => {
+  it('keeps a bare number at the bottom of a register page (a registration number), drops a decorated one', () => {
+    expect(dropPageFurniture([['Date Nature', '15/04/2008 Vente', '871']], { bareNumbers: false })).toEqual([['Date Nature', '15/04/2008 Vente', '871']]);
+    expect(dropPageFurniture([['Date Nature', '15/04/2008 Vente', '- 2 -']], { bareNumbers: false })).toEqual([['Date Nature', '15/04/2008 Vente']]);
+  });
+});
