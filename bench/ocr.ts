@@ -10,9 +10,12 @@
  * baseline therefore gets its pixels for free: the ratio is conservative for the pool.
  * Same languages (fra+eng), same page segmentation per mode (psm 6 for index pages, 3 for prose), one
  * thread per tesseract process (OMP_THREAD_LIMIT=1; the pool's OCR threads are single-threaded too).
- * The models differ: the pool uses tesseract.js-data's 4.0.0_best_int, Debian ships tessdata_fast.
+ * Two native baselines: Debian's own models (tesseract-ocr-fra/eng 4.1.0, tessdata_fast) and the pool's
+ * model (tesseract.js-data 4.0.0_best_int, unpacked for the CLI), so the ratio separates the engine and
+ * pipeline from the model. A third row runs the pool's recognizer alone (tesseract.js, same pixels, no
+ * queue, preprocessing or boost), so the table also separates the engine from the pipeline around it.
  *
- * Options: --pages N (OCR'd pages, default 12), --rounds N (default 2), --text-docs N (born-digital documents, default 20) of
+ * Options: --pages N (OCR'd pages, default 8), --rounds N (default 2), --text-docs N (born-digital documents, default 20) of
  * --text-pages N pages each (default 5), --no-native.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,14 +23,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMupdf, openPdf } from '../src/ocr/pdf';
+import { gunzipSync } from 'node:zlib';
+import { loadMupdf, openPdf, type GreyImage } from '../src/ocr/pdf';
+import { createRecognizer } from '../src/ocr/tesseract';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
 import { drained, enqueue, withPool } from './common-pool';
 import { loadLine, machineHeader, ratio, table } from './lib';
 
 const { values } = parseArgs({
   options: {
-    pages: { type: 'string', default: '12' },
+    pages: { type: 'string', default: '8' },
     'text-docs': { type: 'string', default: '20' },
     'text-pages': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
@@ -48,6 +53,7 @@ interface BenchPage {
   mode: 'index' | 'acte';
   pgm: string;
   dpi: number;
+  image: GreyImage;
 }
 
 interface Run {
@@ -95,10 +101,26 @@ async function preparePages(storage: string, work: string): Promise<BenchPage[]>
     pdf.close();
     const pgm = path.join(work, name.replace('.pdf', '.pgm'));
     writeFileSync(pgm, Buffer.concat([Buffer.from(`P5\n${img.width} ${img.height}\n255\n`), Buffer.from(img.pixels)]));
-    pages.push({ name, mode: s.mode, pgm, dpi: img.dpi });
+    pages.push({ name, mode: s.mode, pgm, dpi: img.dpi, image: { width: img.width, height: img.height, pixels: img.pixels } });
   }
   for (const s of sources) s.doc.destroy();
   return pages;
+}
+
+interface NativeModel {
+  key: string;
+  label: string;
+  /** --tessdata-dir; undefined: Debian's own (tessdata_fast). */
+  tessdataDir?: string;
+}
+
+/** The pool's own model (tesseract.js-data 4.0.0_best_int, gzipped in the npm packages) unpacked for the CLI. */
+function stageSameModel(dir: string): string {
+  for (const lang of LANGS.split('+')) {
+    const gz = require.resolve(`@tesseract.js-data/${lang}/4.0.0_best_int/${lang}.traineddata.gz`);
+    writeFileSync(path.join(dir, `${lang}.traineddata`), gunzipSync(readFileSync(gz)));
+  }
+  return dir;
 }
 
 function nativeTesseract(): string | null {
@@ -111,7 +133,7 @@ function nativeTesseract(): string | null {
 }
 
 /** `parallelism` tesseract processes at a time over every page; returns the wall time. */
-async function runNative(pages: readonly BenchPage[], parallelism: number): Promise<Run> {
+async function runNative(pages: readonly BenchPage[], parallelism: number, model: NativeModel): Promise<Run> {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
@@ -119,7 +141,9 @@ async function runNative(pages: readonly BenchPage[], parallelism: number): Prom
       while (next < pages.length) {
         const p = pages[next++]!;
         await new Promise<void>((resolve, reject) => {
-          const child = spawn('tesseract', [p.pgm, 'stdout', '-l', LANGS, '--psm', PSM[p.mode], '--dpi', String(p.dpi)], {
+          const args = [p.pgm, 'stdout', '-l', LANGS, '--psm', PSM[p.mode], '--dpi', String(p.dpi)];
+          if (model.tessdataDir) args.push('--tessdata-dir', model.tessdataDir);
+          const child = spawn('tesseract', args, {
             env: { ...process.env, OMP_THREAD_LIMIT: '1' },
             stdio: ['ignore', 'ignore', 'pipe'],
           });
@@ -131,7 +155,30 @@ async function runNative(pages: readonly BenchPage[], parallelism: number): Prom
       }
     }),
   );
-  return { label: 'native tesseract (baseline)', parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
+  return { label: model.label, parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
+}
+
+/**
+ * The pool's recognizer alone (src/ocr/tesseract.ts: tesseract.js, same model), `parallelism` of them,
+ * on the same pixels: no queue, no storage, no preprocessing, no boost. Models load before the clock.
+ */
+async function runTesseractJs(pages: readonly BenchPage[], parallelism: number): Promise<Run> {
+  const recognizers = await Promise.all(Array.from({ length: parallelism }, () => createRecognizer({ langs: LANGS, timeoutMs: 120_000 })));
+  let next = 0;
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      recognizers.map(async (rec) => {
+        while (next < pages.length) {
+          const p = pages[next++]!;
+          await rec.recognize(p.image, Number(PSM[p.mode]) as 3 | 6, { dpi: p.dpi });
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(recognizers.map((r) => r.terminate()));
+  }
+  return { label: 'tesseract.js alone (pool\'s recognizer)', parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
 }
 
 /** The pool drains one document per page; wall time from enqueue to the last row at 5. */
@@ -167,48 +214,62 @@ async function main() {
 
     // Interleaved, and reversed every other round (A B C D, D C B A), so a change in the machine's load
     // hits every configuration alike; each row below sums its rounds.
-    const order: Array<{ engine: 'native' | 'pool'; w: number }> = [];
+    const models: NativeModel[] = native
+      ? [
+          { key: 'fast', label: 'native tesseract, Debian model (baseline)' },
+          { key: 'best', label: 'native tesseract, pool\'s model (baseline)', tessdataDir: stageSameModel(mkdtempSync(path.join(work, 'tessdata-'))) },
+        ]
+      : [];
+    const order: Array<{ engine: string; w: number }> = [];
     for (const w of [1, 2]) {
-      if (native) order.push({ engine: 'native', w });
+      for (const m of models) order.push({ engine: m.key, w });
+      order.push({ engine: 'tjs', w });
       order.push({ engine: 'pool', w });
     }
     const byKey = new Map<string, Run>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const { engine, w } of round % 2 === 0 ? order : [...order].reverse()) {
-        const r = engine === 'native' ? await runNative(pages, w) : await runPool('ocr-pool', storage, scanned, w);
+        const model = models.find((m) => m.key === engine);
+        const r = model
+          ? await runNative(pages, w, model)
+          : engine === 'tjs'
+            ? await runTesseractJs(pages, w)
+            : await runPool('ocr-pool', storage, scanned, w);
         const key = `${engine}/${w}`;
         const prev = byKey.get(key);
         byKey.set(key, prev ? { ...r, pages: prev.pages + r.pages, seconds: prev.seconds + r.seconds } : r);
         console.log(`  round ${round + 1}: ${r.label}, ${w}: ${r.seconds.toFixed(1)} s · ${loadLine()}`);
       }
     }
-    const runs = order.map(({ engine, w }) => byKey.get(`${engine}/${w}`)!);
 
     const ppm = (r: Run) => (r.pages / r.seconds) * 60;
-    const nativeAt = (w: number) => runs.find((r) => r.label.startsWith('native') && r.parallelism === w);
+    const at = (key: string, w: number) => byKey.get(`${key}/${w}`);
+    const vs = (r: Run, key: string, w: number) => {
+      const base = at(key, w);
+      if (r.label.startsWith('native')) return '–';
+      return base ? ratio(ppm(r), ppm(base)) : '– (no native)';
+    };
     console.log('\nOCR\'d pages (scanned)\n');
     console.log(
       table([
-        ['engine', 'workers / processes', 'pages', 'seconds', 'pages/min', 'load (1 min) after', 'pool ÷ native'],
-        ...runs.map((r) => {
-          const base = nativeAt(r.parallelism);
-          return [
-            r.label,
-            String(r.parallelism),
-            String(r.pages),
-            r.seconds.toFixed(1),
-            ppm(r).toFixed(1),
-            r.load.toFixed(2),
-            r.label.startsWith('native') ? '–' : base ? ratio(ppm(r), ppm(base)) : '– (no native)',
-          ];
+        ['engine', 'workers / processes', 'pages', 'seconds', 'pages/min', 'load (1 min) after', 'pool ÷ native, Debian model', 'pool ÷ native, same model'],
+        ...order.map(({ engine, w }) => {
+          const r = at(engine, w)!;
+          return [r.label, String(w), String(r.pages), r.seconds.toFixed(1), ppm(r).toFixed(1), r.load.toFixed(2), vs(r, 'fast', w), vs(r, 'best', w)];
         }),
       ]),
     );
-    const pool1 = runs.find((r) => r.label === 'ocr-pool' && r.parallelism === 1)!;
-    const pool2 = runs.find((r) => r.label === 'ocr-pool' && r.parallelism === 2)!;
-    const n1 = nativeAt(1);
-    const n2 = nativeAt(2);
-    console.log(`\nscaling 1 → 2 workers: pool ${ratio(ppm(pool2), ppm(pool1))}${n1 && n2 ? `, native ${ratio(ppm(n2), ppm(n1))}` : ''} (${os.cpus().length} cores)`);
+    const scale = (key: string) => {
+      const a = at(key, 1);
+      const b = at(key, 2);
+      return a && b ? ratio(ppm(b), ppm(a)) : '–';
+    };
+    const pool2 = at('pool', 2)!;
+    console.log(
+      `\nscaling 1 → 2 workers: pool ${scale('pool')}, tesseract.js alone ${scale('tjs')}` +
+        (native ? `, native Debian model ${scale('fast')}, native same model ${scale('best')}` : '') +
+        ` (${os.cpus().length} cores)`,
+    );
 
     // Born-digital pages: read from the text layer, no render, no OCR.
     const textDocs: Array<{ source: 'index' | 'acte'; path: string }> = [];
