@@ -11,7 +11,7 @@
  *
  * Options: --only REGEX (documents whose name matches it), --no-preprocess (hand tesseract the rendered
  * pixels as they are), --cache DIR (keep OCR results there and reuse them: for iterating on the boost),
- * --no-native (skip native tesseract).
+ * --no-native (skip native tesseract), --langs (default fra+eng, as OCR_LANGS), --dpi (default 300).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       'no-preprocess': { type: 'boolean', default: false },
       'no-native': { type: 'boolean', default: false },
       dpi: { type: 'string', default: '300' },
+      langs: { type: 'string', default: 'fra+eng' },
     },
   });
   if (!existsSync(DEV_SET)) {
@@ -126,13 +127,14 @@ async function main(): Promise<void> {
     for (const doc of docs) {
       const bytes = new Uint8Array(readFileSync(doc.pdf));
       const mode = modeOf(doc.kind);
-      const cacheFile = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}.${mode}.${preprocess ? 'pre' : 'nopre'}.json`) : null;
+      const variant = `${mode}.${preprocess ? 'pre' : 'nopre'}${values.langs === 'fra+eng' ? '' : `.${values.langs}`}`;
+      const cacheFile = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}.${variant}.json`) : null;
       const started = performance.now();
       let result: DocumentResult;
       if (cacheFile && existsSync(cacheFile)) {
         result = JSON.parse(readFileSync(cacheFile, 'utf8')) as DocumentResult;
       } else {
-        engine ??= await OcrEngine.create({ langs: 'fra+eng', dpi, timeoutMs: 60_000, preprocess });
+        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, preprocess });
         result = await engine.ocrDocument(bytes, mode);
         if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
       }
@@ -187,12 +189,14 @@ function render(rows: Row[], o: { native: boolean; preprocess: boolean }): strin
   for (const r of rows) {
     const prose = r.doc.kind === 'prose';
     const wins = prose ? r.boosted.cer < r.raw.cer : r.boosted.bowF1 > r.raw.bowF1;
+    // A text layer can be exact already: then the boost can only tie.
+    const exact = prose ? r.raw.cer === 0 && r.boosted.cer === 0 : r.raw.bowF1 === 1 && r.boosted.bowF1 === 1;
     const noWorse = r.native === null ? '-' : prose ? r.raw.cer <= r.native.cer : r.raw.bowF1 >= r.native.bowF1;
     out.push(
       `| ${r.doc.name}${r.pages > 1 ? ` (${r.pages} p.)` : ''} | ${r.doc.handwritten ? 'handwritten ' : ''}${r.doc.kind} | ${modeOf(r.doc.kind)} | ${r.confidence} | ${r.flagged ? 'LOW' : ''} | ` +
         `${b(pct(r.raw.cer), prose)} | ${b(pct(r.boosted.cer), prose)} | ${r.native ? b(pct(r.native.cer), prose) : '-'} | ` +
         `${b(f3(r.raw.bowF1), !prose)} | ${b(f3(r.boosted.bowF1), !prose)} | ${r.native ? b(f3(r.native.bowF1), !prose) : '-'} | ` +
-        `${r.doc.handwritten ? '(n/a)' : wins ? 'yes' : 'NO'} | ${r.doc.handwritten ? '(n/a)' : noWorse === '-' ? '-' : noWorse ? 'yes' : 'NO'} |`,
+        `${r.doc.handwritten ? '(n/a)' : wins ? 'yes' : exact ? 'tie (raw exact)' : 'NO'} | ${r.doc.handwritten ? '(n/a)' : noWorse === '-' ? '-' : noWorse ? 'yes' : 'NO'} |`,
     );
   }
   const typed = rows.filter((r) => !r.doc.handwritten);
@@ -208,9 +212,16 @@ function render(rows: Row[], o: { native: boolean; preprocess: boolean }): strin
   out.push(`| prose, CER | ${prose.length} | ${pct(mean(prose, (r) => r.raw.cer))} | ${pct(mean(prose, (r) => r.boosted.cer))} | ${o.native ? pct(mean(withNative(prose), (r) => r.native!.cer)) : '-'} |`);
   out.push(`| tables, F1 | ${tables.length} | ${f3(mean(tables, (r) => r.raw.bowF1))} | ${f3(mean(tables, (r) => r.boosted.bowF1))} | ${o.native ? f3(mean(withNative(tables), (r) => r.native!.bowF1)) : '-'} |`);
   const wins = typed.filter((r) => (r.doc.kind === 'prose' ? r.boosted.cer < r.raw.cer : r.boosted.bowF1 > r.raw.bowF1)).length;
+  const exact = typed.filter((r) => (r.doc.kind === 'prose' ? r.raw.cer === 0 && r.boosted.cer === 0 : r.raw.bowF1 === 1 && r.boosted.bowF1 === 1)).length;
+  const behindNative = typed.filter((r) => r.native && (r.doc.kind === 'prose' ? r.raw.cer > r.native.cer : r.raw.bowF1 < r.native.bowF1)).map((r) => r.doc.name);
   const hand = rows.filter((r) => r.doc.handwritten);
   out.push('');
-  out.push(`Boosted beats raw on ${wins} of ${typed.length} typed documents; handwritten pages flagged: ${hand.filter((r) => r.flagged).length} of ${hand.length}; typed documents flagged: ${typed.filter((r) => r.flagged).length} of ${typed.length}.`);
+  out.push(
+    `Boosted beats raw on ${wins} of ${typed.length} typed documents` +
+      (exact ? ` (${exact} more tie: their raw text, from the text layer, is already exact)` : '') +
+      `; raw behind native tesseract: ${o.native ? (behindNative.length ? behindNative.join(', ') : 'none') : 'not measured'}` +
+      `; handwritten pages flagged: ${hand.filter((r) => r.flagged).length} of ${hand.length}; typed documents flagged: ${typed.filter((r) => r.flagged).length} of ${typed.length}.`,
+  );
   return out.join('\n');
 }
 

@@ -5,8 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { coerceError, PermanentError } from '../errors';
-import { boostDocument } from '../boost';
+import { boostDocument, type BoostedDocument } from '../boost';
+import { pageConfidence } from '../boost/confidence';
+import { cleanText } from '../ocr/clean';
 import { joinPages, OcrEngine } from '../ocr/engine';
+import type { OcrMode, PageResult } from '../ocr/types';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
 const port = parentPort;
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     try {
       const doc = await engine.ocrDocument(msg.pdf, msg.mode, (progress) => send({ type: 'progress', jobId: msg.jobId, progress }));
       const fileContent = joinPages(doc.pages);
-      const boosted = boostDocument(msg.mode, doc.pages);
+      const boosted = boostSafely(msg.mode, doc.pages, fileContent);
       const cpu = process.cpuUsage(cpuStart);
       send({
         type: 'result',
@@ -51,6 +54,19 @@ async function main(): Promise<void> {
     }
   });
   send({ type: 'ready' });
+}
+
+/**
+ * The boost is text processing after the expensive part: a bug in one of its rules must not throw away a
+ * document's OCR. It then falls back to the cleaned raw text (and says so on stderr, which the pool logs).
+ */
+function boostSafely(mode: OcrMode, pages: PageResult[], fileContent: string): BoostedDocument {
+  try {
+    return boostDocument(mode, pages);
+  } catch (err) {
+    process.stderr.write(`boost failed, storing the cleaned raw text instead: ${coerceError(err).message}\n`);
+    return { text: cleanText(fileContent), confidence: pageConfidence(pages) };
+  }
 }
 
 void main();
