@@ -3,12 +3,15 @@
  * whose columns come from the words' x-positions.
  *
  * - Columns are the stretches of the page between **gutters**: vertical bands, at least GUTTER_EM text
- *   heights wide, that almost no line's words cross (a title line that spans the page may).
+ *   heights wide, that almost no line's words cross (a title line that spans the page may), further
+ *   split at the table's vertical rules where tesseract read them as `|` on many lines.
  * - A line whose words fall into at least two columns is a row (the first one, the header, must fill at
  *   least three quarters of them); a line with a word across a gutter, or in a single column, is running text
  *   (title, heading, note) and stays a plain line — unless its first column is empty (see below).
  * - A row whose first column is empty continues the row above (a cell written on two lines).
- * - The first row is the header, kept as it is, followed by the Markdown separator.
+ * - The header is the line (or a line and a heading word wrapped under it) just above the first row;
+ *   columns that one of its words runs across are merged (the header names the columns). It is kept as
+ *   the table's first row, followed by the Markdown separator; without one, the first row heads the table.
  * - Cells are normalised field by field (./fields: dates, numbers, `n°`, `Vol.`) and word by word against
  *   the registry vocabulary (./lexicon).
  * A page where no column structure is found is returned as normalised lines.
@@ -38,8 +41,50 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Column bands between gutters, from the words' boxes (lines are the rows tesseract read). */
-export function findColumns(lines: Line[], pageWidth: number): Column[] {
+/** A token that is only a vertical rule read as a glyph. */
+const RULE_GLYPH = /^[|¦[\]!]+$/u;
+/** A rule must be seen on at least this share of the lines (and on 3 of them) to split a column. */
+export const RULE_SHARE = 0.2;
+
+/**
+ * x of the vertical rules of a ruled table: tesseract reads a rule crossing a line as `|` (or `[`, `]`,
+ * `!`), tall and thin. Rules seen at the same x (within one text height) on enough lines are kept.
+ */
+export function ruleColumns(words: ReadonlyArray<Pick<Token, 'text'> & { box?: Token['box'] }>, lineCount: number): number[] {
+  const xs: number[] = [];
+  const heights: number[] = [];
+  for (const w of words) {
+    if (!w.box || !RULE_GLYPH.test(w.text)) continue;
+    const h = w.box.y1 - w.box.y0;
+    if (h < 2 * (w.box.x1 - w.box.x0)) continue;
+    xs.push((w.box.x0 + w.box.x1) / 2);
+    heights.push(h);
+  }
+  if (xs.length === 0) return [];
+  const em = median(heights);
+  xs.sort((a, b) => a - b);
+  const out: number[] = [];
+  let group: number[] = [xs[0]!];
+  const flush = () => {
+    if (group.length >= Math.max(3, lineCount * RULE_SHARE)) out.push(median(group));
+  };
+  for (const x of xs.slice(1)) {
+    if (x - group[group.length - 1]! <= em) group.push(x);
+    else {
+      flush();
+      group = [x];
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Column bands between gutters, from the words' boxes (lines are the rows tesseract read). `rules`: x of
+ * vertical rules (see ruleColumns); a column with a rule inside, and words on both sides of it, is split
+ * there (ruled tables often leave less than a gutter's width between a cell's text and the next).
+ */
+export function findColumns(lines: Line[], pageWidth: number, rules: readonly number[] = []): Column[] {
   const boxed = lines.map((l) => l.filter((t) => t.box).map((t) => t.box!)).filter((l) => l.length > 0);
   if (boxed.length < 3 || pageWidth <= 0) return [];
   const em = median(boxed.flat().map((b) => b.y1 - b.y0));
@@ -69,7 +114,21 @@ export function findColumns(lines: Line[], pageWidth: number): Column[] {
     } else x++;
   }
   columns.push({ x0: start, x1: right });
-  return columns.length >= 2 ? columns : [];
+  const split: Column[] = [];
+  const words = boxed.flat();
+  for (const col of columns) {
+    let cur = col;
+    for (const r of rules) {
+      if (r <= cur.x0 || r >= cur.x1) continue;
+      const leftOf = words.some((b) => b.x1 <= r && b.x0 >= cur.x0);
+      const rightOf = words.some((b) => b.x0 >= r && b.x1 <= cur.x1);
+      if (!leftOf || !rightOf) continue;
+      split.push({ x0: cur.x0, x1: r });
+      cur = { x0: r, x1: cur.x1 };
+    }
+    split.push(cur);
+  }
+  return split.length >= 2 ? split : [];
 }
 
 function columnOf(b: Box, columns: Column[]): number {
@@ -119,49 +178,111 @@ export function normaliseTokens(tokens: Token[]): string {
 const cellText = (s: string) => s.replaceAll('|', ' ').replace(/\s+/g, ' ').trim();
 
 /** One register page → plain lines and a Markdown table. */
-export function boostIndexPage(lines: Line[], pageWidth: number): string {
-  const nonEmpty = lines.filter((l) => l.length > 0);
-  const columns = findColumns(nonEmpty, pageWidth);
-  if (columns.length === 0) return nonEmpty.map(normaliseTokens).join('\n');
+type Out = { kind: 'text'; line: number; text: string } | { kind: 'row'; line: number; cells: Token[][]; header?: boolean };
 
-  type Out = { kind: 'text'; text: string } | { kind: 'row'; cells: Token[][] };
+function cellsOf(line: Token[], columns: Column[]): Token[][] {
+  const cells: Token[][] = columns.map(() => []);
+  let col = 0;
+  for (const t of line) {
+    if (t.box) col = columnOf(t.box, columns);
+    cells[col]!.push(t);
+  }
+  return cells;
+}
+
+const usedColumns = (cells: Token[][]) => cells.filter((c) => c.length > 0).length;
+
+/** Lines → running text and rows. `header`: indexes of the lines that make the header row (given, or found by the first-row rule). */
+function layout(lines: Line[], columns: Column[], header: readonly number[] = []): Out[] {
   const out: Out[] = [];
   let lastRow: Token[][] | null = null;
-  for (const line of nonEmpty) {
-    const boxed = line.filter((t) => t.box);
-    const spans = boxed.some((t) => crossesGutter(t.box!, columns));
-    const cells: Token[][] = columns.map(() => []);
-    let col = 0;
-    for (const t of line) {
-      if (t.box) col = columnOf(t.box, columns);
-      cells[col]!.push(t);
+  let seenHeader = false;
+  lines.forEach((line, i) => {
+    if (header.includes(i)) {
+      const cells = cellsOf(line, columns);
+      const prev = out[out.length - 1];
+      if (prev?.kind === 'row' && prev.header) cells.forEach((c, k) => prev.cells[k]!.push(...c));
+      else out.push({ kind: 'row', line: i, cells, header: true });
+      seenHeader = true;
+      return;
     }
-    const used = cells.filter((c) => c.length > 0).length;
+    const spans = line.some((t) => t.box && crossesGutter(t.box, columns));
+    const cells = cellsOf(line, columns);
+    const used = usedColumns(cells);
     if (lastRow && !spans && cells[0]!.length === 0) {
-      cells.forEach((c, i) => lastRow![i]!.push(...c));
-      continue;
+      cells.forEach((c, k) => lastRow![k]!.push(...c));
+      return;
     }
     // Before the header, a line must fill three quarters of the columns to be a row (a title over the
     // columns, or a heading in two parts, is running text).
-    if (spans || used < 2 || (lastRow === null && used < Math.ceil(columns.length * HEADER_FILL))) {
-      out.push({ kind: 'text', text: normaliseTokens(line) });
-      continue;
+    if (spans || used < 2 || (!seenHeader && lastRow === null && used < Math.ceil(columns.length * HEADER_FILL))) {
+      out.push({ kind: 'text', line: i, text: normaliseTokens(line) });
+      return;
     }
     lastRow = cells;
-    out.push({ kind: 'row', cells });
+    out.push({ kind: 'row', line: i, cells });
+  });
+  return out;
+}
+
+/**
+ * The header: the line just above the first row when its words fall into three quarters of the columns
+ * (HEADER_FILL; it may run words across gutters, which made it running text at first), with the
+ * line below it when that one is a single heading word wrapped under it (`Numéro` / `d'inscription`);
+ * or the line above that, when the one just above the row is such a wrapped word.
+ */
+function headerLines(lines: Line[], columns: Column[], firstRowLine: number): number[] {
+  const spread = (i: number) => i >= 0 && usedColumns(cellsOf(lines[i]!, columns)) >= Math.max(2, Math.ceil(columns.length * HEADER_FILL));
+  const single = (i: number) => i >= 0 && usedColumns(cellsOf(lines[i]!, columns)) === 1;
+  if (spread(firstRowLine - 1)) return [firstRowLine - 1];
+  if (single(firstRowLine - 1) && spread(firstRowLine - 2)) return [firstRowLine - 2, firstRowLine - 1];
+  return [];
+}
+
+/** Columns the header runs a word across are one column: the header names the columns. */
+function mergeColumnsUnder(header: Token[], columns: Column[]): Column[] {
+  const out: Column[] = [columns[0]!];
+  for (let i = 1; i < columns.length; i++) {
+    const prev = out[out.length - 1]!;
+    const col = columns[i]!;
+    const crossed = header.some((t) => t.box && t.box.x0 < prev.x1 && t.box.x1 > col.x0);
+    if (crossed) out[out.length - 1] = { x0: prev.x0, x1: col.x1 };
+    else out.push(col);
+  }
+  return out;
+}
+
+/** One register page → plain lines and a Markdown table. */
+export function boostIndexPage(lines: Line[], pageWidth: number, rules: readonly number[] = []): string {
+  // A rule read as `|` is never text in a register (and would straddle the column boundary it marks).
+  const nonEmpty = lines.map((l) => l.filter((t) => !RULE_GLYPH.test(t.text))).filter((l) => l.length > 0);
+  let columns = findColumns(nonEmpty, pageWidth, rules);
+  if (columns.length === 0) return nonEmpty.map(normaliseTokens).join('\n');
+
+  let out = layout(nonEmpty, columns);
+  const first = out.find((o) => o.kind === 'row');
+  if (first) {
+    const header = headerLines(nonEmpty, columns, first.line);
+    if (header.length) {
+      const merged = mergeColumnsUnder(header.flatMap((i) => nonEmpty[i]!), columns);
+      if (merged.length >= 2) {
+        columns = merged;
+        out = layout(nonEmpty, columns, header);
+      }
+    }
   }
 
   const text: string[] = [];
-  let header = true;
+  let headerDone = false;
   for (const o of out) {
     if (o.kind === 'text') {
       text.push(o.text);
       continue;
     }
     text.push(`| ${o.cells.map((c) => cellText(normaliseTokens(c))).join(' | ')} |`);
-    if (header) {
+    if (!headerDone) {
       text.push(`|${columns.map(() => '---').join('|')}|`);
-      header = false;
+      headerDone = true;
     }
   }
   return text.join('\n');

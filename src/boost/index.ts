@@ -15,7 +15,7 @@ import type { OcrMode, PageResult } from '../ocr/types';
 import { boostActePage } from './acte';
 import { capitalsCarryAccents, frenchDictionary, type FrenchDictionary } from './french';
 import { pageConfidence, type DocumentConfidence } from './confidence';
-import { boostIndexPage } from './index-table';
+import { boostIndexPage, ruleColumns } from './index-table';
 import { alignLines, lineText, type Line } from './lines';
 import { dropNoise, dropPageFurniture } from './noise';
 
@@ -35,8 +35,11 @@ export interface BoostOptions {
 export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], options: BoostOptions = {}): BoostedDocument {
   const dictionary = options.dictionary === undefined ? frenchDictionary() : options.dictionary ?? undefined;
   const accentCapitals = dictionary ? capitalsCarryAccents(pages.flatMap((p) => p.words.map((w) => w.text)), dictionary) : true;
+  const rules: number[][] = [];
   const aligned: Line[][] = pages.map((p) => {
     const lines = alignLines(cleanText(p.text).replace(/\n$/, ''), p.words);
+    // Vertical rules read as `|` are specks to drop, but first they say where the columns are.
+    rules.push(mode === 'index' ? ruleColumns(lines.flat(), lines.filter((l) => l.length > 0).length) : []);
     return p.source === 'ocr' ? dropNoise(lines) : lines;
   });
   // Furniture is decided on line texts; the surviving lines keep their tokens.
@@ -54,7 +57,7 @@ export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], option
   });
   const texts = filtered.map((lines, i) => {
     const page = pages[i]!;
-    const body = mode === 'index' ? boostIndexPage(lines, page.width) : boostActePage(lines, { dictionary, accentCapitals });
+    const body = mode === 'index' ? boostIndexPage(lines, page.width, rules[i]) : boostActePage(lines, { dictionary, accentCapitals });
     return body.trim() ? `${pageSeparator(page.pageNumber)}\n${body.trim()}` : pageSeparator(page.pageNumber);
   });
   return { text: texts.length ? `${texts.join('\n\n')}\n` : '', confidence: pageConfidence(pages) };

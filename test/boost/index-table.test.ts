@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boostIndexPage, findColumns, normaliseTokens, stripRuleDebris } from '../../src/boost/index-table';
+import { boostIndexPage, findColumns, normaliseTokens, ruleColumns, stripRuleDebris } from '../../src/boost/index-table';
 import type { Line, Token } from '../../src/boost/lines';
 
 /** A word starting at character x (20 px a character) on line `row` (60 px apart), 40 px high. */
@@ -66,5 +66,51 @@ describe('normaliseTokens', () => {
 
   it.each([['|x', 'x'], ['Vol.|', 'Vol.'], ['|', '|'], ['a|b', 'a|b']])('strips rule debris: %s → %s', (input, expected) => {
     expect(stripRuleDebris(input)).toBe(expected);
+  });
+});
+
+/** A rule read as `|` at pixel x on line `row`. */
+const rule = (x: number, row: number): Token => ({ text: '|', confidence: 40, box: { x0: x - 2, y0: row * 60, x1: x + 2, y1: row * 60 + 40 } });
+
+describe('ruled tables', () => {
+  it('finds vertical rules read as | on enough lines', () => {
+    const words = [rule(250, 0), rule(251, 1), rule(249, 2), rule(900, 1), { text: 'Vente', confidence: 90 }];
+    expect(ruleColumns(words, 4)).toEqual([250]);
+  });
+
+  it('splits a column at a rule with text on both sides, and merges the columns a header word runs across', () => {
+    // The date and the deed type are closer than a gutter, but a rule runs between them; the header
+    // "Numéro d'inscription" runs across the gap between "Vol." and the number, which stay one column.
+    const lines: Line[] = [
+      [word('Date', 0, 0), word('Nature', 11, 0), word('Parties', 24, 0), word('Inscription', 40, 0)],
+      [word('14/03/1962', 0, 1), rule(210, 1), word('Vente', 11, 1), word('GÉRARD', 24, 1), word('Vol.', 40, 1), word('4521', 47, 1)],
+      [word('02/07/1963', 0, 2), rule(210, 2), word('Servitude', 11, 2), word('LEFÈVRE', 24, 2), word('Vol.', 40, 2), word('612', 47, 2)],
+      [word('19/11/1965', 0, 3), rule(210, 3), word('Radiation', 11, 3), word('BOUCHARD', 24, 3), word('Vol.', 40, 3), word('4877', 47, 3)],
+    ];
+    const rules = ruleColumns(lines.flat(), lines.length);
+    expect(boostIndexPage(lines, 1400, rules).split('\n')).toEqual([
+      '| Date | Nature | Parties | Inscription |',
+      '|---|---|---|---|',
+      '| 14/03/1962 | Vente | GÉRARD | Vol. 4521 |',
+      '| 02/07/1963 | Servitude | LEFÈVRE | Vol. 612 |',
+      '| 19/11/1965 | Radiation | BOUCHARD | Vol. 4877 |',
+    ]);
+  });
+});
+
+describe('header', () => {
+  it('takes a heading word wrapped under the header line into the header', () => {
+    const lines = page(
+      [['Date', 0], ['Nature', 14], ['Parties', 32], ['Numéro', 52]],
+      [["d'inscription", 52]],
+      [['14/03/1962', 0], ['Vente', 14], ['GÉRARD', 32], ['4521', 52]],
+      [['02/07/1963', 0], ['Bail', 14], ['LEFÈVRE', 32], ['612', 52]],
+      [['19/11/1965', 0], ['Servitude', 14], ['BOUCHARD', 32], ['4877', 52]],
+    );
+    expect(boostIndexPage(lines, 1400).split('\n').slice(0, 3)).toEqual([
+      "| Date | Nature | Parties | Numéro d'inscription |",
+      '|---|---|---|---|',
+      '| 14/03/1962 | Vente | GÉRARD | 4521 |',
+    ]);
   });
 });
