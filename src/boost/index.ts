@@ -40,7 +40,7 @@ export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], option
     const lines = alignLines(cleanText(p.text).replace(/\n$/, ''), p.words);
     // Vertical rules read as `|` are specks to drop, but first they say where the columns are.
     rules.push(mode === 'index' ? ruleColumns(lines.flat(), lines.filter((l) => l.length > 0).length) : []);
-    return p.source === 'ocr' ? dropNoise(lines) : lines;
+    return p.source === 'ocr' ? dropNoise(lines, { fragments: mode === 'index' }) : lines;
   });
   // Furniture is decided on line texts; the surviving lines keep their tokens.
   const kept = dropPageFurniture(aligned.map((lines) => lines.map(lineText)), { bareNumbers: mode !== 'index' });

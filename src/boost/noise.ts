@@ -7,6 +7,13 @@ import { alnumCount, lineConfidence, type Line, type Token } from './lines';
 
 /** A token without letters or digits read below this confidence is a speck or a rule fragment. */
 export const SPECK_CONFIDENCE = 60;
+/**
+ * In a register, a fragment of one or two characters read below FRAGMENT_CONFIDENCE is a smudge, a stamp
+ * or the page edge read as text (`i`, `Sa`, `oa` down a margin, which would make a column of its own),
+ * not a cell's word. Not applied to prose, where short words are many and losing one costs more.
+ */
+export const FRAGMENT_CONFIDENCE = 40;
+export const FRAGMENT_LENGTH = 2;
 /** A short line (≤ SHORT_LINE_TOKENS tokens) read below this mean confidence is not text. */
 export const NOISE_LINE_CONFIDENCE = 55;
 export const SHORT_LINE_TOKENS = 5;
@@ -20,15 +27,19 @@ export function isSpeck(t: Token): boolean {
   return t.confidence !== null && t.confidence < SPECK_CONFIDENCE && alnumCount(t.text) === 0 && !MEANINGFUL_MARKS.test(t.text);
 }
 
-/** Drop speck tokens, then lines that read as noise. Blank lines are kept. */
-export function dropNoise(lines: Line[]): Line[] {
+export function isFragment(t: Token): boolean {
+  return t.confidence !== null && t.confidence < FRAGMENT_CONFIDENCE && alnumCount(t.text) <= FRAGMENT_LENGTH;
+}
+
+/** Drop speck tokens (and, with `fragments`, short fragments), then lines that read as noise. Blank lines are kept. */
+export function dropNoise(lines: Line[], options: { fragments?: boolean } = {}): Line[] {
   const out: Line[] = [];
   for (const line of lines) {
     if (line.length === 0) {
       out.push(line);
       continue;
     }
-    const kept = line.filter((t) => !isSpeck(t));
+    const kept = line.filter((t) => !isSpeck(t) && !(options.fragments && isFragment(t)));
     if (kept.length === 0) continue;
     const c = lineConfidence(kept);
     if (c !== null && (c < GARBAGE_LINE_CONFIDENCE || (kept.length <= SHORT_LINE_TOKENS && c < NOISE_LINE_CONFIDENCE))) continue;

@@ -47,6 +47,14 @@ describe('dropNoise', () => {
   });
 });
 
+describe('fragments (registers)', () => {
+  it('drops one- or two-character fragments read with low confidence only when asked', () => {
+    const lines = [line(['culièrement', 90], ['belle,', 95], ['i', 37]), line(['double', 96], ['Sa', 33]), line(['27', 96], ['ans', 96])];
+    expect(dropNoise(lines, { fragments: true }).map(lineText)).toEqual(['culièrement belle,', 'double', '27 ans']);
+    expect(dropNoise(lines).map(lineText)).toEqual(['culièrement belle, i', 'double Sa', '27 ans']);
+  });
+});
+
 describe('page furniture', () => {
   it.each([['12'], ['- 1 -'], ['— 3 —'], ['Page 5'], ['5/12'], ['(4)']])('%s is a page number', (s) => expect(isPageNumber(s)).toBe(true));
   it.each([['1962 Vente'], ['D04631'], ['le 12']])('%s is not', (s) => expect(isPageNumber(s)).toBe(false));
