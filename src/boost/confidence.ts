@@ -18,8 +18,10 @@ export interface PageConfidence {
   confidence: number | null;
   /** Words the mean is based on. */
   words: number;
-  /** Below the threshold (an OCR'd page with no word at all counts as flagged). */
+  /** Below the threshold (an OCR'd page with no word at all counts as flagged, unless it is blank). */
   flagged: boolean;
+  /** No word, and preprocessing found no character-sized ink on the page: a blank page, not a failure. */
+  blank?: boolean;
 }
 
 export interface DocumentConfidence {
@@ -47,11 +49,14 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
     const m = meanWordConfidence(p);
+    if (p.source === 'ocr' && m.words === 0 && p.preprocess && p.preprocess.charHeight === null) {
+      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true };
+    }
     return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold };
   });
   const ocr = per.filter((p) => p.confidence !== null);

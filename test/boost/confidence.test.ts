@@ -35,6 +35,16 @@ describe('pageConfidence', () => {
     expect(r.mean).toBe(61);
   });
 
+  it('does not flag a blank page (no word, and no character-sized ink found before OCR)', () => {
+    const blank = { ...ocrPage(2, []), preprocess: { charHeight: null, estimatedDpi: null, scale: 1, skewDegrees: 0, rotated: false, ruleLinePixels: 0, rules: { rows: [], columns: [] }, ms: 1 } };
+    const r = pageConfidence([ocrPage(1, [w('Vente', 90)]), blank]);
+    expect(r.pages[1]).toEqual({ pageNumber: 2, confidence: null, words: 0, flagged: false, blank: true });
+    expect(r.flagged).toBe(false);
+    // Ink but no word read: that is a failure, flagged.
+    const unread = { ...blank, preprocess: { ...blank.preprocess, charHeight: 24 } };
+    expect(pageConfidence([unread]).flagged).toBe(true);
+  });
+
   it('has no mean when every page came from a text layer', () => {
     expect(pageConfidence([{ pageNumber: 1, source: 'text-layer', confidence: null, words: [] }])).toMatchObject({ mean: null, flagged: false });
   });
