@@ -136,6 +136,7 @@ async function main() {
           const next = (windows.length + 1) * WINDOW;
           if (done >= next && windows.length < Math.ceil(DOCS / WINDOW)) {
             windows.push({ upTo: next, end: s, peakRss: winPeakRss, peakHeap: winPeakHeap, seconds: (performance.now() - winStart) / 1000 });
+            process.stderr.write(`  ${next} documents · RSS ${mib(s.rss)} MiB (window peak ${mib(winPeakRss)}) · ${loadLine()}\n`);
             winPeakRss = 0;
             winPeakHeap = 0;
             winStart = performance.now();
