@@ -50,3 +50,23 @@ describe('boostDocument', () => {
     expect(boostDocument('index', [], { dictionary: null }).text).toBe('');
   });
 });
+
+describe('boostDocument on anything OCR can return', () => {
+  // A small deterministic generator: the boost must never throw and must keep one separator per page.
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const alphabet = [...'aeiouéèàçAÉOlI10|[]!=-–—’\'"«» .,;:()\n\n\t\u00A0ﬁ€%/'];
+  const junk = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+
+  it.each(['index', 'acte'] as const)('%s mode: 200 random documents', (mode) => {
+    for (let i = 0; i < 200; i++) {
+      const pages = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, p) => {
+        const text = junk(Math.floor(rand() * 300));
+        const page = ocrPage(p + 1, text, Math.floor(rand() * 100));
+        return rand() < 0.3 ? { ...page, words: page.words.slice(0, Math.floor(rand() * page.words.length)) } : page;
+      });
+      const r = boostDocument(mode, pages, { dictionary: dict });
+      expect(r.text.match(/^--- Page \d+ ---$/gm)?.length).toBe(pages.length);
+    }
+  });
+});
