@@ -222,10 +222,11 @@ export const OPTIONS = {
     description: 'Longest retry delay.',
   },
   OCR_WORKER_MAX_MEMORY_MB: {
-    schema: int(16, 65536),
+    // 128 at least: the boost's French word list alone takes ~47 MB of a thread's heap.
+    schema: int(128, 65536),
     default: '2048',
     unit: 'MiB',
-    description: 'JS heap limit of one OCR worker thread; a thread that exceeds it is replaced and its job retried.',
+    description: 'JS heap limit of one OCR worker thread (128 at least); a thread that exceeds it is replaced and its job retried.',
   },
 } satisfies Record<string, Option>;
 

@@ -20,8 +20,9 @@ afterAll(async () => {
 
 describe('an OCR thread out of memory', () => {
   it('is replaced, its document retried then failed with the reason, the other documents done', async () => {
-    // ~4 million characters of text layer: far more JS heap than a 16 MiB thread has.
-    const huge = await makePdf(Array.from({ length: 150 }, (_, i) => ({ height: 842 * 3, lines: deedLines(200, i).map((l) => `${l} ${l}`) })));
+    // ~8 million characters of text layer: far more JS heap than a 128 MiB thread has. (128, not less: the
+    // boost's French word list alone takes ~47 MB of each thread's heap, and the small documents must fit.)
+    const huge = await makePdf(Array.from({ length: 300 }, (_, i) => ({ height: 842 * 3, lines: deedLines(200, i).map((l) => `${l} ${l}`) })));
     storage.put('actes/huge.pdf', huge);
     storage.put('actes/small.pdf', await makePdf([{ lines: deedLines(20) }]));
     const { rows } = await db.pool.query(
@@ -35,7 +36,7 @@ describe('an OCR thread out of memory', () => {
       DEV_DATABASE_URL: db.url,
       OCR_STORAGE_DIR: storage.dir,
       OCR_WORKER_POOL_SIZE: '1',
-      OCR_WORKER_MAX_MEMORY_MB: '16',
+      OCR_WORKER_MAX_MEMORY_MB: '128',
       OCR_RETRY_BASE_MS: '100',
     });
     try {
