@@ -92,7 +92,8 @@ describe('npm run demo', () => {
 
     expect(r.stdout).toMatch(/^Documents: 3 \(2 done, 0 cadastral plans passed through without OCR, 1 error, 0 unfinished\)$/m);
     expect(r.stdout).toMatch(/^Pages: 3 \(1 OCR'd, 2 read from a text layer\) in [\d.]+ s with \d+ workers?: [\d.]+ pages\/min$/m);
-    expect(r.stdout).toMatch(/^CER: raw [\d.]+ % → boosted [\d.]+ % \(mean of 2 documents/m);
+    expect(r.stdout).toMatch(/^ {2}actes \(prose\): +CER raw [\d.]+ % → boosted [\d.]+ % \(1 document\)$/m);
+    expect(r.stdout).toMatch(/^ {2}index \(tables\): +bag-of-words F1 raw [\d.]+ → boosted [\d.]+ \(1 document\); CER raw [\d.]+ % → boosted [\d.]+ %/m);
     expect(r.stdout).toMatch(/^acte-2019-vente +acte +born-digital +2 +[\d.]+ s +5 done +0\.0 % +0\.0 %/m);
     expect(r.stdout).toMatch(/^index-2475312 +index +scanned +1 \(1 OCR\) +[\d.]+ s +5 done +[\d.]+ %/m);
     expect(r.stdout).toMatch(/^acte-2021-tronque +acte +corrupt +- +[\d.]+ s +4 error/m);

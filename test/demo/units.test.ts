@@ -111,7 +111,8 @@ describe('summary', () => {
     const text = formatSummary(s).join('\n');
     expect(text).toMatch(/^Documents: 4 \(2 done, 1 cadastral plan passed through without OCR, 1 error, 0 unfinished\)$/m);
     expect(text).toMatch(/^Pages: 3 \(2 OCR'd, 1 read from a text layer\) in 60\.0 s with 2 workers: 3\.0 pages\/min$/m);
-    expect(text).toMatch(/^CER: raw 7\.7 % → boosted 0\.0 %/m);
+    expect(text).toMatch(/^ {2}actes \(prose\): +CER raw 15\.4 % → boosted 0\.0 % \(1 document\)$/m);
+    expect(text).toMatch(/^ {2}index \(tables\): +bag-of-words F1 raw 1\.000 → boosted 1\.000 \(1 document\)/m);
     expect(text).toMatch(/^ {2}bad: PermanentError: truncated PDF$/m);
 
     rows.set('bad', row({ statusId: 5, fileContent: 'oops' }));
