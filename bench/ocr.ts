@@ -16,8 +16,10 @@
  * queue, preprocessing or boost), so the table also separates the engine from the pipeline around it.
  *
  * The pool runs with SERVER_RESERVE_CPU_PERCENT=0 unless --reserve-cpu is given: with the default 20 %,
- * the capacity decision parks the second worker of a 2-core host as soon as other processes take 0.6 of a
- * core, and the machines these benches run on are shared. "mean active" is how many workers it let claim.
+ * the capacity decision (src/pool/capacity.ts) gives a 2-core host a budget of 1.6 cores and admits a
+ * worker when half its core fits, so the second worker parks as soon as other processes (Postgres, the
+ * pool's own main thread, neighbours) take more than ≈0.1 core; the machines these benches run on are
+ * shared. "mean active" is how many workers it let claim.
  *
  * Options: --pages N (OCR'd pages, default 8), --rounds N (default 2), --reserve-cpu PERCENT, --text-docs N (born-digital documents, default 20) of
  * --text-pages N pages each (default 5), --no-native.
@@ -227,7 +229,7 @@ async function main() {
     console.log(
       `pool: SERVER_RESERVE_CPU_PERCENT=${RESERVE_CPU}` +
         (RESERVE_CPU === '0'
-          ? ' (no parking: on a shared machine the default 20 % would park the second worker whenever other load takes 0.6 core; --reserve-cpu 20 measures that)'
+          ? ' (no parking: on a shared machine the default 20 % parks the second worker of a 2-core host whenever other load exceeds ≈0.1 core; --reserve-cpu 20 measures that)'
           : ''),
     );
     const pages = await preparePages(storage, work);
