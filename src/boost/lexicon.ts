@@ -36,12 +36,19 @@ export function foldAccents(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-const WORDS = new Map<string, string>();
+/**
+ * Unaccented form → registry spelling. null where two words of the vocabulary share the unaccented form
+ * (cadastre, the noun, and cadastré): nothing says which one a page meant, so such a word is left as read.
+ */
+const WORDS = new Map<string, string | null>();
 for (const phrase of [...DEED_TYPES, ...QUALIFIERS]) {
   for (const w of phrase.split(/[\s’']+/u)) {
     if (w.length < 4) continue;
     const key = foldAccents(w);
-    if (!WORDS.has(key)) WORDS.set(key, w.toLowerCase());
+    const spelling = w.toLowerCase();
+    const known = WORDS.get(key);
+    if (known === undefined) WORDS.set(key, spelling);
+    else if (known !== spelling) WORDS.set(key, null);
   }
 }
 const BY_LENGTH = new Map<number, string[]>();
@@ -77,7 +84,7 @@ export function registryWord(token: string, unsure: boolean): string {
   if (word.length < 4) return token;
   const key = foldAccents(word);
   let hit = WORDS.get(key);
-  if (!hit && unsure && key.length >= MIN_FUZZY_LENGTH) {
+  if (hit === undefined && unsure && key.length >= MIN_FUZZY_LENGTH) {
     const near = (BY_LENGTH.get(key.length) ?? []).filter((k) => oneSubstitution(k, key));
     if (near.length === 1) hit = WORDS.get(near[0]!);
   }

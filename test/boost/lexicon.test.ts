@@ -20,6 +20,10 @@ describe('registryWord', () => {
     ['Vente', true, 'Vente'],
     ['Bal', true, 'Bal'],
     ['GERARD', true, 'GERARD'],
+    // two registry words share the unaccented form (the noun cadastre, cadastré): left as written
+    ['Cadastre', false, 'Cadastre'],
+    ['Cadastré', true, 'Cadastré'],
+    ['CADASTRE', true, 'CADASTRE'],
   ])('%s (unsure: %s) → %s', (token, unsure, expected) => expect(registryWord(token, unsure)).toBe(expected));
 
   it('folds accents and case', () => expect(foldAccents('Hypothèque Élevée')).toBe('hypotheque elevee'));
