@@ -152,8 +152,12 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
       }
       if (consumed !== labelText.length) throw new Error(`line ${n + 1}: bad labels: ${line}`);
     }
-    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : valueText === 'NaN' ? NaN : Number(valueText);
-    if (Number.isNaN(value) && valueText !== 'NaN') throw new Error(`line ${n + 1}: bad value: ${line}`);
+    // Prometheus parses values with Go's ParseFloat: NaN and Inf in any case (prom-client prints the event
+    // loop's mean lag as `Nan` before its first sample).
+    const special = valueText!.toLowerCase();
+    const nan = special === 'nan';
+    const value = special === '+inf' || special === 'inf' ? Infinity : special === '-inf' ? -Infinity : nan ? NaN : Number(valueText);
+    if (Number.isNaN(value) && !nan) throw new Error(`line ${n + 1}: bad value: ${line}`);
     const family = [...types.keys()].find((t) => name === t || ((name!.endsWith('_bucket') || name!.endsWith('_sum') || name!.endsWith('_count')) && name!.replace(/_(bucket|sum|count)$/, '') === t));
     if (!family) throw new Error(`line ${n + 1}: sample ${name} has no # TYPE`);
     samples.push({ name: name!, labels, value });
