@@ -12,6 +12,7 @@
  *   are mostly names, which no word list holds.
  */
 import { createRequire } from 'node:module';
+import { foldAccents, withCase } from './lexicon';
 
 export interface FrenchDictionary {
   has(word: string): boolean;
@@ -19,16 +20,12 @@ export interface FrenchDictionary {
   byFold(key: string): string | null | undefined;
 }
 
-export function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 export function makeDictionary(words: Iterable<string>): FrenchDictionary {
   // One map, keyed by the folded form, holding the word or the words that fold to it: half the memory
   // of a Set plus a Map (≈336,000 forms).
   const folds = new Map<string, string | string[]>();
   for (const w of words) {
-    const k = fold(w);
+    const k = foldAccents(w);
     const prev = folds.get(k);
     if (prev === undefined) folds.set(k, w);
     else if (typeof prev === 'string') {
@@ -37,7 +34,7 @@ export function makeDictionary(words: Iterable<string>): FrenchDictionary {
   }
   return {
     has: (w) => {
-      const e = folds.get(fold(w));
+      const e = folds.get(foldAccents(w));
       return e !== undefined && (e === w || (typeof e !== 'string' && e.includes(w)));
     },
     byFold: (k) => {
@@ -56,13 +53,6 @@ export function frenchDictionary(): FrenchDictionary {
     cached = makeDictionary(require('an-array-of-french-words') as string[]);
   }
   return cached;
-}
-
-/** Write `word` in the case pattern of `like`: all capitals, capitalised, or as it is. */
-function withCase(word: string, like: string): string {
-  if (like.length > 1 && like === like.toUpperCase() && like !== like.toLowerCase()) return word.toUpperCase();
-  if (/^\p{Lu}/u.test(like)) return word.charAt(0).toUpperCase() + word.slice(1);
-  return word;
 }
 
 /** Letters tesseract confuses with one another in French text (substitution candidates). */
@@ -101,7 +91,7 @@ export function frenchWord(word: string, unsure: boolean, dict: FrenchDictionary
   if (!/^\p{L}+(?:-\p{L}+)*$/u.test(word) || word.length < 2) return word;
   const lower = word.toLowerCase();
   if (dict.has(lower)) return word;
-  const accented = dict.byFold(fold(word));
+  const accented = dict.byFold(foldAccents(word));
   const capitals = word.length > 1 && word === word.toUpperCase();
   if (accented && (!capitals || options.accentCapitals !== false)) return withCase(accented, word);
   if (unsure && word === lower && [...word].length >= MIN_CORRECTION_LENGTH) {
@@ -128,10 +118,10 @@ export function capitalsCarryAccents(tokens: Iterable<string>, dict: FrenchDicti
   for (const t of tokens) {
     const w = t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
     if (w.length < 3 || w !== w.toUpperCase() || !/^\p{L}+$/u.test(w)) continue;
-    const spelt = dict.has(w.toLowerCase()) ? w.toLowerCase() : dict.byFold(fold(w));
-    if (!spelt || spelt === fold(spelt)) continue;
+    const spelt = dict.has(w.toLowerCase()) ? w.toLowerCase() : dict.byFold(foldAccents(w));
+    if (!spelt || spelt === foldAccents(spelt)) continue;
     total++;
-    if (w !== fold(w).toUpperCase()) accented++;
+    if (w !== foldAccents(w).toUpperCase()) accented++;
   }
   return total === 0 || accented * 2 >= total;
 }

@@ -54,8 +54,8 @@ for (const phrase of [...DEED_TYPES, ...QUALIFIERS]) {
 const BY_LENGTH = new Map<number, string[]>();
 for (const k of WORDS.keys()) BY_LENGTH.set(k.length, [...(BY_LENGTH.get(k.length) ?? []), k]);
 
-/** Write `word` in the case pattern of `like` (all capitals, capitalised, or lower case). */
-function withCase(word: string, like: string): string {
+/** Write `word` in the case pattern of `like` (all capitals, capitalised, or as it is). */
+export function withCase(word: string, like: string): string {
   if (like.length > 1 && like === like.toUpperCase() && like !== like.toLowerCase()) return word.toUpperCase();
   if (/^\p{Lu}/u.test(like)) return word.charAt(0).toUpperCase() + word.slice(1);
   return word;
