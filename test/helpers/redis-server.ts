@@ -27,6 +27,8 @@ export async function privateRedis(): Promise<PrivateRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
+      // Already running: a second redis-server could not bind the port, and the first would be orphaned.
+      if (proc && proc.exitCode === null && proc.signalCode === null) return;
       proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       for (let i = 0; i < 100; i++) {
         if (await canConnect(port)) return;
