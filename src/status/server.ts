@@ -20,7 +20,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
-import { ConfigError, ENV_NAMES, loadConfig, type Config, type EnvName } from '../config';
+import { ENV_NAMES, type Config, type EnvName } from '../config';
 import { coerceError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { isUuid } from '../progress/job-status';
@@ -34,6 +34,7 @@ import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
 import { StatusRepo, withTimeout } from './repo';
 import { serveAllEvents, serveDocumentEvents, type SseDeps } from './sse';
+import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
 
 /** What the pool process tells its status server: whether its workers are up. */
 export interface PoolProbe {
@@ -291,35 +292,12 @@ function decode(segment: string): string {
 
 /** Standalone: `node dist/status/server.js` (PM2 app `ocr-status`). Needs the same environment as the pool. */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    // The status server reads no PDFs: storage settings are not required of it.
-    config = loadConfig({ ...process.env, OCR_STORAGE_DIR: process.env.OCR_STORAGE_DIR || '/nonexistent (unused by the status server)' });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      createLogger('info').fatal({ problems: err.problems }, err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+  // The status server reads no PDFs: storage settings are not required of it.
+  const config = loadConfigOrExit({ ...process.env, OCR_STORAGE_DIR: process.env.OCR_STORAGE_DIR || '/nonexistent (unused by the status server)' });
   const log = createLogger(config.logLevel).child({ component: 'status' });
   if (config.environments.length === 0) log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
   const server = new StatusServer({ config, log });
-  let exiting = false;
-  const shutdown = (signal: string) => {
-    if (exiting) return;
-    exiting = true;
-    log.info({ signal }, 'status server stopping');
-    server.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'status server stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(log, () => server.stop(), { requested: 'status server stopping', failed: 'status server stop failed' });
   await server.start();
   process.send?.('ready');
 }
