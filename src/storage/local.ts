@@ -6,6 +6,7 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentError, RetryableError } from '../errors.js';
+import { concatBytes } from './bytes.js';
 import { ObjectNotFoundError, ObjectTooLargeError } from './errors.js';
 import { validateObjectRef } from './path.js';
 import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
@@ -97,7 +98,7 @@ export class LocalStorage implements ObjectStorage {
           }
           extra.push(probe.slice(0, bytesRead));
         }
-        if (extra.length > 0) return concat([buf, ...extra], total);
+        if (extra.length > 0) return concatBytes([buf, ...extra], total);
         return buf;
       }
       return buf.subarray(0, total);
@@ -110,15 +111,6 @@ export class LocalStorage implements ObjectStorage {
   }
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function isInside(root: string, file: string): boolean {
   const rel = path.relative(root, file);

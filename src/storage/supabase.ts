@@ -6,6 +6,7 @@
  * truncated before it is quoted.
  */
 import { PermanentError, RetryableError } from '../errors.js';
+import { concatBytes } from './bytes.js';
 import { ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, parseRetryAfter } from './errors.js';
 import { validateObjectRef } from './path.js';
 import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
@@ -166,14 +167,7 @@ export class SupabaseStorage implements ObjectStorage {
     } finally {
       reader.releaseLock();
     }
-    // Always copy: chunks may be views into larger pooled buffers.
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
+    return concatBytes(chunks, total);
   }
 
   #transportError(
