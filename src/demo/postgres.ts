@@ -60,7 +60,8 @@ function pruneLogs(dir: string, keep: number): void {
   for (const f of logs.slice(keep)) rmSync(path.join(dir, f), { force: true });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

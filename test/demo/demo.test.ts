@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive } from '../../src/demo/postgres';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -49,14 +50,6 @@ function run(cmd: string, args: string[], opts: { timeoutMs: number; onLine?: (l
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Processes whose command line mentions `needle` (Linux /proc). */
 function processesMentioning(needle: string): string[] {

@@ -6,6 +6,7 @@ import { PermanentError, RetryableError } from '../../src/errors.js';
 import { ObjectNotFoundError, ObjectTooLargeError } from '../../src/storage/errors.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { parseStoragePath } from '../../src/storage/path.js';
+import { rejection } from '../helpers/rejection';
 
 const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
 const MAX = 1024 * 1024;
@@ -37,15 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('LocalStorage', () => {
   it('describes itself by its root', () => {

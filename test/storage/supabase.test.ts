@@ -11,6 +11,7 @@ import {
 } from '../../src/storage/errors.js';
 import { parseStoragePath } from '../../src/storage/path.js';
 import { SupabaseStorage, redactSecrets } from '../../src/storage/supabase.js';
+import { rejection } from '../helpers/rejection';
 
 const KEY = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2VjcmV0LXNpZ25hdHVyZQ';
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
@@ -155,15 +156,6 @@ afterAll(async () => {
 
 function storage(timeoutMs = 2000, key = KEY): SupabaseStorage {
   return new SupabaseStorage({ url: baseUrl, serviceKey: key, timeoutMs });
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Everything an operator could ever see of an error, flattened. */
