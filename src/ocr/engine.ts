@@ -3,10 +3,13 @@
  * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
-import { PermanentError } from '../errors';
-import { hasUsableTextLayer, openPdf, type PdfDocument } from './pdf';
+import { frenchDictionary } from '../boost/french';
+import { PermanentError, coerceError } from '../errors';
+import { wantsPrimaryReread } from './diacritics';
+import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument } from './pdf';
 import { prepareForOcr } from './preprocess';
-import { PSM, createRecognizer, type Psm, type Recognizer } from './tesseract';
+import { rereadWithPrimary, type RereadReport } from './reread';
+import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
 
 export interface OcrEngineOptions {
@@ -20,6 +23,11 @@ export interface OcrEngineOptions {
   pageTimeoutMs?: number;
   /** Pixel budget per rendered page (see `OpenPdfOptions.maxPixels`). */
   maxPixels?: number;
+  /**
+   * Re-read, with the first language alone, the words a later language's model won, keeping the new
+   * reading only when it adds diacritics (src/ocr/diacritics.ts). Default true; needs 2+ languages.
+   */
+  rereadDiacritics?: boolean;
   /**
    * Prepare rendered pages before recognition (src/ocr/preprocess.ts): resolution from the measured text
    * size and enlargement of small text (every page), deskew (index pages).
@@ -36,6 +44,8 @@ export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
 
 export class OcrEngine {
   private recognizer: Recognizer | null;
+  /** The primary language alone, for re-reads; started on the first page that needs one. */
+  private primary: Recognizer | null = null;
   private terminated = false;
 
   private constructor(
@@ -89,8 +99,10 @@ export class OcrEngine {
   async terminate(): Promise<void> {
     this.terminated = true;
     const r = this.recognizer;
+    const p = this.primary;
     this.recognizer = null;
-    await r?.terminate();
+    this.primary = null;
+    await Promise.all([r?.terminate(), p?.terminate()]);
   }
 
   private async readPage(
@@ -133,6 +145,8 @@ export class OcrEngine {
       const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
       if (readableWordCount(retry.words) > readable) r = retry;
     }
+    const reread = await this.rereadDiacritics(image, r, dpi);
+    r = reread.recognition;
     return {
       pageNumber,
       text: r.text,
@@ -142,7 +156,26 @@ export class OcrEngine {
       width: image.width,
       height: image.height,
       ...(prepared ? { preprocess: prepared.report } : {}),
+      ...(reread.report ? { reread: reread.report } : {}),
     };
+  }
+
+  private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
+    const [first, ...others] = parseLangs(this.options.langs);
+    if (this.options.rereadDiacritics === false || others.length === 0) return { recognition: r };
+    // The French word list is the boost's, loaded once per thread; other primary languages go without.
+    const words = first === 'fra' ? frenchDictionary() : undefined;
+    if (!r.words.some((w) => wantsPrimaryReread(w, first!, words))) return { recognition: r };
+    try {
+      if (!this.primary?.alive) {
+        this.primary = await createRecognizer({ langs: first!, timeoutMs: this.options.timeoutMs, recognizeTimeoutMs: this.options.pageTimeoutMs });
+      }
+      return await rereadWithPrimary(image, r, first!, this.primary, dpi, words);
+    } catch (err) {
+      // A refinement, not the reading: the page keeps tesseract's text. A timed-out re-read stopped its
+      // worker, which the next page replaces.
+      return { recognition: r, report: { reread: 0, changed: 0, failed: coerceError(err).message } };
+    }
   }
 
   /** A page timeout kills the worker; start a fresh one for the next page or document. */

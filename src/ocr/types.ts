@@ -1,4 +1,5 @@
 import type { PreprocessReport } from './preprocess';
+import type { RereadReport } from './reread';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
@@ -11,6 +12,8 @@ export interface OcrWord {
   y0: number;
   x1: number;
   y1: number;
+  /** The language model that read it (`fra`, `eng`, …), when several were loaded. */
+  lang?: string;
 }
 
 export interface PageResult {
@@ -27,6 +30,8 @@ export interface PageResult {
   height: number;
   /** What was done to the rendered image before recognition (OCR'd pages; see src/ocr/preprocess.ts). */
   preprocess?: PreprocessReport;
+  /** Words re-read by the first language for their diacritics (OCR'd pages with 2+ languages). */
+  reread?: RereadReport;
 }
 
 export interface DocumentResult {

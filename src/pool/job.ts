@@ -125,7 +125,16 @@ export class Job {
       deps.onProgress?.(claim, done);
       const ms = Date.now() - this.startedAt;
       log.info(
-        { pages: out.pages, ocrPages: out.ocrPages, ms, cpuMs: Math.round(result.cpuMs), confidence: out.confidence?.mean, flaggedPages: out.confidence?.flaggedPages },
+        {
+          pages: out.pages,
+          ocrPages: out.ocrPages,
+          ms,
+          cpuMs: Math.round(result.cpuMs),
+          confidence: out.confidence?.mean,
+          flaggedPages: out.confidence?.flaggedPages,
+          accentsRestored: out.accentsRestored,
+          ...(out.rereadFailures?.length ? { rereadFailures: out.rereadFailures } : {}),
+        },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
       return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs };

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
           textLayerPages: doc.pages.filter((p) => p.source === 'text-layer').length,
           pageConfidence: doc.pages.map((p) => p.confidence),
           confidence: boosted.confidence,
+          accentsRestored: doc.pages.reduce((n, p) => n + (p.reread?.changed ?? 0), 0),
+          rereadFailures: doc.pages.flatMap((p) => (p.reread?.failed ? [`page ${p.pageNumber}: ${p.reread.failed}`] : [])),
         },
       });
     } catch (err) {

@@ -20,6 +20,10 @@ export interface JobOutput {
   pageConfidence: (number | null)[];
   /** Per-page mean word confidence and low-confidence flags, stored in `ocr_confidence`. */
   confidence: DocumentConfidence;
+  /** Words whose accents the French re-read restored (src/ocr/reread.ts), over all pages. */
+  accentsRestored: number;
+  /** Why a page's re-read could not run, one entry per such page (its text stays as tesseract read it). */
+  rereadFailures: string[];
 }
 
 export type FromThread =

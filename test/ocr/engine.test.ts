@@ -97,6 +97,36 @@ describe('OcrEngine', () => {
     expect(recall).toBeGreaterThanOrEqual(0.75);
   }, 60_000);
 
+  it('gives back the accents the English model dropped on capitals, and nothing else', async () => {
+    // With fra+eng, tesseract keeps the English model's VALLIERE / LEFEVRE / EVALUATION on this scan.
+    const pdf = readFileSync(`${DEV}/synthetic/acte2-scan.pdf`);
+    const plain = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, rereadDiacritics: false });
+    let before: Awaited<ReturnType<OcrEngine['ocrDocument']>>;
+    try {
+      before = await plain.ocrDocument(pdf, 'acte');
+    } finally {
+      await plain.terminate();
+    }
+    const after = await engine.ocrDocument(pdf, 'acte');
+    const [b, a] = [before.pages[0]!, after.pages[0]!];
+    expect(b.text).toMatch(/VALLIERE,[\s\S]*LEFEVRE,[\s\S]*EVALUATION/);
+    expect(b.words.find((w) => w.text === 'VALLIERE,')?.lang).toBe('eng');
+
+    expect(a.text).toMatch(/VALLIÈRE,[\s\S]*LEFÈVRE,[\s\S]*ÉVALUATION/);
+    expect(a.text).not.toMatch(/VALLIERE|LEFEVRE|EVALUATION/);
+    expect(a.words.find((w) => w.text === 'VALLIÈRE,')).toMatchObject({ lang: 'fra' });
+    expect(a.reread!.changed).toBe(3);
+    expect(a.reread!.reread).toBeGreaterThanOrEqual(3);
+    // Only those three words changed, in the text as in the word list.
+    const changed = b.words.map((w, i) => [w.text, a.words[i]!.text]).filter(([x, y]) => x !== y);
+    expect(changed).toEqual([
+      ['VALLIERE,', 'VALLIÈRE,'],
+      ['LEFEVRE,', 'LEFÈVRE,'],
+      ['EVALUATION', 'ÉVALUATION'],
+    ]);
+    expect(a.text.replace('VALLIÈRE', 'VALLIERE').replace('LEFÈVRE', 'LEFEVRE').replace('ÉVALUATION', 'EVALUATION')).toBe(b.text);
+  }, 120_000);
+
   it('uses psm 6 for register tables and psm 3 for deeds', () => {
     expect(PSM_FOR_MODE).toEqual({ index: PSM.SINGLE_BLOCK, acte: PSM.AUTO });
     expect(PSM.SINGLE_BLOCK).toBe(6);
