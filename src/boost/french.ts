@@ -6,8 +6,9 @@
  *   way (`EVALUATION` → `ÉVALUATION`, `Maitre` → `Maître`, `aprés` → `après`). Tesseract drops accents on
  *   capitals and swaps acute and grave on worn type; this holds whatever its confidence, since the word
  *   as read is not a word;
- * - **one misread letter** in a lower-case word tesseract was unsure of, that is not French as read:
- *   replaced when exactly one French word is one substitution or one swap of neighbours away
+ * - **one misread letter** in a lower-case word tesseract was unsure of (or any lower-case word of 8+
+ *   letters), that is not French as read: replaced when exactly one French word is one substitution or
+ *   one swap of neighbours away
  *   (`tableeu` → `tableau`, `extroardinaire` → `extraordinaire`). Capitalised words are left alone: they
  *   are mostly names, which no word list holds.
  */
@@ -60,6 +61,12 @@ const LETTERS = [...'abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿ�
 
 /** Words shorter than this are never corrected by a letter (too many neighbours). */
 export const MIN_CORRECTION_LENGTH = 5;
+/**
+ * From this length a lower-case word that is not French is corrected by a letter even when tesseract
+ * was sure of it (`perceprion` → `perception`, read at 90 %). A lower-case word is not a name, and at
+ * this length one edit seldom lands on a French word at all, let alone on two.
+ */
+export const MIN_SURE_CORRECTION_LENGTH = 8;
 
 function oneEditCandidates(word: string, dict: FrenchDictionary): Set<string> {
   const found = new Set<string>();
@@ -94,7 +101,8 @@ export function frenchWord(word: string, unsure: boolean, dict: FrenchDictionary
   const accented = dict.byFold(foldAccents(word));
   const capitals = word.length > 1 && word === word.toUpperCase();
   if (accented && (!capitals || options.accentCapitals !== false)) return withCase(accented, word);
-  if (unsure && word === lower && [...word].length >= MIN_CORRECTION_LENGTH) {
+  const length = [...word].length;
+  if (word === lower && (length >= MIN_SURE_CORRECTION_LENGTH || (unsure && length >= MIN_CORRECTION_LENGTH))) {
     const near = oneEditCandidates(lower, dict);
     if (near.size === 1) return [...near][0]!;
   }

@@ -36,7 +36,7 @@ describe('pageConfidence', () => {
   });
 
   it('does not flag a blank page (no word, and no character-sized ink found before OCR)', () => {
-    const blank = { ...ocrPage(2, []), preprocess: { charHeight: null, estimatedDpi: null, scale: 1, skewDegrees: 0, rotated: false, ruleLinePixels: 0, rules: { rows: [], columns: [] }, ms: 1 } };
+    const blank = { ...ocrPage(2, []), preprocess: { charHeight: null, estimatedDpi: null, scale: 1, skewDegrees: 0, rotated: false, ruleLinePixels: 0, bilevelShare: 0.1, thickened: false, rules: { rows: [], columns: [] }, ms: 1 } };
     const r = pageConfidence([ocrPage(1, [w('Vente', 90)]), blank]);
     expect(r.pages[1]).toEqual({ pageNumber: 2, confidence: null, words: 0, flagged: false, blank: true });
     expect(r.flagged).toBe(false);

@@ -4,6 +4,7 @@ import { capitalsCarryAccents, frenchDictionary, frenchToken, frenchWord, makeDi
 const dict = makeDictionary([
   'maître', 'évaluation', 'dévolution', 'après', 'tableau', 'extraordinaire', 'propriétaire', 'réunion',
   'côte', 'cote', 'coté', 'côté', 'acte', 'homme', 'vente', 'messieurs', 'décès', 'théâtre', 'opéra', 'été',
+  'perception', 'déclaration', 'tablette',
 ]);
 
 describe('frenchWord', () => {
@@ -22,6 +23,11 @@ describe('frenchWord', () => {
     ['extroardinaire', true, 'extraordinaire'],
     ['prorriétaire', true, 'propriétaire'],
     ['Tableeu', true, 'Tableeu'], // capitalised: maybe a name
+    // from 8 letters, a lower-case word is corrected even when tesseract was sure of it
+    ['perceprion', false, 'perception'],
+    ['declaratiom', false, 'declaratiom'], // two edits from déclaration (the accent and the m): left
+    ['Perceprion', false, 'Perceprion'], // capitalised: maybe a name
+    ['tablette', false, 'tablette'],
     ['acto', true, 'acto'], // too short
     // already French, or not a word
     ['vente', true, 'vente'],

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../src/ocr/pdf';
-import { DPI_TRUST_RATIO, binarize, components, estimateSkew, paperTone, prepareForOcr, resize, textSize } from '../../src/ocr/preprocess';
+import { BILEVEL_SHARE, DPI_TRUST_RATIO, bilevelShare, binarize, components, estimateSkew, paperTone, prepareForOcr, resize, textSize, thickenInk } from '../../src/ocr/preprocess';
 
 /**
  * A page of fake text: rows of dark `H`-shaped glyphs (`h` px tall, 0.6 h wide) on light paper, rows
  * descending by `skewDeg` degrees to the right.
  */
-function fakeText(h: number, opts: { width?: number; height?: number; skewDeg?: number } = {}): GreyImage {
+function fakeText(h: number, opts: { width?: number; height?: number; skewDeg?: number; paper?: number; ink?: number } = {}): GreyImage {
   const width = opts.width ?? 1600;
   const height = opts.height ?? 1200;
-  const pixels = new Uint8Array(width * height).fill(235);
+  const pixels = new Uint8Array(width * height).fill(opts.paper ?? 235);
   const t = Math.tan(((opts.skewDeg ?? 0) * Math.PI) / 180);
   const w = Math.max(2, Math.round(h * 0.6));
   for (let row = 2 * h; row + h < height - 2 * h; row += 2 * h) {
@@ -19,7 +19,7 @@ function fakeText(h: number, opts: { width?: number; height?: number; skewDeg?: 
         if (y < 0 || y >= height) continue;
         const stroke = Math.max(1, Math.round(h / 6));
         const bar = Math.abs(y - y0 - h / 2) < stroke / 2 + 0.5;
-        for (let xx = x; xx < x + w; xx++) if (bar || xx - x < stroke || x + w - 1 - xx < stroke) pixels[y * width + xx] = 20;
+        for (let xx = x; xx < x + w; xx++) if (bar || xx - x < stroke || x + w - 1 - xx < stroke) pixels[y * width + xx] = opts.ink ?? 20;
       }
     }
   }
@@ -57,6 +57,39 @@ describe('prepareForOcr', () => {
     const r = prepareForOcr(img, { renderDpi: 300 });
     expect(r.report.scale).toBeGreaterThan(1.5);
     expect(r.image.width).toBe(Math.round(img.width * r.report.scale));
+  });
+
+  it('thickens the ink of a 1-bit page by one pixel, and leaves a grey scan alone', () => {
+    const bilevel = fakeText(21, { paper: 255, ink: 0 });
+    expect(bilevelShare(bilevel)).toBeGreaterThanOrEqual(BILEVEL_SHARE);
+    const r = prepareForOcr(bilevel, { renderDpi: 300 });
+    expect(r.report.thickened).toBe(true);
+    const dark = (img: GreyImage) => img.pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
+    expect(dark(r.image)).toBeGreaterThan(dark(bilevel) * 1.3);
+
+    const grey = fakeText(21); // paper 235, ink 20: nothing within 10 levels of white
+    expect(bilevelShare(grey)).toBeLessThan(0.5);
+    const g = prepareForOcr(grey, { renderDpi: 300 });
+    expect(g.report.thickened).toBe(false);
+    expect(g.image).toBe(grey);
+
+    expect(prepareForOcr(bilevel, { renderDpi: 300, thickenBilevel: false }).report.thickened).toBe(false);
+  });
+
+  it('thickens by taking the darkest pixel of each 3×3 neighbourhood', () => {
+    // A one-pixel dot in the middle of a 5×5 white square grows to 3×3; a broken stroke is joined.
+    const dot: GreyImage = { width: 5, height: 5, pixels: new Uint8Array(25).fill(255) };
+    dot.pixels[12] = 0;
+    expect([...thickenInk(dot).pixels]).toEqual([
+      255, 255, 255, 255, 255,
+      255, 0, 0, 0, 255,
+      255, 0, 0, 0, 255,
+      255, 0, 0, 0, 255,
+      255, 255, 255, 255, 255,
+    ]);
+    const broken: GreyImage = { width: 5, height: 1, pixels: Uint8Array.from([0, 255, 255, 0, 255]) };
+    expect([...thickenInk(broken).pixels]).toEqual([0, 0, 0, 0, 0]);
+    expect([...dot.pixels].filter((v) => v === 0)).toHaveLength(1); // the input is not changed
   });
 
   it('finds no text on a blank page and changes nothing', () => {
