@@ -205,28 +205,25 @@ export function bilevelShare(image: GreyImage): number {
  * it did harm (lettre 4.3 → 4.9 %, souscription F1 0.949 → 0.928), hence the bilevel test.
  */
 export function thickenInk(image: GreyImage): GreyImage {
-  const { width: w, height: h, pixels: src } = image;
-  const across = new Uint8Array(src.length);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let m = src[row + x]!;
-      if (x > 0 && src[row + x - 1]! < m) m = src[row + x - 1]!;
-      if (x + 1 < w && src[row + x + 1]! < m) m = src[row + x + 1]!;
-      across[row + x] = m;
-    }
-  }
+  const { width, height } = image;
+  const across = darkestOfThree(image.pixels, width, height, true);
+  return { width, height, pixels: darkestOfThree(across, width, height, false) };
+}
+
+/** Each pixel becomes the darkest of itself and its two neighbours along one axis. */
+function darkestOfThree(src: Uint8Array, w: number, h: number, horizontal: boolean): Uint8Array {
   const out = new Uint8Array(src.length);
+  const step = horizontal ? 1 : w;
   for (let y = 0; y < h; y++) {
-    const row = y * w;
     for (let x = 0; x < w; x++) {
-      let m = across[row + x]!;
-      if (y > 0 && across[row - w + x]! < m) m = across[row - w + x]!;
-      if (y + 1 < h && across[row + w + x]! < m) m = across[row + w + x]!;
-      out[row + x] = m;
+      const i = y * w + x;
+      let m = src[i]!;
+      if ((horizontal ? x > 0 : y > 0) && src[i - step]! < m) m = src[i - step]!;
+      if ((horizontal ? x + 1 < w : y + 1 < h) && src[i + step]! < m) m = src[i + step]!;
+      out[i] = m;
     }
   }
-  return { width: w, height: h, pixels: out };
+  return out;
 }
 
 /** Grey level of the paper: the 90th percentile of the page (most of a page is paper). */
