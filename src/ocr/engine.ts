@@ -5,7 +5,6 @@
  */
 import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
-import { wantsPrimaryReread } from './diacritics';
 import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument } from './pdf';
 import { prepareForOcr } from './preprocess';
 import { rereadWithPrimary, type RereadReport } from './reread';
@@ -47,12 +46,15 @@ export class OcrEngine {
   /** The primary language alone, for re-reads; started on the first page that needs one. */
   private primary: Recognizer | null = null;
   private terminated = false;
+  /** `langs` as language codes, primary first. */
+  private readonly langCodes: string[];
 
   private constructor(
     private readonly options: OcrEngineOptions,
     recognizer: Recognizer,
   ) {
     this.recognizer = recognizer;
+    this.langCodes = parseLangs(options.langs);
   }
 
   static async create(options: OcrEngineOptions): Promise<OcrEngine> {
@@ -161,16 +163,18 @@ export class OcrEngine {
   }
 
   private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
-    const [first, ...others] = parseLangs(this.options.langs);
+    const [first, ...others] = this.langCodes;
     if (this.options.rereadDiacritics === false || others.length === 0) return { recognition: r };
     // The French word list is the boost's, loaded once per thread; other primary languages go without.
     const words = first === 'fra' ? frenchDictionary() : undefined;
-    if (!r.words.some((w) => wantsPrimaryReread(w, first!, words))) return { recognition: r };
-    try {
+    const primary = async () => {
       if (!this.primary?.alive) {
         this.primary = await createRecognizer({ langs: first!, timeoutMs: this.options.timeoutMs, recognizeTimeoutMs: this.options.pageTimeoutMs });
       }
-      return await rereadWithPrimary(image, r, first!, this.primary, dpi, words);
+      return this.primary;
+    };
+    try {
+      return await rereadWithPrimary(image, r, first!, primary, dpi, words);
     } catch (err) {
       // A refinement, not the reading: the page keeps tesseract's text. A timed-out re-read stopped its
       // worker, which the next page replaces.

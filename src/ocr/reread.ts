@@ -38,24 +38,27 @@ export function cropWord(image: GreyImage, box: Pick<OcrWord, 'x0' | 'y0' | 'x1'
 
 /**
  * Re-read with `primary` (a recogniser loaded with the primary language only) every word that
- * another model read. Returns the recognition with accepted readings in both its words and its text.
+ * another model read and that could gain diacritics. Returns the recognition with accepted readings in both its words and its text.
  */
 export async function rereadWithPrimary(
   image: GreyImage,
   recognition: Recognition,
   primaryLang: string,
-  primary: Recognizer,
+  /** The recogniser to use; only asked for when some word needs a re-read (it may start a worker). */
+  primary: () => Promise<Recognizer>,
   dpi: number,
   /** The primary language's word list, when there is one: see `acceptReread` and `wantsPrimaryReread`. */
   wordList?: WordList,
 ): Promise<{ recognition: Recognition; report: RereadReport }> {
+  const wanted = recognition.words.flatMap((word, i) =>
+    wantsPrimaryReread(word, primaryLang, wordList) && word.x1 > word.x0 && word.y1 > word.y0 ? [i] : [],
+  );
+  if (wanted.length === 0) return { recognition, report: { reread: 0, changed: 0 } };
+  const recognizer = await primary();
   const replacements = new Map<number, OcrWord>();
-  let reread = 0;
-  for (let i = 0; i < recognition.words.length; i++) {
+  for (const i of wanted) {
     const word = recognition.words[i]!;
-    if (!wantsPrimaryReread(word, primaryLang, wordList) || word.x1 <= word.x0 || word.y1 <= word.y0) continue;
-    reread++;
-    const again = await primary.recognize(cropWord(image, word), PSM.SINGLE_LINE, { dpi });
+    const again = await recognizer.recognize(cropWord(image, word), PSM.SINGLE_LINE, { dpi });
     const read = again.words.filter((w) => w.text !== '');
     // One word in, one word out: a crop read as two words is not the same word.
     if (read.length !== 1) continue;
@@ -64,6 +67,7 @@ export async function rereadWithPrimary(
       replacements.set(i, { ...word, text: candidate.text, confidence: candidate.confidence, lang: primaryLang });
     }
   }
+  const reread = wanted.length;
   if (replacements.size === 0) return { recognition, report: { reread, changed: 0 } };
 
   const spliced = spliceWords(

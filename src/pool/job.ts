@@ -133,7 +133,7 @@ export class Job {
           confidence: out.confidence?.mean,
           flaggedPages: out.confidence?.flaggedPages,
           accentsRestored: out.accentsRestored,
-          ...(out.rereadFailures?.length ? { rereadFailures: out.rereadFailures } : {}),
+          ...(out.rereadFailures.length ? { rereadFailures: out.rereadFailures } : {}),
         },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
