@@ -34,7 +34,7 @@ import { loadMupdf, openPdf, type GreyImage } from '../src/ocr/pdf';
 import { createRecognizer } from '../src/ocr/tesseract';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
 import { drained, enqueue, withPool } from './common-pool';
-import { loadLine, machineHeader, ratio, table } from './lib';
+import { devSetDir, loadLine, machineHeader, ratio, table } from './lib';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ const ROUNDS = Number(values.rounds);
 const RESERVE_CPU = values['reserve-cpu']!;
 const TEXT_DOCS = Number(values['text-docs']);
 const TEXT_PAGES = Number(values['text-pages']);
-const DEV_DIR = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev');
+const DEV_DIR = devSetDir('bench:ocr');
 const DPI = 300;
 const LANGS = 'fra+eng';
 const PSM = { index: '6', acte: '3' } as const;

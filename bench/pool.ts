@@ -22,7 +22,8 @@ const { values } = parseArgs({ options: { docs: { type: 'string', default: '6' }
 const DOCS = Number(values.docs);
 const WORKERS = Number(values.workers);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEV_SET = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev', 'synthetic');
+// Two scans of the test fixtures: the bench measures scheduling, not recognition quality.
+const PAGES = path.resolve(__dirname, '..', 'test', 'fixtures', 'synthetic');
 
 async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const name = `ocr_pool_bench_${randomBytes(4).toString('hex')}`;
@@ -104,8 +105,8 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-pool-'));
   mkdirSync(path.join(dir, 'index'));
   mkdirSync(path.join(dir, 'actes'));
-  copyFileSync(path.join(DEV_SET, 'register-scan.pdf'), path.join(dir, 'index', 'register-scan.pdf'));
-  copyFileSync(path.join(DEV_SET, 'acte1-scan.pdf'), path.join(dir, 'actes', 'acte1-scan.pdf'));
+  copyFileSync(path.join(PAGES, 'register-scan.pdf'), path.join(dir, 'index', 'register-scan.pdf'));
+  copyFileSync(path.join(PAGES, 'acte1-scan.pdf'), path.join(dir, 'actes', 'acte1-scan.pdf'));
   try {
     console.log(`bench:pool — ${DOCS} index documents, then ${DOCS} acte documents (scanned, 1 page each), ${WORKERS} workers, ${os.cpus().length} cores\n`);
     const fixed = await run(`fixed ${Math.ceil(WORKERS / 2)}/${Math.floor(WORKERS / 2)} (baseline)`, dir, true);

@@ -25,8 +25,9 @@ import { joinPages, OcrEngine } from '../src/ocr/engine';
 import { openPdf } from '../src/ocr/pdf';
 import { toPgm } from '../src/ocr/tesseract';
 import type { DocumentResult, OcrMode } from '../src/ocr/types';
+import { devSetDir } from './lib';
 
-const DEV_SET = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev');
+const DEV_SET = devSetDir('bench:quality');
 
 type Kind = 'prose' | 'table';
 interface DevDoc {
@@ -110,10 +111,6 @@ async function main(): Promise<void> {
       langs: { type: 'string', default: 'fra+eng' },
     },
   });
-  if (!existsSync(DEV_SET)) {
-    console.error(`bench:quality: the dev set is not at ${DEV_SET}`);
-    process.exit(2);
-  }
   const dpi = Number(values.dpi);
   const only = values.only ? new RegExp(values.only) : null;
   const docs = devSet().filter((d) => !only || only.test(d.name));

@@ -8,7 +8,7 @@
  *
  * Documents are small so the run takes minutes: by default 9 in 10 are born-digital (1–3 pages of text
  * layer, no OCR) and 1 in 10 is a scanned page OCR'd at 300 DPI — the top third of a synthetic scanned
- * deed or register page (../shared/ocr-dev/synthetic), cropped so one page is ≈1/3 of an A4 scan.
+ * deed or register page (test/fixtures/synthetic), cropped so one page is ≈1/3 of an A4 scan.
  *
  * Options: --docs N (default 1000), --ocr-every N (one scanned document every N, default 10),
  * --workers N (default 2), --reserve-cpu PERCENT (SERVER_RESERVE_CPU_PERCENT, default 0: no parking).
@@ -34,7 +34,7 @@ const DOCS = Number(values.docs);
 const OCR_EVERY = Number(values['ocr-every']);
 const WORKERS = Number(values.workers);
 const WINDOW = Math.max(1, Math.round(DOCS / 10));
-const SYNTHETIC = path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev', 'synthetic');
+const SYNTHETIC = path.resolve(__dirname, '..', 'test', 'fixtures', 'synthetic');
 const IDLE_MS = 5_000;
 const SAMPLE_MS = 100;
 

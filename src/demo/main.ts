@@ -20,16 +20,15 @@ import pino from 'pino';
 import { ConfigError, describeUrl, loadConfig, type Config } from '../config';
 import { migrate } from '../db/migrate';
 import { createLogger } from '../logger';
-import { WorkerPool } from '../pool/pool';
-import type { Progress } from '../queue/progress';
-import type { Claim } from '../queue/types';
+import { WorkerPool, type PoolOptions } from '../pool/pool';
+import { createPoolStatus } from '../status/in-pool';
+import { urlOf } from '../status/server';
 import { sleep } from '../util/sleep';
 import { ArgsError, parseArgs, USAGE, type DemoArgs } from './args';
 import { demoEnvironment } from './env';
 import { createRunDir, startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
 import { createProgressView, type ProgressView } from './progress';
 import { groundTruth, loadSamples, seedQueue, stageStorage, type Sample } from './samples';
-import { startLiveStatus, type LiveStatus } from './status';
 import { formatSummary, summarize, type FinalRow } from './summary';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -164,19 +163,30 @@ class Demo {
     const dest = pino.destination({ dest: logFile, sync: false, mkdir: true });
     this.later('log file', () => dest.flushSync());
     const log = createLogger(config.logLevel, dest);
-    const onProgress = (c: Claim, p: Progress) => this.view?.progress(c.workerId, this.labels.get(c.id) ?? c.documentNumber ?? c.id, p);
+    // The live page is the daemon's own status server (on a free port: OCR_HTTP_PORT=0), fed by the
+    // pool's progress hook, so what it shows is what an operator sees under PM2.
+    const status = createPoolStatus(config, log.child({ component: 'status' }));
+    const onProgress: NonNullable<PoolOptions['onProgress']> = (c, p, saved) => {
+      status.onProgress(c, p, saved);
+      this.view?.progress(c.workerId, this.labels.get(c.id) ?? c.documentNumber ?? c.id, p);
+    };
     const pool = new WorkerPool(config, log, { onProgress });
+    // Registered before the pool, so it runs after it (in reverse): the page shows the pool stopping.
+    this.later('status server', () => status.stop());
     this.later('pool', () => pool.stop());
     process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+    await status.start(pool);
+    const address = status.server.address();
+    const liveUrl = address ? urlOf(address) : null;
+    say(liveUrl ? `Live page: ${liveUrl}${config.httpToken ? ' (OCR_HTTP_TOKEN is set: the page asks for it)' : ''}` : `Live page: none (the status server could not start; see ${logFile})`);
 
+    say();
     say(`Starting ${plural(workers, 'OCR worker')} (each loads the ${config.langs} models)…`);
     say();
     this.view = createProgressView({ tty: this.tty, started: this.started });
     await pool.start();
     this.view.addWorkers(pool.slots.map((s) => s.id));
-    const status = await startLiveStatus({ config, log, pool });
-    if (status) this.later('status server', () => status.close());
-    this.showStatus(status);
+    if (liveUrl) this.view.note(`Live page: ${liveUrl}`);
 
     // 3. Until every row is final.
     const finished = await this.waitForRows(client, samples, ids, args.timeoutSeconds * 1000);
@@ -203,7 +213,7 @@ class Demo {
       const meta = {
         database: this.db ? { kind: 'embedded', version: this.db.version, port: this.db.port, pid: this.db.pid, dataDir: this.db.dataDir } : { kind: 'DEV_DATABASE_URL', db: describeUrl(databaseUrl) },
         logFile,
-        statusUrl: status?.url ?? null,
+        statusUrl: liveUrl,
       };
       writeFileSync(args.json, `${JSON.stringify({ ...summary, ...meta }, null, 2)}\n`);
     }
@@ -213,17 +223,13 @@ class Demo {
       say(`--keep: the pool keeps serving ${describeUrl(databaseUrl)} until Ctrl-C.`);
       if (this.db) say(`  psql "${this.db.url}"   (a throw-away database: it is deleted when the demo stops)`);
       say(`  Run the samples again: UPDATE extraction_queue SET status_id = 3, ocr_attempts = 0 WHERE document_source <> 'plan_cadastraux';`);
-      if (status) say(`  Live page: ${status.url}`);
+      if (liveUrl) say(`  Live page: ${liveUrl}`);
       this.view = createProgressView({ tty: this.tty, started: this.started, waiting: 'waiting for documents (Ctrl-C to stop)' });
       this.view.addWorkers(pool.slots.map((s) => s.id));
       await this.keepWatching(client, external ? [...ids.values()] : null);
       return summary.ok ? 0 : 1;
     }
     return finished && summary.ok ? 0 : 1;
-  }
-
-  private showStatus(status: LiveStatus | null): void {
-    if (status) this.view?.note(`Live page: ${status.url}`);
   }
 
   private async waitForRows(client: pg.Client, samples: readonly Sample[], ids: Map<string, string>, timeoutMs: number): Promise<boolean> {

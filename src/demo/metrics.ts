@@ -1,5 +1,5 @@
 /**
- * OCR quality scores, computed exactly as ../shared/tools/ocr_metrics.py does (with `--canonical`), so the
+ * OCR quality scores, computed exactly as ocr_metrics.py (the team's scorer; a copy is in test/fixtures/tools/) does (with `--canonical`), so the
  * demo's numbers can be checked against the team's scoring script (test/demo/metrics.test.ts does).
  *
  * Python's `re` and `str` are Unicode-aware where JavaScript's are not, so each rule is spelt out:

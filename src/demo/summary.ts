@@ -1,7 +1,7 @@
 /**
  * The demo's closing report, from the rows as the pool left them: documents by outcome, pages, pages per
  * minute, and the quality of raw (`file_content`) and boosted (`boosted_file_content`) text against each
- * sample's ground truth, scored like ../shared/tools/ocr_metrics.py --canonical (see ./metrics).
+ * sample's ground truth, scored like ocr_metrics.py (the team's scorer; a copy is in test/fixtures/tools/) --canonical (see ./metrics).
  * Pure: the rows come in, a summary object and its text come out.
  */
 import { score, type TextScore } from './metrics';

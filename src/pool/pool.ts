@@ -17,7 +17,6 @@ import type { Logger } from '../logger';
 import type { OcrMode } from '../ocr/types';
 import { claim } from '../queue/claim';
 import { readyDepth } from '../queue/depth';
-import type { Progress } from '../queue/progress';
 import { recoverStale } from '../queue/recover-stale';
 import { release } from '../queue/release';
 import { skipPlans } from '../queue/skip-plans';
@@ -27,7 +26,7 @@ import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { CostModel, decideCapacity, sampleHost, type Capacity, type HostSample } from './capacity';
-import { Job, type JobOutcome } from './job';
+import { Job, type JobDeps, type JobOutcome } from './job';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 
@@ -51,7 +50,7 @@ export interface PoolStats {
 
 export interface PoolOptions {
   /** Extra hook for live progress publishing (status server, demo). */
-  onProgress?: (claim: Claim, p: Progress) => void;
+  onProgress?: JobDeps['onProgress'];
   /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
   /**

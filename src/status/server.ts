@@ -51,6 +51,11 @@ export interface StatusServerOptions {
   reconcileMs?: number;
 }
 
+/** The address a browser opens: `http://host:port/` (an IPv6 host in brackets). */
+export function urlOf(addr: AddressInfo): string {
+  return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/`;
+}
+
 const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export class StatusServer {
@@ -110,7 +115,7 @@ export class StatusServer {
     const addr = this.address()!;
     this.log.info(
       { host: addr.address, port: addr.port, token: Boolean(this.opts.config.httpToken), live: this.opts.config.redisUrl ? 'redis + postgres' : 'postgres' },
-      `status server listening on http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
+      `status server listening on ${urlOf(addr)}`,
     );
     return addr;
   }

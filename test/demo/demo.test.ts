@@ -4,9 +4,10 @@
  * Afterwards no Postgres of the demo may be left running, and its data directory must be gone.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alive } from '../../src/demo/postgres';
 
@@ -79,6 +80,7 @@ describe('npm run demo', () => {
 
     expect(r.stdout).toMatch(/^ocr-pool demo: 3 sample documents/m);
     expect(r.stdout).toMatch(/^Database: embedded PostgreSQL 18\.\d+ on 127\.0\.0\.1:\d+ \(pid \d+\)/m);
+    expect(r.stdout).toMatch(/^Live page: http:\/\/127\.0\.0\.1:\d+\/$/m);
     // Plain progress lines (no TTY): a worker reading a page, one OCR'd page.
     expect(r.stdout).toMatch(/ w\d+ +index-2475312 +page 1\/1 OCR$/m);
     expect(r.stdout).toMatch(/^ +[\d.]+s {2}3\/3 documents finished$/m);
@@ -99,6 +101,7 @@ describe('npm run demo', () => {
     expect(byId['acte-2019-vente'].raw.cer).toBeLessThan(0.01); // a text layer, read as is
     expect(byId['index-2475312'].raw.bowF1).toBeGreaterThan(0.5); // a noisy, skewed scan: OCR reads most words
     expect(summary.pagesPerMinute).toBeGreaterThan(0);
+    expect(summary.statusUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 
     // Nothing of the demo's database is left: the postmaster is gone, no process serves its data directory.
     expect(summary.database.kind).toBe('embedded');
@@ -133,5 +136,49 @@ describe('npm run demo', () => {
     expect(dataDir).toBeTruthy();
     expect(existsSync(dataDir!)).toBe(false);
     expect(processesMentioning(dataDir!)).toEqual([]);
+  });
+
+  // The live page the demo prints, in a real browser (Debian's chromium) while the demo runs: the
+  // workers and a progress bar per document, then the status server is gone once the demo has exited.
+  it('prints the live page, which shows the workers and a progress bar per document while it runs', { timeout: 150_000 }, async () => {
+    const artifacts = path.join(ROOT, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    let announce: (url: string) => void = () => undefined;
+    const announced = new Promise<string>((resolve) => (announce = resolve));
+    const r = run(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--docs', '3', '--workers', '2'], {
+      timeoutMs: 140_000,
+      onLine: (line) => {
+        const m = /^Live page: (http:\/\/\S+)$/.exec(line);
+        if (m) announce(m[1]!);
+      },
+    });
+    const url = await Promise.race([announced, r.then((done) => Promise.reject(new Error(`demo exited before printing the live page:\n${done.stdout}\n${done.stderr}`)))]);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForSelector('#live.ok', { timeout: 20_000 });
+      // Both workers appear in the table once the pool has registered them.
+      await expect.poll(() => page.locator('#workers tbody tr').count(), { timeout: 60_000 }).toBe(2);
+      // Each document the pool takes gets a bar; the scanned register's bar ends full, marked done.
+      await page.waitForSelector('li.doc [role="progressbar"]', { timeout: 60_000 });
+      await page.screenshot({ path: path.join(artifacts, 'demo-live-page.png'), fullPage: true });
+      const scan = page.locator('li.doc', { hasText: /· index ·/ }); // the register, shown as 2 475 312
+      await expect.poll(() => scan.getAttribute('data-final'), { timeout: 90_000 }).toBe('done');
+      expect(await scan.locator('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('100');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    const done = await r;
+    expect(done.code, `${done.stdout}\n${done.stderr}`).toBe(0);
+    // The demo stopped its status server on exit.
+    await expect(fetch(url)).rejects.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The demo's CER must be the team's CER: src/demo/metrics.ts against ../shared/tools/ocr_metrics.py
+ * The demo's CER must be the team's CER: src/demo/metrics.ts against ocr_metrics.py (the team's scorer; a copy is in test/fixtures/tools/)
  * --canonical on text pairs that exercise every rule (typography, guillemets, line-end hyphens, page
  * separators, Markdown tables, Unicode spaces and separators, decomposed accents, ligatures, astral
  * characters, \r line ends). The script's numbers are recorded here, so the test holds without Python;
@@ -55,7 +55,7 @@ describe('demo metrics = ocr_metrics.py --canonical', () => {
     });
   }
 
-  const script = path.join(__dirname, '..', '..', '..', 'shared', 'tools', 'ocr_metrics.py');
+  const script = path.join(__dirname, '..', 'fixtures', 'tools', 'ocr_metrics.py');
   let python = false;
   try {
     execFileSync('python3', ['--version'], { stdio: 'ignore' });

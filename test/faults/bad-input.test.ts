@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, row, type TestDb } from '../helpers/db';
-import { DEV_SET, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 import { deedLines, makePdf } from '../helpers/pdfs';
 
 let db: TestDb;
@@ -36,7 +36,7 @@ describe('bad input', () => {
   it('each bad document fails clearly and permanently; good ones in the same batch complete', async () => {
     const good = await makePdf([{ lines: deedLines(30) }]);
     storage.put('actes/good-1.pdf', good);
-    storage.put('actes/good-2.pdf', path.join(DEV_SET, 'synthetic', 'acte2-scan.pdf'));
+    storage.put('actes/good-2.pdf', path.join(FIXTURES, 'synthetic', 'acte2-scan.pdf'));
     storage.put('actes/random.pdf', randomBytes(50_000));
     storage.put('actes/truncated.pdf', good.subarray(0, Math.floor(good.length / 2)));
     storage.put('actes/encrypted.pdf', await makePdf([{ lines: ['secret'] }], 'encrypt=aes-256,user-password=pw,owner-password=owner'));
@@ -123,7 +123,7 @@ describe('bad input', () => {
   }, 120_000);
 
   it('a row the upstream changes while it is processed is left as the upstream set it', async () => {
-    storage.put('actes/prose3.pdf', path.join(DEV_SET, 'pdf', 'tapus-prose-3pages.pdf'));
+    storage.put('actes/prose3.pdf', path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf'));
     const id = await insert('acte', 'prose3.pdf');
     const daemon = startDaemon({ DEV_DATABASE_URL: db.url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '1', OCR_LEASE_MS: '5000' });
     try {

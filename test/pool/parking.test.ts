@@ -10,14 +10,14 @@ import { loadConfig } from '../../src/config';
 import type { HostSample } from '../../src/pool/capacity';
 import { WorkerPool } from '../../src/pool/pool';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { DEV_SET, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, tempStorage, waitFor } from '../helpers/daemon';
 
 let db: TestDb;
 let storage: ReturnType<typeof tempStorage>;
 beforeAll(async () => {
   db = await createTestDb();
   storage = tempStorage();
-  storage.put('actes/a.pdf', path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
+  storage.put('actes/a.pdf', path.join(FIXTURES, 'synthetic', 'acte1-digital.pdf'));
 });
 afterAll(async () => {
   await db?.drop();

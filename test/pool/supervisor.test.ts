@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { DEV_SET, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 import { privateRedis, type PrivateRedis } from '../helpers/redis-server';
 
 let db: TestDb;
@@ -38,7 +38,7 @@ describe('pool supervisor', () => {
   it('a backlog of only index documents is processed by both workers at once; allocation logged every interval', async () => {
     await db.pool.query('TRUNCATE extraction_queue');
     const storage = tempStorage();
-    storage.put('index/register-scan.pdf', path.join(DEV_SET, 'synthetic', 'register-scan.pdf'));
+    storage.put('index/register-scan.pdf', path.join(FIXTURES, 'synthetic', 'register-scan.pdf'));
     await seedDocs(6, 'index', 'register-scan.pdf');
     const daemon = startDaemon({
       DEV_DATABASE_URL: db.url,
@@ -70,7 +70,7 @@ describe('pool supervisor', () => {
 
   it('two pool processes sharing one Redis never exceed OCR_RATE_MAX_CONCURRENT downloads at a time', async () => {
     await db.pool.query('TRUNCATE extraction_queue');
-    const pdf = readFileSync(path.join(DEV_SET, 'synthetic', 'acte1-digital.pdf'));
+    const pdf = readFileSync(path.join(FIXTURES, 'synthetic', 'acte1-digital.pdf'));
     let inFlight = 0;
     let maxInFlight = 0;
     let served = 0;
@@ -118,7 +118,7 @@ describe('pool supervisor', () => {
   it('Redis killed and restarted mid-run loses no document: local limiter meanwhile, shared again after', async () => {
     await db.pool.query('TRUNCATE extraction_queue');
     const storage = tempStorage();
-    storage.put('actes/acte1-scan.pdf', path.join(DEV_SET, 'synthetic', 'acte1-scan.pdf'));
+    storage.put('actes/acte1-scan.pdf', path.join(FIXTURES, 'synthetic', 'acte1-scan.pdf'));
     await seedDocs(8, 'acte', 'acte1-scan.pdf');
     const daemon = startDaemon({ DEV_DATABASE_URL: db.url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '2', REDIS_URL: redis.url });
     try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { DEV_SET, ROOT, startDaemon, tempStorage, type Daemon } from '../helpers/daemon';
+import { FIXTURES, ROOT, startDaemon, tempStorage, type Daemon } from '../helpers/daemon';
 import { startStatusServer, statusUrl, type Proc } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   db = await createTestDb();
   storage = tempStorage();
-  storage.put('actes/prose3.pdf', path.join(DEV_SET, 'pdf', 'tapus-prose-3pages.pdf'));
+  storage.put('actes/prose3.pdf', path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf'));
   const env = { DEV_DATABASE_URL: db.url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '1', OCR_HTTP_PORT: '0', OCR_HTTP_TOKEN: TOKEN };
   daemon = startDaemon(env);
   status = startStatusServer(env);

@@ -7,12 +7,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { DEV_SET, startDaemon, tempStorage, type Daemon } from '../helpers/daemon';
+import { FIXTURES, startDaemon, tempStorage, type Daemon } from '../helpers/daemon';
 import { freePort, privateRedis, type PrivateRedis } from '../helpers/redis-server';
 import { getJson, openSse, parsePrometheus, startStatusServer, statusUrl, type Proc, type SseClient, type SseEvent } from './helpers';
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PDF = path.join(DEV_SET, 'pdf', 'tapus-prose-3pages.pdf');
+const PDF = path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf');
 
 let storage: ReturnType<typeof tempStorage>;
 beforeAll(() => {
