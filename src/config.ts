@@ -306,11 +306,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+export interface LoadOptions {
+  /**
+   * Whether every enabled environment must have storage (default true: the daemon reads PDFs). Commands
+   * that only talk to the databases (`npm run migrate`, the standalone status server) pass false.
+   */
+  storage?: boolean;
+}
+
 /**
  * Parse and validate the whole configuration from `env` (process.env by default).
  * Empty strings count as unset, as a shell's `FOO=` usually means "no value".
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
 
@@ -342,7 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!url || values[`OCR_${E}`] === false) continue;
     const supabaseUrl = values[`${E}_SUPABASE_URL`] as string | undefined;
     const supabaseServiceKey = values[`${E}_SUPABASE_SERVICE_KEY`] as string | undefined;
-    if (!values.OCR_STORAGE_DIR && !(supabaseUrl && supabaseServiceKey)) {
+    if (opts.storage !== false && !values.OCR_STORAGE_DIR && !(supabaseUrl && supabaseServiceKey)) {
       problems.push(
         `${name} has no storage: set ${E}_SUPABASE_URL and ${E}_SUPABASE_SERVICE_KEY, or OCR_STORAGE_DIR`,
       );

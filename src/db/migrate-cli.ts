@@ -12,7 +12,7 @@ async function main(): Promise<number> {
   const log = createLogger();
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { storage: false }); // migrating a database needs no storage
   } catch (err) {
     if (err instanceof ConfigError) {
       log.fatal(err.message);

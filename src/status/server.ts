@@ -298,7 +298,7 @@ function decode(segment: string): string {
 /** Standalone: `node dist/status/server.js` (PM2 app `ocr-status`). Needs the same environment as the pool. */
 async function main(): Promise<void> {
   // The status server reads no PDFs: storage settings are not required of it.
-  const config = loadConfigOrExit({ ...process.env, OCR_STORAGE_DIR: process.env.OCR_STORAGE_DIR || '/nonexistent (unused by the status server)' });
+  const config = loadConfigOrExit(process.env, { storage: false }); // it reads the databases, never a PDF
   const log = createLogger(config.logLevel).child({ component: 'status' });
   if (config.environments.length === 0) log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
   const server = new StatusServer({ config, log });

@@ -5,12 +5,12 @@
  * so PM2's restart loop shows the same clear line instead of a crash trace. SIGINT (PM2 stop) and SIGTERM
  * start a graceful stop; a second signal is ignored, since PM2's SIGKILL after kill_timeout is the hard stop.
  */
-import { ConfigError, loadConfig, type Config } from '../config';
+import { ConfigError, loadConfig, type Config, type LoadOptions } from '../config';
 import { createLogger, type Logger } from '../logger';
 
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   try {
-    return loadConfig(env);
+    return loadConfig(env, opts);
   } catch (err) {
     if (err instanceof ConfigError) {
       createLogger('info').fatal({ problems: err.problems }, err.message);

@@ -2,6 +2,8 @@
  * Migrations: create everything from nothing, complete an upstream table that lacks our columns, run
  * twice without change, refuse an edited migration, and the schema check names exactly what is missing.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/db/migrate';
@@ -67,5 +69,19 @@ describe('migrate', () => {
   it('refuses a migration edited after it was applied', async () => {
     const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'different' } : m));
     await expect(withClient((c) => migrate(c, edited))).rejects.toThrow(/was changed after it was applied/);
+  });
+
+  // What an operator types on a host that only migrates: a database URL, no storage, no Redis.
+  it('`npm run migrate` needs only the database URL', async () => {
+    await reset();
+    const r = spawnSync('npm', ['run', '--silent', 'migrate'], {
+      cwd: path.join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DEV_DATABASE_URL: db.url },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/dev: schema complete/);
+    expect((await withClient((c) => checkSchema(c))).ok).toBe(true);
   });
 });

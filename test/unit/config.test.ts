@@ -59,6 +59,13 @@ describe('loadConfig', () => {
     expect(msgs[1]).toMatch(/exceeds OCR_WORKER_POOL_SIZE/);
   });
 
+  it('asks for storage only where PDFs are read: not to migrate or to serve status', () => {
+    expect(problems({ DEV_DATABASE_URL: 'postgres://h/db' })).toEqual(['dev has no storage: set DEV_SUPABASE_URL and DEV_SUPABASE_SERVICE_KEY, or OCR_STORAGE_DIR']);
+    expect(loadConfig({ DEV_DATABASE_URL: 'postgres://h/db' }, { storage: false }).environments).toEqual([
+      { name: 'dev', databaseUrl: 'postgres://h/db', supabaseUrl: undefined, supabaseServiceKey: undefined },
+    ]);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...base, OCR_DPI: '', REDIS_URL: '' })).toMatchObject({ dpi: 300, redisUrl: undefined });
   });
