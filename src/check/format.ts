@@ -1,14 +1,7 @@
 /** The human-readable form of a check report (pure; `--json` prints the report itself). */
+import { statusLabel } from '../queue/ready';
 import type { CheckReport, EnvironmentReport, StatusCount } from './types';
 
-const STATUS_NAMES: Record<number, string> = {
-  1: 'En attente',
-  2: 'En traitement',
-  3: 'Complété',
-  4: 'Erreur',
-  5: 'Extraction Complété',
-  6: 'OCR en traitement',
-};
 const STATUS_HINTS: Record<number, string> = { 3: ' (ready for OCR)', 5: ' (OCR done)' };
 
 export function verdictLabel(code: 0 | 1 | 2): string {
@@ -37,7 +30,7 @@ export function countsTable(counts: StatusCount[]): string[] {
   const sources = [...new Set(counts.map((c) => c.source))].sort();
   const statuses = [...new Set(counts.map((c) => c.status))].sort((a, b) => a - b);
   const label = (s: number) =>
-    `${s} ${counts.find((c) => c.status === s)?.statusName ?? STATUS_NAMES[s] ?? '?'}${STATUS_HINTS[s] ?? ''}`;
+    `${s} ${counts.find((c) => c.status === s)?.statusName ?? statusLabel(s) ?? '?'}${STATUS_HINTS[s] ?? ''}`;
   const labelWidth = Math.max(6, ...statuses.map((s) => label(s).length));
   const widths = sources.map((s) => Math.max(5, (s || '(none)').length));
   const lines = [`  ${pad('status', labelWidth)}  ${sources.map((s, i) => pad(s || '(none)', widths[i]!, true)).join('  ')}  ${pad('total', 6, true)}`];

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/pg';
 import { checkSchema, type SchemaReport } from '../db/schema';
+import { ATTEMPTS_LEFT, HAS_PDF, IN_BACKOFF, READY_FOR_POOL, READY_STATUS } from '../queue/ready';
 import { liveWorkers, WORKER_TTL_MS } from '../queue/workers';
 import {
   noReadings,
@@ -60,22 +61,23 @@ export async function readCounts(db: Queryable, withNames: boolean): Promise<Sta
 
 /*
  * Rows at 3, each in exactly one class, in this order: no PDF path, attempts exhausted, waiting for
- * backoff, ready. Cadastral plans at 3 are always "ready": the pool passes them to 5 without a claim,
- * path and attempts do not matter to it.
+ * backoff, ready (src/queue/ready.ts: the claim's own predicate). Cadastral plans at 3 are always
+ * "ready": the pool passes them to 5 without a claim, path and attempts do not matter to it.
  */
 const READY_SQL = `
 WITH r AS (
   SELECT document_source,
          document_source = 'plan_cadastraux' AS plan,
-         (supabase_path IS NOT NULL AND btrim(supabase_path) <> '') AS has_path,
-         coalesce(ocr_attempts, 0) >= coalesce(ocr_max_attempts, 3) AS exhausted,
-         coalesce(ocr_next_attempt_at > now(), false) AS backoff,
+         ${HAS_PDF} AS has_path,
+         NOT ${ATTEMPTS_LEFT} AS exhausted,
+         ${IN_BACKOFF} AS backoff,
+         ${READY_FOR_POOL} AS ready,
          ocr_next_attempt_at
     FROM extraction_queue
-   WHERE status_id = $1
+   WHERE status_id = ${READY_STATUS}
 )
 SELECT coalesce(document_source, '') AS source,
-       count(*) FILTER (WHERE plan OR (has_path AND NOT exhausted AND NOT backoff))::int AS ready,
+       count(*) FILTER (WHERE ready)::int AS ready,
        count(*) FILTER (WHERE NOT plan AND NOT has_path)::int AS no_path,
        count(*) FILTER (WHERE NOT plan AND has_path AND exhausted)::int AS exhausted,
        count(*) FILTER (WHERE NOT plan AND has_path AND NOT exhausted AND backoff)::int AS backoff,
@@ -85,7 +87,7 @@ SELECT coalesce(document_source, '') AS source,
  ORDER BY 1`;
 
 export async function readReady(db: Queryable): Promise<{ ready: ReadySummary; blocked: BlockedSummary }> {
-  const { rows } = await db.query(READY_SQL, [3]);
+  const { rows } = await db.query(READY_SQL);
   const ready: ReadySummary = { total: 0, bySource: {} };
   const blocked: BlockedSummary = { attemptsExhausted: 0, noPath: 0, backoff: 0, nextRetryAt: null };
   let next: Date | null = null;

@@ -4,21 +4,9 @@
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
+import { statusKey } from '../queue/ready';
 import { versionOf } from './version';
 
-/** extraction_status ids as stable, readable names (labels, JSON). */
-export const STATUS_NAMES: Record<number, string> = {
-  1: 'pending',
-  2: 'extracting',
-  3: 'ready',
-  4: 'error',
-  5: 'ocr_done',
-  6: 'ocr_running',
-};
-
-export function statusName(id: number): string {
-  return STATUS_NAMES[id] ?? `status_${id}`;
-}
 
 export interface ProgressView {
   stage: string;
@@ -118,7 +106,7 @@ export function toJobStatus(env: EnvName, r: Record<string, any>): JobStatus {
     id: r.id,
     source: r.document_source,
     number: r.document_number ?? null,
-    status: { id: statusId, name: statusName(statusId) },
+    status: { id: statusId, name: statusKey(statusId) },
     version: versionOf(progress?.updatedAt) + (finalWithoutWrite ? 1 : 0),
     progress,
     final,

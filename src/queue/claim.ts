@@ -9,17 +9,14 @@
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
+import { READY } from './ready';
 import type { Claim, DocumentSource } from './types';
 
 const SQL = `
 WITH candidate AS (
   SELECT id FROM extraction_queue
-   WHERE status_id = 3
-     AND supabase_path IS NOT NULL
+   WHERE ${READY}
      AND document_source = $1
-     AND btrim(supabase_path) <> ''
-     AND coalesce(ocr_attempts, 0) < coalesce(ocr_max_attempts, 3)
-     AND (ocr_next_attempt_at IS NULL OR ocr_next_attempt_at <= now())
    ORDER BY created_at, id
    LIMIT 1
    FOR UPDATE SKIP LOCKED

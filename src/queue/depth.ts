@@ -1,13 +1,11 @@
 /** Ready-queue depth per document_source: what the allocator and the operators look at. */
 import type { Queryable } from '../db/pg';
+import { READY } from './ready';
 
 export type Depth = Record<string, number>;
 
-const SQL = `SELECT document_source, count(*)::int AS n
-               FROM extraction_queue
-              WHERE status_id = 3 AND supabase_path IS NOT NULL AND btrim(supabase_path) <> ''
-                AND coalesce(ocr_attempts, 0) < coalesce(ocr_max_attempts, 3)
-              GROUP BY document_source`;
+// Rows waiting out a retry backoff are not ready: the allocator must not plan workers for them.
+const SQL = `SELECT document_source, count(*)::int AS n FROM extraction_queue WHERE ${READY} GROUP BY document_source`;
 
 export async function readyDepth(db: Queryable): Promise<Depth> {
   const { rows } = await db.query<{ document_source: string; n: number }>(SQL);

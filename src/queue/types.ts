@@ -18,11 +18,3 @@ export interface Claim {
 /** What a fenced write found: applied, or the row was no longer ours (lease lost, row changed upstream). */
 export type FencedResult = { applied: true } | { applied: false; reason: 'lost' };
 
-export const STATUS = {
-  WAITING: 1,
-  PROCESSING: 2,
-  READY_FOR_OCR: 3,
-  ERROR: 4,
-  OCR_DONE: 5,
-  OCR_PROCESSING: 6,
-} as const;

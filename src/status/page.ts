@@ -129,7 +129,7 @@ export const PAGE_JS = `'use strict';
   function renderQueue(queue) {
     var box = document.getElementById('queue');
     box.replaceChildren();
-    var statuses = ['pending', 'extracting', 'ready', 'ocr_running', 'ocr_done', 'error'];
+    var statuses = ['pending', 'extracting', 'ready', 'blocked', 'ocr_running', 'ocr_done', 'error']; // blocked: at 3, not claimable now (backoff, attempts spent, no PDF)
     var table = el('table');
     var head = el('tr');
     ['env', 'source'].concat(statuses).forEach(function (h) { head.appendChild(el('th', null, h)); });
