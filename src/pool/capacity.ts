@@ -1,6 +1,7 @@
 /**
- * How many workers this host may run right now, from live CPU/RAM headroom (os-utils) and what jobs of
- * each mode have been seen to cost (learned, not guessed). Pure decisions here; the sampler is thin.
+ * How many workers this host may run right now, from live CPU/RAM headroom (os-utils), the time jobs of
+ * each mode have been seen to take (learned) and a fixed memory estimate per worker. Pure decisions here;
+ * the sampler is thin.
  *
  * Reserves (SERVER_RESERVE_CPU_PERCENT / _RAM_PERCENT) are kept free for the rest of the host: when other
  * load eats into them, workers park between jobs (never mid-job) until headroom returns.
@@ -18,24 +19,28 @@ export interface ModeCost {
   secondsPerPage: number;
   /** Seconds per document (pages per document differ by mode: registers are short, deeds long). */
   secondsPerDocument: number;
-  /** Process RSS growth per busy worker while jobs of this mode ran, MiB. */
-  memoryMbPerWorker: number;
   samples: number;
 }
 
-/** Before anything is learned: measured on these machines (≈1.7 s per 300 DPI page, ≈350 MiB per engine). */
-export const DEFAULT_COST: ModeCost = { secondsPerPage: 1.7, secondsPerDocument: 3.4, memoryMbPerWorker: 350, samples: 0 };
+/** Before anything is learned: measured on these machines (≈1.7 s per 300 DPI page). */
+export const DEFAULT_COST: ModeCost = { secondsPerPage: 1.7, secondsPerDocument: 3.4, samples: 0 };
+
+/**
+ * Memory one more busy worker needs, MiB: an estimate (≈350 MiB per loaded engine and page buffers,
+ * measured on these machines), not learned. The OCR threads share the process's RSS, so one thread's
+ * share cannot be read apart from the others' while they run.
+ */
+export const MEMORY_MB_PER_WORKER = 350;
 
 export class CostModel {
   private readonly costs: Record<OcrMode, ModeCost> = { index: { ...DEFAULT_COST }, acte: { ...DEFAULT_COST } };
 
-  record(mode: OcrMode, job: { pages: number; ms: number; rssGrowthMb?: number }): void {
+  record(mode: OcrMode, job: { pages: number; ms: number }): void {
     const c = this.costs[mode];
     const seconds = job.ms / 1000;
     const first = c.samples === 0;
     c.secondsPerDocument = first ? seconds : ewma(c.secondsPerDocument, seconds);
     if (job.pages > 0) c.secondsPerPage = first ? seconds / job.pages : ewma(c.secondsPerPage, seconds / job.pages);
-    if (job.rssGrowthMb !== undefined && job.rssGrowthMb > 0) c.memoryMbPerWorker = Math.max(c.memoryMbPerWorker, job.rssGrowthMb);
     c.samples++;
   }
 

@@ -25,7 +25,7 @@ import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } fr
 import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
-import { CostModel, decideCapacity, sampleHost, type Capacity, type HostSample } from './capacity';
+import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
 import { Job, type JobDeps, type JobOutcome } from './job';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
@@ -377,14 +377,13 @@ export class WorkerPool implements SlotHost {
     const sample = await (this.options.sampleHost ?? sampleHost)();
     this.hostSample = sample;
     const busy = this.slots.filter((s) => s.job).length;
-    const mem = Math.max(this.costs.get('index').memoryMbPerWorker, this.costs.get('acte').memoryMbPerWorker);
     const next = decideCapacity({
       poolSize: this.config.poolSize,
       ...sample,
       reserveCpuPercent: this.config.reserveCpuPercent,
       reserveRamPercent: this.config.reserveRamPercent,
       busy,
-      memoryMbPerWorker: mem,
+      memoryMbPerWorker: MEMORY_MB_PER_WORKER,
     });
     const changed = next.workers !== this.capacity?.workers;
     this.capacity = next;
