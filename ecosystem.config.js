@@ -24,6 +24,11 @@ const shutdownTimeoutMs = intFromEnv('OCR_SHUTDOWN_TIMEOUT_MS', 30000);
 // kill_timeout (1.6 s) would SIGKILL a document mid-hand-back and leave it at 6 until its lease expires.
 const KILL_MARGIN_MS = 15000;
 
+// The apps run on the node that runs this pm2 command (Node 24 LTS, the target: its tesseract.js build
+// uses relaxed SIMD, ≈10 % faster), not on whatever `node` the PM2 daemon's PATH finds first, which on
+// these machines is the system's end-of-life Node 20. PM2_NODE_INTERPRETER overrides it.
+const interpreter = process.env.PM2_NODE_INTERPRETER || process.execPath;
+
 const poolSize = intFromEnv('OCR_WORKER_POOL_SIZE', Math.max(1, os.availableParallelism()));
 
 // PM2 measures the main process only, but OCR runs in worker threads of that process, so their memory
@@ -64,6 +69,7 @@ const apps = [
     name: 'ocr-pool',
     script: 'dist/ocr/start-worker-pool.js',
     cwd: __dirname,
+    interpreter,
     // One supervisor per host in fork mode: it runs OCR_WORKER_POOL_SIZE worker threads itself.
     // Cluster mode would start several supervisors each with its own pool and fight over the CPU.
     exec_mode: 'fork',
@@ -119,6 +125,7 @@ apps.push({
   name: 'ocr-status',
   script: 'dist/status/server.js',
   cwd: __dirname,
+  interpreter,
   exec_mode: 'fork',
   instances: 1,
   // Ready once it listens (it sends 'ready').

