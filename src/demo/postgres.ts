@@ -16,7 +16,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -219,6 +219,25 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to reach its binaries inside
+ * node_modules: a clone under a private folder (a 0700 home or `mktemp -d`) would otherwise fail with a
+ * bare `spawn … EACCES`. Say which folder and what to do instead.
+ */
+function assertReachableByOthers(file: string): void {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `as root, the embedded PostgreSQL runs as the 'postgres' user, who cannot reach ${file}: ${dir} is not searchable by others ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run the demo as a normal user, clone the repository under a folder others can reach, ` +
+          `or chmod o+x ${dir}; or set DEV_DATABASE_URL to a database of your own.`,
+      );
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
 function postgresUser(): { uid: number; gid: number } | undefined {
   if (!isRoot()) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
@@ -253,6 +272,7 @@ export async function startEmbeddedPostgres(runDir: string): Promise<EmbeddedDat
     onLog: (m) => initLog.push(String(m)),
     onError: (m) => initLog.push(String(m)),
   });
+  if (isRoot()) assertReachableByOthers(binaries.initdb);
   try {
     await cluster.initialise();
   } catch (err) {
