@@ -74,15 +74,20 @@ export interface Capacity {
  * One busy worker uses about one core. Other load = measured use minus our busy workers; a CPU reserve
  * of 0 % turns CPU parking off. At least one
  * worker always runs, so the queue moves (slowly) even on a host that is busy for good.
+ *
+ * The reserve is room kept for the rest of the host, not a tax on top of it: other load that fits in
+ * the reserve parks nobody, and only load beyond it takes cores from the pool. (Counting both, as this
+ * did before, parked the second worker of a 2-core host with the default 20 % whenever Postgres and the
+ * supervisor's own thread passed ≈0.1 core: a dedicated host ran at half speed.)
  */
 export function decideCapacity(i: CapacityInput): Capacity {
-  const budgetCores = (i.cores * (100 - i.reserveCpuPercent)) / 100;
+  const reserveCores = (i.cores * i.reserveCpuPercent) / 100;
   const usedCores = (i.cores * i.cpuUsedPercent) / 100;
   const otherCores = Math.max(0, usedCores - i.busy);
   // A zero reserve means "keep nothing free for others": CPU never parks workers.
-  // A worker is admitted when at least half of its core fits in the budget: with floor(), a 2-core host
-  // with the default 20 % reserve (1.6 cores) could never run its second worker, even when idle.
-  const byCpu = i.reserveCpuPercent === 0 ? i.poolSize : Math.round(budgetCores - otherCores);
+  // A worker is admitted when at least half of its core is free: with floor(), a 2-core host with the
+  // default 20 % reserve (1.6 cores left) could never run its second worker, even when idle.
+  const byCpu = i.reserveCpuPercent === 0 ? i.poolSize : Math.round(i.cores - Math.max(reserveCores, otherCores));
   const reserveMb = (i.totalRamMb * i.reserveRamPercent) / 100;
   const spareMb = i.freeRamMb - reserveMb;
   const byRam = i.busy + Math.floor(spareMb / Math.max(1, i.memoryMbPerWorker));

@@ -17,7 +17,10 @@ describe('decideCapacity', () => {
   it.each([
     ['an idle host runs the budgeted cores (4 cores, 20 % reserved → 3)', {}, 3],
     ['our own busy workers are not "other load"', { busy: 3, cpuUsedPercent: 75 }, 3],
-    ['other load eats the budget: 2 foreign cores busy → 1', { cpuUsedPercent: 50 }, 1],
+    ['other load beyond the reserve takes cores: 2 foreign cores busy of 4 → 2', { cpuUsedPercent: 50 }, 2],
+    ['3 foreign cores busy of 4 → 1', { cpuUsedPercent: 75 }, 1],
+    ['other load within the reserve parks nobody: 0.3 of 2 cores (Postgres, the supervisor) → 2', { cores: 2, poolSize: 2, cpuUsedPercent: 15 }, 2],
+    ['a 2-core host parks its second worker once other load passes half a core', { cores: 2, poolSize: 2, cpuUsedPercent: 26 }, 1],
     ['never below one worker, so the queue always moves', { cpuUsedPercent: 100 }, 1],
     ['an idle 2-core host with the default reserve runs 2 workers (half a core fits)', { cores: 2, poolSize: 2 }, 2],
     ['a 2-core host with one foreign core busy runs 1', { cores: 2, poolSize: 2, cpuUsedPercent: 50 }, 1],
@@ -31,7 +34,7 @@ describe('decideCapacity', () => {
   });
 
   it('says which resource limits it', () => {
-    expect(decideCapacity({ ...host, cpuUsedPercent: 50 }).reason).toMatch(/^CPU/);
+    expect(decideCapacity({ ...host, cpuUsedPercent: 75 }).reason).toMatch(/^CPU/);
     expect(decideCapacity({ ...host, freeRamMb: 5_700 }).reason).toMatch(/^RAM/);
     expect(decideCapacity({ ...host, poolSize: 2 }).reason).toBe('headroom for the whole pool');
   });
