@@ -123,6 +123,7 @@ export class WorkerPool implements SlotHost {
           maxConcurrent: this.config.rateMaxConcurrent,
           // A download never holds a shared slot longer than its own timeout, even if its process dies.
           jobExpirationMs: this.config.storageTimeoutMs + 10_000,
+          commandTimeoutMs: this.config.redisCommandTimeoutMs,
         },
         this.log.child({ component: 'limiter' }),
       ));

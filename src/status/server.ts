@@ -42,7 +42,7 @@ export interface PoolProbe {
 }
 
 export interface StatusServerOptions {
-  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'>;
+  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> & Partial<Pick<Config, 'redisCommandTimeoutMs'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -80,7 +80,7 @@ export class StatusServer {
       onResync: () => void this.hub.reconcile(),
     });
     this.metrics = createStatusMetrics(this.repo, this.hub, this.feed, this.log);
-    this.redis = opts.config.redisUrl ? createRedis(opts.config.redisUrl, 'reader', this.log) : undefined;
+    this.redis = opts.config.redisUrl ? createRedis(opts.config.redisUrl, 'reader', this.log, opts.config.redisCommandTimeoutMs) : undefined;
     this.server = http.createServer((req, res) => void this.handle(req, res));
     // SSE streams are long-lived by design; the heartbeat keeps them from looking idle.
     this.server.requestTimeout = 0;
