@@ -9,6 +9,7 @@ import { checkSchema, describeSchemaReport } from '../db/schema';
 import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, statusName, type JobStatus } from '../progress/job-status';
 import type { LiveEnv } from '../progress/publisher';
+import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 
 /** Rows per document_source × status. */
@@ -77,6 +78,11 @@ export class StatusRepo {
       }
     }
     return [...byId.values()].sort((a, b) => a.workerId.localeCompare(b.workerId, 'en', { numeric: true }));
+  }
+
+  /** Pools that paused claiming from this environment because its storage fails as a whole. */
+  pauses(env: EnvName): Promise<PauseRecord[]> {
+    return livePauses(this.db(env));
   }
 
   /** Reachable and complete? Both within `timeoutMs`. */
