@@ -334,7 +334,7 @@ export class WorkerPool implements SlotHost {
     return {
       failed: (err: unknown, ref: ObjectRef) => {
         const message = coerceError(err).message;
-        const r = afterFailure(env.breaker, { fault: classifyStorageError(err), documentId: c.id, bucket: ref.bucket, message, now: Date.now() }, this.breakerPolicy);
+        const r = afterFailure(env.breaker, { fault: classifyStorageError(err, ref.bucket), documentId: c.id, bucket: ref.bucket, message, now: Date.now() }, this.breakerPolicy);
         env.breaker = r.state;
         if (r.tripped) {
           const p = r.state.pause!;

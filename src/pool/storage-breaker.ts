@@ -10,15 +10,24 @@
  * documents, with no download succeeding in between, looks like the storage's.
  */
 import { BucketNotFoundError, ObjectNotFoundError, StorageAuthError, StorageUnavailableError } from '../storage/errors';
+import { SOURCE_BUCKETS } from '../storage/path';
+
+/** The buckets bare file names map to: every document of a source is in one of them. */
+const SOURCE_BUCKET_NAMES = new Set(Object.values(SOURCE_BUCKETS));
 
 export type PauseReason = 'auth' | 'bucket' | 'storage-root' | 'not-found';
 
 export type StorageFault = { kind: 'environment'; reason: Exclude<PauseReason, 'not-found'> } | { kind: 'not-found' } | { kind: 'document' };
 
-/** Whose fault is a failed download: the whole environment's, perhaps (a missing object), or this document's. */
-export function classifyStorageError(err: unknown): StorageFault {
+/**
+ * Whose fault is a failed download: the whole environment's, perhaps (a missing object), or this
+ * document's. A missing bucket is the environment's when it is one of the source buckets (wrong project,
+ * wrong directory); a path that names some other bucket is one document's mistake, and pausing on it
+ * would wait for a bucket that will never come.
+ */
+export function classifyStorageError(err: unknown, bucket?: string): StorageFault {
   if (err instanceof StorageAuthError) return { kind: 'environment', reason: 'auth' };
-  if (err instanceof BucketNotFoundError) return { kind: 'environment', reason: 'bucket' };
+  if (err instanceof BucketNotFoundError) return bucket !== undefined && SOURCE_BUCKET_NAMES.has(bucket) ? { kind: 'environment', reason: 'bucket' } : { kind: 'not-found' };
   if (err instanceof StorageUnavailableError) return { kind: 'environment', reason: 'storage-root' };
   if (err instanceof ObjectNotFoundError) return { kind: 'not-found' };
   return { kind: 'document' };
@@ -41,7 +50,7 @@ export interface Pause {
   /** Probes so far, counting those of earlier pauses that resumed without any download succeeding. */
   probes: number;
   nextProbeAt: number;
-  /** Buckets the failures were about: the probe checks they exist. */
+  /** Source buckets an environment-wide failure was about: the probe checks they exist. */
   buckets: string[];
 }
 
@@ -80,14 +89,17 @@ export function afterFailure(state: BreakerState, f: FailureInput, policy: Break
   if (f.fault.kind === 'document') return { state, verdict: 'as-usual', tripped: false };
   if (state.pause) {
     // Already paused: in-flight documents that meet the outage go back too.
-    const buckets = state.pause.buckets.includes(f.bucket) ? state.pause.buckets : [...state.pause.buckets, f.bucket];
+    const add = f.fault.kind === 'environment' && !state.pause.buckets.includes(f.bucket);
+    const buckets = add ? [...state.pause.buckets, f.bucket] : state.pause.buckets;
     return { state: { ...state, pause: { ...state.pause, buckets } }, verdict: 'hold', tripped: false };
   }
   if (f.fault.kind === 'environment') return trip(state, f.fault.reason, f.message, [f.bucket], f.now, policy);
   const run = state.notFoundRun.includes(f.documentId) ? state.notFoundRun : [...state.notFoundRun, f.documentId];
   if (run.length < policy.notFoundTrip) return { state: { ...state, notFoundRun: run }, verdict: 'as-usual', tripped: false };
   const message = `${run.length} documents in a row not found in storage, none found in between (last: ${f.message})`;
-  return trip({ ...state, notFoundRun: [] }, 'not-found', message, [f.bucket], f.now, policy);
+  // The probe then checks the storage as a whole (key accepted, root readable and not empty), not the
+  // buckets of these documents, which may be wrong themselves.
+  return trip({ ...state, notFoundRun: [] }, 'not-found', message, [], f.now, policy);
 }
 
 function trip(state: BreakerState, reason: PauseReason, message: string, buckets: string[], now: number, policy: BreakerPolicy) {

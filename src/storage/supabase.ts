@@ -151,11 +151,11 @@ export class SupabaseStorage implements ObjectStorage {
       } catch (err) {
         throw new RetryableError(`Supabase storage did not answer for ${what}: ${this.#redact(describeCause(err))}`, { cause: err });
       }
-      const body = res.status === 200 ? '' : await readErrorBody(res);
       if (res.status === 200) {
         await res.body?.cancel().catch(() => undefined);
         continue;
       }
+      const body = await readErrorBody(res);
       const detail = this.#redact(body);
       if (res.status === 401 || res.status === 403 || looksUnauthorized(body)) {
         throw new StorageAuthError(`Supabase storage rejected the service key (HTTP ${res.status})${detail ? `: ${detail}` : ''}`);

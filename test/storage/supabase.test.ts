@@ -48,8 +48,9 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   };
   const url = req.url ?? '';
   const bucketNotFound = () => json(400, { statusCode: '404', error: 'Bucket not found', message: 'Bucket not found' });
-  if (req.method === 'GET' && url.startsWith(BUCKET_PREFIX)) {
+  if (req.method === 'GET' && (url.startsWith(BUCKET_PREFIX) || url === '/storage/v1/bucket')) {
     if (req.headers.authorization !== `Bearer ${KEY}` || apikey !== KEY) return json(400, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
+    if (url === '/storage/v1/bucket') return json(200, [{ id: 'index' }, { id: 'actes' }]);
     const name = decodeURIComponent(url.slice(BUCKET_PREFIX.length));
     return ['index', 'actes'].includes(name) ? json(200, { id: name, name, public: false }) : bucketNotFound();
   }
@@ -238,6 +239,8 @@ describe('SupabaseStorage', () => {
     await expect(storage().probe(['index', 'actes'])).resolves.toBeUndefined();
     expect(seen.map((s) => s.url)).toEqual(['/storage/v1/bucket/index', '/storage/v1/bucket/actes']);
     expect(await rejection(storage().probe(['index', 'nobucket']))).toBeInstanceOf(BucketNotFoundError);
+    // No bucket named: the bucket list, i.e. the key is accepted.
+    await expect(storage().probe([])).resolves.toBeUndefined();
     const err = await rejection(storage(2000, 'sb_secret_WRONG').probe(['index']));
     expect(err).toBeInstanceOf(StorageAuthError);
     expect(everything(err)).not.toContain('sb_secret_WRONG');

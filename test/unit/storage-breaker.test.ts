@@ -42,7 +42,12 @@ describe('classifyStorageError', () => {
     [new PermanentError('not a PDF'), { kind: 'document' }],
     ['a string', { kind: 'document' }],
   ])('%s → %j', (err, fault) => {
-    expect(classifyStorageError(err)).toEqual(fault);
+    expect(classifyStorageError(err, 'actes')).toEqual(fault);
+  });
+
+  it('a missing bucket that no source maps to is one document’s bad path, not the environment’s', () => {
+    expect(classifyStorageError(new BucketNotFoundError('Bucket not found'), 'index')).toEqual({ kind: 'environment', reason: 'bucket' });
+    expect(classifyStorageError(new BucketNotFoundError('Bucket not found'), 'typo-bucket')).toEqual({ kind: 'not-found' });
   });
 });
 
@@ -67,7 +72,8 @@ describe('afterFailure', () => {
     }
     // 'a' twice counts once: a retried document is not a run.
     expect(verdicts).toEqual(['as-usual', 'as-usual', 'as-usual', 'hold+trip']);
-    expect(s.pause).toMatchObject({ reason: 'not-found', message: expect.stringMatching(/^3 documents in a row not found/) });
+    // Probed as a whole: the documents' own buckets may be the wrong ones.
+    expect(s.pause).toMatchObject({ reason: 'not-found', message: expect.stringMatching(/^3 documents in a row not found/), buckets: [] });
   });
 
   it('a successful download between missing objects breaks the run', () => {
@@ -85,10 +91,12 @@ describe('afterFailure', () => {
     expect(fail(paused, DOC, 'd')).toMatchObject({ verdict: 'as-usual', tripped: false });
   });
 
-  it('remembers every bucket it was paused on, for the probe', () => {
+  it('remembers every bucket an environment-wide failure was about, for the probe', () => {
     const paused = fail(CLOSED, AUTH, 'a').state;
     const r = afterFailure(paused, { fault: AUTH, documentId: 'b', bucket: 'index', message: 'x', now: 0 }, policy);
     expect(r.state.pause!.buckets).toEqual(['actes', 'index']);
+    const notFound = afterFailure(r.state, { fault: NOT_FOUND, documentId: 'c', bucket: 'typo-bucket', message: 'x', now: 0 }, policy);
+    expect(notFound.state.pause!.buckets).toEqual(['actes', 'index']);
   });
 });
 
