@@ -133,8 +133,10 @@ export class ProgressPublisher {
 
   private redisFailed(err: unknown): void {
     // A closed connection is reported by createRedis (and skipped while not ready); a command that times
-    // out on an open one is only seen here.
-    if (this.redisSilent || this.stopped || this.redis?.status !== 'ready') return this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+    // out on an open one is only seen here. Any other refusal stays a per-message fallback: a PING would
+    // succeed and the next publish fail again.
+    const timedOut = /timed out/i.test((err as Error)?.message ?? '');
+    if (!timedOut || this.redisSilent || this.stopped || this.redis?.status !== 'ready') return this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
     this.redisSilent = true;
     this.log.warn(
       { err: { message: (err as Error)?.message }, commandTimeoutMs: this.commandTimeoutMs },
