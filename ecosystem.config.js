@@ -47,7 +47,7 @@ const maxMemoryRestart = process.env.PM2_MAX_MEMORY_RESTART || `${autoMemoryMb}M
 // passed as '' (the daemon treats an empty value as unset), so removing a line from the environment
 // file takes effect on the next deploy too. Unknown OCR_* / SERVER_RESERVE_* names are passed as well,
 // so the daemon's typo check still sees them.
-const SETTING = /^(OCR_|SERVER_RESERVE_)|^(PROD|STAGING|DEV)_(DATABASE_URL|SUPABASE_URL|SUPABASE_SERVICE_KEY)$|^REDIS_URL$|^LOG_LEVEL$/;
+const SETTING = /^(OCR_|SERVER_RESERVE_)|^(PROD|STAGING|DEV)_(DATABASE_URL|SUPABASE_URL|SUPABASE_SERVICE_KEY)$|^REDIS_(URL|COMMAND_TIMEOUT_MS)$|^LOG_LEVEL$/;
 function knownSettings() {
   try {
     return Object.keys(require('./dist/config.js').OPTIONS); // every name, when the app is built

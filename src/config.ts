@@ -95,6 +95,13 @@ export const OPTIONS = {
     description: 'Redis shared by every host (rate limiter, live progress, worker registry). Unset: local limiter, Postgres NOTIFY.',
     secret: true,
   },
+  REDIS_COMMAND_TIMEOUT_MS: {
+    schema: int(100, 60_000),
+    default: '3000',
+    unit: 'ms',
+    description:
+      'Deadline of one Redis command. Redis that stops answering (frozen, partitioned) is treated as down after this: local limiter, Postgres NOTIFY, until it answers again.',
+  },
   OCR_WORKER_POOL_SIZE: {
     schema: int(1, 64),
     default: String(Math.max(1, os.availableParallelism())),
@@ -203,6 +210,19 @@ export const OPTIONS = {
     unit: 'ms',
     description: 'Time allowed for one PDF download before it is retried.',
   },
+  OCR_STORAGE_NOT_FOUND_TRIP: {
+    schema: int(1, 10_000),
+    default: '5',
+    unit: 'documents',
+    description:
+      'Distinct documents in a row whose PDF is missing (no download succeeding in between) that pause an environment as a storage outage rather than fail each one.',
+  },
+  OCR_STORAGE_PROBE_MAX_MS: {
+    schema: int(1000, 3_600_000),
+    default: '300000',
+    unit: 'ms',
+    description: 'Longest wait between two checks of a paused environment’s storage (the first comes after 5 s, then doubling).',
+  },
   OCR_POLL_INTERVAL_MS: {
     schema: int(100, 600_000),
     default: '2000',
@@ -243,6 +263,7 @@ export interface Config {
   environments: EnvironmentConfig[];
   storageDir?: string;
   redisUrl?: string;
+  redisCommandTimeoutMs: number;
   poolSize: number;
   minIndexWorkers: number;
   minActeWorkers: number;
@@ -261,6 +282,8 @@ export interface Config {
   logLevel: z.infer<typeof logLevel>;
   maxPdfBytes: number;
   storageTimeoutMs: number;
+  storageNotFoundTrip: number;
+  storageProbeMaxMs: number;
   pollIntervalMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -374,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     environments,
     storageDir: v.OCR_STORAGE_DIR,
     redisUrl: v.REDIS_URL,
+    redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS,
     poolSize,
     minIndexWorkers: v.OCR_MIN_INDEX_WORKERS,
     minActeWorkers: v.OCR_MIN_ACTE_WORKERS,
@@ -392,6 +416,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     logLevel: v.LOG_LEVEL,
     maxPdfBytes: (v.OCR_MAX_PDF_MB as number) * 1024 * 1024,
     storageTimeoutMs: v.OCR_STORAGE_TIMEOUT_MS,
+    storageNotFoundTrip: v.OCR_STORAGE_NOT_FOUND_TRIP,
+    storageProbeMaxMs: v.OCR_STORAGE_PROBE_MAX_MS,
     pollIntervalMs: v.OCR_POLL_INTERVAL_MS,
     retryBaseMs: v.OCR_RETRY_BASE_MS,
     retryMaxMs: v.OCR_RETRY_MAX_MS,

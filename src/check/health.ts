@@ -2,7 +2,8 @@
  * The health rules of check-ocr-queue, pure: a snapshot in, problems and warnings out.
  *
  * Unhealthy (exit 1): the schema is incomplete, a lease has expired (a document stuck at 6 whose worker
- * died or stalled), or documents are ready but no worker is alive to take them.
+ * died or stalled), documents are ready but no worker is alive to take them, or a pool paused claiming
+ * because the environment's storage fails as a whole.
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
@@ -26,6 +27,13 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot): Verdict {
     problems.push(
       `${env}: ${s.stuckLeases} document(s) stuck at 6 with an expired lease (worker died or stalled; ` +
         `a running pool hands them back within its maintenance interval)`,
+    );
+  }
+
+  for (const p of s.storagePauses ?? []) {
+    problems.push(
+      `${env}: claiming paused by ${p.host}:${p.pid} since ${p.since ?? '?'}: storage ${p.reason}: ${p.message} ` +
+        `(its documents stay at 3 with attempts unspent; claiming resumes by itself once storage answers, next check ${p.nextProbeAt ?? '?'})`,
     );
   }
 

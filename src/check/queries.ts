@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/pg';
 import { checkSchema, type SchemaReport } from '../db/schema';
+import { livePauses } from '../queue/pauses';
 import { ATTEMPTS_LEFT, HAS_PDF, IN_BACKOFF, READY_FOR_POOL, READY_STATUS } from '../queue/ready';
 import { liveWorkers, WORKER_TTL_MS } from '../queue/workers';
 import {
@@ -15,6 +16,7 @@ import {
   type InFlightDocument,
   type ReadySummary,
   type RecentError,
+  type StoragePauseSummary,
   type StatusCount,
   type ThroughputWindow,
   type WorkerSummary,
@@ -209,6 +211,17 @@ export async function readWorkers(db: Queryable): Promise<{ live: number; list: 
   return { live: list.length, list };
 }
 
+export async function readStoragePauses(db: Queryable): Promise<StoragePauseSummary[]> {
+  return (await livePauses(db, WORKER_TTL_MS)).map((p) => ({
+    host: p.host,
+    pid: p.pid,
+    reason: p.reason,
+    message: p.message,
+    since: iso(p.since),
+    nextProbeAt: iso(p.nextProbeAt),
+  }));
+}
+
 /** Everything check-ocr-queue shows of one environment, read with as much of the schema as exists. */
 export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapshot> {
   const base = await checkSchema(db);
@@ -223,6 +236,8 @@ export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapsho
     ...noReadings(),
     workers: hasWorkers ? await readWorkers(db) : null,
   };
+  // Checked first: inside the check's transaction a query on a missing table would abort everything after it.
+  if (await tableExists(db, 'ocr_storage_pauses')) snapshot.storagePauses = await readStoragePauses(db);
   if (base.missingTables.includes('extraction_queue')) return snapshot;
 
   const cols = await queueColumns(db);

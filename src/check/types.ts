@@ -85,6 +85,17 @@ export interface WorkerSummary {
   heartbeatAgeSeconds: number;
 }
 
+/** A pool that paused claiming from this environment because its storage fails as a whole. */
+export interface StoragePauseSummary {
+  host: string;
+  pid: number;
+  /** auth (key refused), bucket (missing), storage-root (empty or unreadable), not-found (a run of missing objects). */
+  reason: string;
+  message: string;
+  since: string | null;
+  nextProbeAt: string | null;
+}
+
 /** What one database says, read in one read-only transaction. */
 export interface EnvironmentSnapshot {
   schema: SchemaReport;
@@ -98,6 +109,8 @@ export interface EnvironmentSnapshot {
   recentErrors: RecentError[];
   throughput: { lastHour: ThroughputWindow; lastDay: ThroughputWindow } | null;
   workers: { live: number; list: WorkerSummary[] } | null;
+  /** Live pools that paused claiming here (empty when none; absent before migration 5). */
+  storagePauses?: StoragePauseSummary[];
 }
 
 /** The readings of an environment before any query, or when its tables are missing. */

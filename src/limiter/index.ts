@@ -12,7 +12,7 @@ export type { LimiterCounters, LimiterOptions, RateLimiter } from './types';
 export { createLocalBottleneck, createLocalLimiter } from './local';
 
 export async function createRateLimiter(
-  opts: LimiterOptions & { redisUrl?: string; id?: string; jobExpirationMs: number },
+  opts: LimiterOptions & { redisUrl?: string; id?: string; jobExpirationMs: number; commandTimeoutMs?: number },
   log: Logger,
 ): Promise<RateLimiter> {
   if (!opts.redisUrl) {

@@ -6,6 +6,9 @@
  *  - reservoir refreshes only seen on heartbeats (default 5 s): heartbeat every second;
  *  - Redis down (at start or mid-run): calls go through a local limiter at once, so work goes on, and
  *    calls already queued on the shared limiter are moved to the local one; a probe rejoins when Redis is back;
+ *  - Redis frozen (connection open, no replies: SIGSTOP, a partition): every command has a deadline
+ *    (`commandTimeoutMs`), so a frozen Redis fails like a closed one instead of holding every download
+ *    forever; a call that already ran does not wait for bottleneck to free its slot in Redis;
  *  - a limiter that keeps failing for another reason is rebuilt (new connection, new client id).
  */
 import Bottleneck from 'bottleneck';
@@ -26,6 +29,8 @@ export interface RedisLimiterOptions extends LimiterOptions {
   heartbeatMs?: number;
   probeIntervalMs?: number;
   connectTimeoutMs?: number;
+  /** Deadline of one Redis command (REDIS_COMMAND_TIMEOUT_MS): past it, Redis counts as down. */
+  commandTimeoutMs?: number;
 }
 
 interface Pending {
@@ -97,7 +102,16 @@ export class RedisRateLimiter implements RateLimiter {
           if (entry.abandoned) return undefined;
           entry.started = true;
           this.counters.shared++;
-          return fn();
+          // Settle as soon as the call itself has: bottleneck resolves only after freeing the slot in
+          // Redis, which a frozen Redis would hold for a whole command timeout.
+          try {
+            const v = await fn();
+            finish(true, v);
+            return v;
+          } catch (err) {
+            finish(false, err);
+            throw err;
+          }
         })
         .then(
           (v) => finish(true, v),
@@ -128,7 +142,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.degraded || this.stopped) return;
     this.degraded = true;
     this.counters.fallbacks++;
-    this.log.warn({ err: { message: coerceError(err).message } }, 'shared rate limiter failed (Redis down?): continuing on a local limiter');
+    this.log.warn({ err: { message: coerceError(err).message } }, 'shared rate limiter failed (Redis down or not answering): continuing on a local limiter');
     for (const p of [...this.pending]) if (!p.started && !p.abandoned) p.moveToLocal();
   }
 
@@ -139,6 +153,8 @@ export class RedisRateLimiter implements RateLimiter {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: this.opts.connectTimeoutMs ?? 2_000,
+      // Without it a frozen Redis (open connection, no replies) holds every call forever and nothing fails.
+      commandTimeout: this.opts.commandTimeoutMs ?? 3_000,
       retryStrategy: (n) => Math.min(n * 500, 5_000),
       lazyConnect: false,
     });
@@ -190,7 +206,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.probing = true;
     try {
       if (this.shared && this.client?.status === 'ready') {
-        await withTimeout(this.shared.running(), 2_000, 'shared limiter probe');
+        await withTimeout(this.shared.running(), this.opts.commandTimeoutMs ?? 3_000, 'shared limiter probe');
       } else {
         await this.connect();
       }

@@ -16,8 +16,15 @@ import { saveProgress, type Progress, type Stage } from '../queue/progress';
 import { release } from '../queue/release';
 import type { Claim } from '../queue/types';
 import { decideFailure, type BackoffPolicy } from '../retry';
-import { describeContent, isPdfMagic, parseStoragePath, type ObjectStorage } from '../storage';
+import { describeContent, isPdfMagic, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
 import type { JobResult, OcrThread } from './ocr-thread-host';
+
+/** The pool's storage circuit breaker, as a job sees it (see storage-breaker.ts). */
+export interface StorageGate {
+  /** A download failed: 'hold' hands the document back unspent (the environment's storage is at fault). */
+  failed(err: unknown, ref: ObjectRef): 'hold' | 'as-usual';
+  succeeded(): void;
+}
 
 export interface JobDeps {
   db: pg.Pool;
@@ -35,12 +42,15 @@ export interface JobDeps {
    * Postgres. The final `done` / `failed` changes are reported after their write, without `saved`.
    */
   onProgress?: (claim: Claim, p: Progress, saved?: Promise<boolean>) => void;
+  storageGate?: StorageGate;
 }
 
 export type JobOutcome =
   | { kind: 'completed'; pages: number; ms: number; cpuMs: number }
   | { kind: 'failed'; status: 3 | 4; error: string }
   | { kind: 'released' }
+  /** Handed back (6 → 3, attempt not spent) because the environment's storage is failing as a whole. */
+  | { kind: 'held'; reason: string }
   | { kind: 'lost' };
 
 /** Raised inside a job when it must stop: its claim was lost, or the pool is shutting down. */
@@ -49,6 +59,9 @@ class Abort extends Error {
     super(why);
   }
 }
+
+/** Raised inside a job whose download met an environment-wide storage failure. */
+class HeldBack extends Error {}
 
 export class Job {
   private abortReason: 'lost' | 'shutdown' | undefined;
@@ -84,9 +97,14 @@ export class Job {
     try {
       this.setProgress('downloading', 0, 0, 'downloading PDF');
       const ref = parseStoragePath(claim.supabasePath, claim.documentSource);
-      const pdf = await deps.limiter.schedule(() =>
-        deps.storage.fetch(ref, { maxBytes: deps.maxPdfBytes, signal: this.abortCtl.signal }),
-      );
+      let pdf: Uint8Array;
+      try {
+        pdf = await deps.limiter.schedule(() => deps.storage.fetch(ref, { maxBytes: deps.maxPdfBytes, signal: this.abortCtl.signal }));
+      } catch (err) {
+        if (!this.abortReason && deps.storageGate?.failed(err, ref) === 'hold') throw new HeldBack(coerceError(err).message);
+        throw err;
+      }
+      deps.storageGate?.succeeded();
       this.throwIfAborted();
       if (pdf.byteLength === 0) throw new PermanentError('empty file: the stored object has 0 bytes');
       if (!isPdfMagic(pdf)) throw new PermanentError(`not a PDF (got ${describeContent(pdf)})`);
@@ -140,6 +158,7 @@ export class Job {
       return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
+      if (thrown instanceof HeldBack) return this.onHold(thrown.message);
       const err = coerceError(thrown);
       const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random());
       await this.progressChain;
@@ -168,6 +187,17 @@ export class Job {
     if (!res.applied) return this.lost('release');
     this.deps.log.info('document handed back (6 → 3) on shutdown, attempt not counted');
     return { kind: 'released' };
+  }
+
+  private async onHold(reason: string): Promise<JobOutcome> {
+    await this.progressChain;
+    const res = await this.write(() => release(this.deps.db, this.claim, `storage paused: ${reason}`.slice(0, 500))).catch((err) => {
+      this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
+      return { applied: false as const, reason: 'lost' as const };
+    });
+    if (!res.applied) return this.lost('release');
+    this.deps.log.info({ reason }, 'document handed back (6 → 3), attempt not spent: the environment’s storage is failing');
+    return { kind: 'held', reason };
   }
 
   private lost(during: string): JobOutcome {

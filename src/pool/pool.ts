@@ -1,7 +1,9 @@
 /**
  * The worker pool of one host: environments (a Postgres pool, a storage and a schema state each), N worker
  * slots each with its own OCR thread, a maintenance loop (stale-lease recovery, cadastral plans, schema
- * re-checks) and a rebalance loop that sets each slot's preferred mode. Shutdown is staged and bounded:
+ * re-checks), a rebalance loop that sets each slot's preferred mode, and a storage circuit breaker per
+ * environment (storage-breaker.ts: claiming pauses while its storage fails as a whole, probed on a
+ * backoff, resumed by itself). Shutdown is staged and bounded:
  * stop claiming, let running jobs finish within the budget, hand the rest back (6 → 3).
  */
 import os from 'node:os';
@@ -22,11 +24,13 @@ import { release } from '../queue/release';
 import { skipPlans } from '../queue/skip-plans';
 import type { Claim, DocumentSource } from '../queue/types';
 import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } from '../queue/workers';
-import { createStorage, type ObjectStorage } from '../storage';
+import { clearPause, publishPause, pruneDeadPauses } from '../queue/pauses';
+import { createStorage, type ObjectRef, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
-import { Job, type JobDeps, type JobOutcome } from './job';
+import { Job, type JobDeps, type JobOutcome, type StorageGate } from './job';
+import { afterFailure, afterProbe, afterSuccess, classifyStorageError, CLOSED, probeDue, type BreakerPolicy, type BreakerState } from './storage-breaker';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 
@@ -37,6 +41,12 @@ export interface EnvRuntime {
   /** Serving only when the schema is complete and storage is configured. */
   serving: boolean;
   problem: string | undefined;
+  /** Storage circuit breaker: while `breaker.pause` is set, nothing is claimed from this environment. */
+  breaker: BreakerState;
+  probing: boolean;
+  /** The pause row in ocr_storage_pauses exists (so a resume deletes it). */
+  pausePublished: boolean;
+  pauseWriteWarned: boolean;
 }
 
 export interface PoolStats {
@@ -44,6 +54,7 @@ export interface PoolStats {
   failed: number;
   retried: number;
   released: number;
+  held: number;
   lost: number;
   pages: number;
 }
@@ -70,11 +81,15 @@ const CAPACITY_INTERVAL_MS = 5_000;
 const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
 /** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
 const REGISTRY_INTERVAL_MS = 5_000;
+/** First probe of a paused environment's storage; then doubling up to OCR_STORAGE_PROBE_MAX_MS. */
+const STORAGE_PROBE_BASE_MS = 5_000;
+/** A probe that hangs (a dead network mount) counts as failed after this. */
+const STORAGE_PROBE_TIMEOUT_MS = 15_000;
 
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
   readonly slots: WorkerSlot[] = [];
-  readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, lost: 0, pages: 0 };
+  readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0 };
   readonly pollIntervalMs: number;
   allocation: Allocation | undefined;
   capacity: Capacity | undefined;
@@ -86,6 +101,8 @@ export class WorkerPool implements SlotHost {
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
   private readonly host = os.hostname();
+  private readonly poolId = `${os.hostname()}:${process.pid}`;
+  private readonly breakerPolicy: BreakerPolicy;
 
   constructor(
     readonly config: Config,
@@ -93,6 +110,7 @@ export class WorkerPool implements SlotHost {
     private readonly options: PoolOptions = {},
   ) {
     this.pollIntervalMs = config.pollIntervalMs;
+    this.breakerPolicy = { notFoundTrip: config.storageNotFoundTrip, probeBaseMs: STORAGE_PROBE_BASE_MS, probeMaxMs: config.storageProbeMaxMs };
     this.envs = config.environments.map((e) => {
       let storage: ObjectStorage | undefined;
       let problem: string | undefined;
@@ -107,7 +125,17 @@ export class WorkerPool implements SlotHost {
       } catch (err) {
         problem = coerceError(err).message;
       }
-      return { name: e.name, db: createPool(e.databaseUrl, log.child({ env: e.name }), { max: config.poolSize + 4 }), storage, serving: false, problem };
+      return {
+        name: e.name,
+        db: createPool(e.databaseUrl, log.child({ env: e.name }), { max: config.poolSize + 4 }),
+        storage,
+        serving: false,
+        problem,
+        breaker: CLOSED,
+        probing: false,
+        pausePublished: false,
+        pauseWriteWarned: false,
+      };
     });
   }
 
@@ -122,6 +150,7 @@ export class WorkerPool implements SlotHost {
           maxConcurrent: this.config.rateMaxConcurrent,
           // A download never holds a shared slot longer than its own timeout, even if its process dies.
           jobExpirationMs: this.config.storageTimeoutMs + 10_000,
+          commandTimeoutMs: this.config.redisCommandTimeoutMs,
         },
         this.log.child({ component: 'limiter' }),
       ));
@@ -165,6 +194,7 @@ export class WorkerPool implements SlotHost {
     if (!this.options.fixedModes) this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
     this.loops.push(this.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity()));
     this.loops.push(this.every(STATUS_INTERVAL_MS, async () => this.logStatus()));
+    this.loops.push(this.every(1_000, () => this.probeStorage()));
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })), node: process.version }, 'OCR pool serving');
@@ -175,7 +205,7 @@ export class WorkerPool implements SlotHost {
   }
 
   async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
-    const envs = environmentOrder(this.envs.filter((e) => e.serving).map((e) => e.name), this.tick++);
+    const envs = environmentOrder(this.envs.filter((e) => e.serving && !e.breaker.pause).map((e) => e.name), this.tick++);
     // Own mode everywhere first (prod first), then the other mode: an idle worker never sits next to a backlog.
     const sources: DocumentSource[] = this.options.fixedModes ? [slot.mode] : [slot.mode, OTHER[slot.mode]];
     for (const source of sources) {
@@ -196,6 +226,7 @@ export class WorkerPool implements SlotHost {
               maxPdfBytes: this.config.maxPdfBytes,
               backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
               onProgress: this.options.onProgress,
+              storageGate: this.storageGate(env, c),
             }),
         };
       }
@@ -222,6 +253,9 @@ export class WorkerPool implements SlotHost {
         break;
       case 'released':
         this.stats.released++;
+        break;
+      case 'held':
+        this.stats.held++;
         break;
       case 'lost':
         this.stats.lost++;
@@ -257,6 +291,7 @@ export class WorkerPool implements SlotHost {
     await Promise.allSettled(this.loops);
     for (const e of this.envs.filter((x) => x.serving)) {
       await removeWorkers(e.db, this.slots.map((x) => x.id)).catch((err) => this.log.warn({ err, env: e.name }, 'could not remove workers from the registry'));
+      if (e.pausePublished) await clearPause(e.db, this.poolId).catch(() => undefined);
     }
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
     await this.limiter?.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
@@ -282,6 +317,91 @@ export class WorkerPool implements SlotHost {
     const records = this.workers();
     for (const env of this.envs.filter((e) => e.serving)) {
       await publishWorkers(env.db, records).catch((err) => this.log.warn({ err, env: env.name }, 'could not publish workers'));
+      await this.publishPause(env);
+    }
+  }
+
+  /** The environments whose claiming is paused, and why. */
+  pauses(): { env: EnvName; reason: string; message: string; since: Date; nextProbeAt: Date }[] {
+    return this.envs.flatMap((e) => {
+      const p = e.breaker.pause;
+      return p ? [{ env: e.name, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) }] : [];
+    });
+  }
+
+  private storageGate(env: EnvRuntime, c: Claim): StorageGate {
+    return {
+      failed: (err: unknown, ref: ObjectRef) => {
+        const message = coerceError(err).message;
+        const r = afterFailure(env.breaker, { fault: classifyStorageError(err, ref.bucket), documentId: c.id, bucket: ref.bucket, message, now: Date.now() }, this.breakerPolicy);
+        env.breaker = r.state;
+        if (r.tripped) {
+          const p = r.state.pause!;
+          this.log.error(
+            { env: env.name, reason: p.reason, err: { message: p.message }, nextProbeInMs: p.nextProbeAt - p.since },
+            `${env.name}: storage is failing for the whole environment (${p.reason}): claiming paused; its documents stay at 3, attempts unspent, and resume by themselves once storage answers`,
+          );
+          void this.publishPause(env);
+        }
+        return r.verdict;
+      },
+      succeeded: () => {
+        env.breaker = afterSuccess(env.breaker);
+      },
+    };
+  }
+
+  /** Probe the storage of paused environments whose probe is due; resume those that answer. */
+  private async probeStorage(): Promise<void> {
+    await Promise.all(
+      this.envs.map(async (env) => {
+        if (!env.storage || env.probing || !probeDue(env.breaker, Date.now())) return;
+        env.probing = true;
+        const buckets = env.breaker.pause!.buckets;
+        let ok = false;
+        let error: string | undefined;
+        const deadline = AbortSignal.timeout(STORAGE_PROBE_TIMEOUT_MS);
+        try {
+          await Promise.race([
+            env.storage.probe(buckets, { signal: deadline }),
+            new Promise((_, reject) => deadline.addEventListener('abort', () => reject(new Error(`no answer within ${STORAGE_PROBE_TIMEOUT_MS} ms`)), { once: true })),
+          ]);
+          ok = true;
+        } catch (err) {
+          error = coerceError(err).message;
+        } finally {
+          env.probing = false;
+        }
+        const since = env.breaker.pause?.since ?? Date.now();
+        const r = afterProbe(env.breaker, ok, Date.now(), this.breakerPolicy);
+        env.breaker = r.state;
+        if (r.resumed) {
+          this.log.info({ env: env.name, pausedMs: Date.now() - since }, `${env.name}: storage answers again: claiming resumed`);
+          await this.publishPause(env);
+          this.slots.forEach((s) => s.poke());
+        } else if (r.state.pause) {
+          this.log.debug({ env: env.name, err: { message: error }, nextProbeInMs: r.state.pause.nextProbeAt - Date.now() }, `${env.name}: storage still failing`);
+        }
+      }),
+    );
+  }
+
+  /** Make the pause (or its end) visible to check-ocr-queue and the status server, which read Postgres only. */
+  private async publishPause(env: EnvRuntime): Promise<void> {
+    if (!env.serving) return;
+    const p = env.breaker.pause;
+    try {
+      if (p) {
+        await publishPause(env.db, { poolId: this.poolId, host: this.host, pid: process.pid, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) });
+        env.pausePublished = true;
+      } else if (env.pausePublished) {
+        await clearPause(env.db, this.poolId);
+        env.pausePublished = false;
+      }
+    } catch (err) {
+      // Once per environment: a database without the ocr_storage_pauses table (migration 5 not run) would say it every 5 s.
+      if (!env.pauseWriteWarned) this.log.warn({ err, env: env.name }, 'could not record the storage pause in ocr_storage_pauses (run `npm run migrate`?)');
+      env.pauseWriteWarned = true;
     }
   }
 
@@ -325,6 +445,7 @@ export class WorkerPool implements SlotHost {
         const r = await recoverStale(env.db, this.config.leaseMs);
         if (r.requeued.length || r.failed.length || r.exhaustedAtReady.length) this.log.warn({ env: env.name, ...r }, 'recovered stale documents');
         await pruneDeadWorkers(env.db);
+        await pruneDeadPauses(env.db).catch(() => undefined);
         const plans = await skipPlans(env.db);
         if (plans.length) this.log.info({ env: env.name, count: plans.length }, 'cadastral plans marked done without OCR');
       } catch (err) {
@@ -407,6 +528,7 @@ export class WorkerPool implements SlotHost {
         workers: byModeState,
         inFlight: this.slots.filter((s) => s.job).map((s) => ({ env: s.job!.claim.env, id: s.job!.claim.id, progress: `${s.job!.progress.page}/${s.job!.progress.pages}` })),
         limiter: { kind: this.limiter.kind, ...this.limiter.counters },
+        ...(this.pauses().length ? { storagePaused: this.pauses().map((p) => ({ env: p.env, reason: p.reason, since: p.since })) } : {}),
         capacity: this.capacity,
         host: this.hostSample && { cpuUsedPercent: Math.round(this.hostSample.cpuUsedPercent), freeRamMb: Math.round(this.hostSample.freeRamMb) },
         stats: this.stats,

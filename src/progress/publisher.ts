@@ -8,8 +8,10 @@
  * the next read-back publishes the newest state once, and a version is never published twice.
  *
  * Transport: Redis pub/sub (REDIS_URL) while Redis answers; Postgres NOTIFY when there is no Redis or it
- * fails, message by message, so progress keeps flowing through a Redis outage. Status servers listen on
- * both. Publishing never throws into the job: at worst an event is late (status servers also re-read
+ * fails, so progress keeps flowing through a Redis outage. Status servers listen on both. A Redis that
+ * stops answering (frozen, partitioned: the connection stays open) fails one publish by its command
+ * deadline; after that Redis is skipped, and one PING at a time tells when it answers again. Each turn is
+ * logged once. Publishing never throws into the job: at worst an event is late (status servers also re-read
  * the documents they are watching every few seconds).
  */
 import type pg from 'pg';
@@ -19,7 +21,7 @@ import { createPool } from '../db/pg';
 import type { Logger } from '../logger';
 import { readJob, type JobStatus } from './job-status';
 import { encodeLive, NOTIFY_CHANNEL, NOTIFY_MAX_BYTES, redisChannel } from './live-message';
-import { closeRedis, createRedis } from './redis';
+import { closeRedis, createRedis, REDIS_COMMAND_TIMEOUT_MS } from './redis';
 
 export interface LiveEnv {
   name: EnvName;
@@ -51,6 +53,10 @@ export class ProgressPublisher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pruneTimer: NodeJS.Timeout;
   private stopped = false;
+  /** Redis did not answer a publish in time: NOTIFY only, until a PING comes back. */
+  private redisSilent = false;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private readonly commandTimeoutMs: number;
 
   constructor(
     envs: LiveEnv[],
@@ -58,9 +64,11 @@ export class ProgressPublisher {
     private readonly log: Logger,
     /** Called with every status this process published (metrics). */
     private readonly onPublished?: (job: JobStatus) => void,
+    opts: { commandTimeoutMs?: number } = {},
   ) {
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS;
     for (const e of envs) this.dbs.set(e.name, createPool(e.databaseUrl, log.child({ env: e.name }), { max: 2, application: 'ocr-pool-progress' }));
-    this.redis = redisUrl ? createRedis(redisUrl, 'publisher', log) : undefined;
+    this.redis = redisUrl ? createRedis(redisUrl, 'publisher', log, this.commandTimeoutMs) : undefined;
     if (!redisUrl) log.info('REDIS_URL not set: live progress goes through Postgres NOTIFY');
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
     this.pruneTimer.unref();
@@ -110,17 +118,48 @@ export class ProgressPublisher {
 
   private async send(db: pg.Pool, env: EnvName, job: JobStatus): Promise<void> {
     const dbName = await this.dbName(env, db);
-    if (this.redis && this.redis.status === 'ready') {
+    if (this.redis && this.redis.status === 'ready' && !this.redisSilent) {
       try {
         await this.redis.publish(redisChannel(env), encodeLive(dbName, job));
         this.counters.redis++;
         return;
       } catch (err) {
-        this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+        this.redisFailed(err);
       }
     }
     await db.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, encodeLive(dbName, job, NOTIFY_MAX_BYTES)]);
     this.counters.notify++;
+  }
+
+  private redisFailed(err: unknown): void {
+    // A closed connection is reported by createRedis (and skipped while not ready); a command that times
+    // out on an open one is only seen here. Any other refusal stays a per-message fallback: a PING would
+    // succeed and the next publish fail again.
+    const timedOut = /timed out/i.test((err as Error)?.message ?? '');
+    if (!timedOut || this.redisSilent || this.stopped || this.redis?.status !== 'ready') return this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+    this.redisSilent = true;
+    this.log.warn(
+      { err: { message: (err as Error)?.message }, commandTimeoutMs: this.commandTimeoutMs },
+      'live progress: Redis is not answering; publishing through Postgres NOTIFY until it does',
+    );
+    const probe = async () => {
+      if (this.stopped || !this.redis) return;
+      try {
+        await this.redis.ping();
+        this.redisSilent = false;
+        this.log.info('live progress: Redis answers again; publishing through Redis');
+      } catch {
+        this.probeTimer = setTimeout(() => void probe(), this.commandTimeoutMs);
+        this.probeTimer.unref();
+      }
+    };
+    this.probeTimer = setTimeout(() => void probe(), this.commandTimeoutMs);
+    this.probeTimer.unref();
+  }
+
+  /** Whether publishes go to Redis right now (false: Postgres NOTIFY). */
+  get viaRedis(): boolean {
+    return !!this.redis && this.redis.status === 'ready' && !this.redisSilent;
   }
 
   /** The database's own name travels with Redis messages, so two installs sharing a Redis never mix. */
@@ -149,6 +188,7 @@ export class ProgressPublisher {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.pruneTimer);
+    clearTimeout(this.probeTimer);
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     await closeRedis(this.redis).catch(() => undefined);
     for (const db of this.dbs.values()) await db.end().catch(() => undefined);

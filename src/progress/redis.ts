@@ -9,7 +9,10 @@ import type { Logger } from '../logger';
 
 export type RedisRole = 'publisher' | 'subscriber' | 'reader';
 
-export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
+/** Default deadline of one command (REDIS_COMMAND_TIMEOUT_MS). */
+export const REDIS_COMMAND_TIMEOUT_MS = 3_000;
+
+export function createRedis(url: string, role: RedisRole, log: Logger, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS): Redis {
   const client = new Redis(url, {
     connectionName: `ocr-pool-progress-${role}`,
     connectTimeout: 3_000,
@@ -18,8 +21,9 @@ export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
     enableOfflineQueue: role === 'subscriber',
     maxRetriesPerRequest: role === 'subscriber' ? null : 0,
     retryStrategy: (times) => Math.min(250 * 2 ** Math.min(times, 5), 5_000),
-    // A half-open connection must not hold a publish (or a status request) for long.
-    ...(role === 'subscriber' ? {} : { commandTimeout: 2_000 }),
+    // A half-open or frozen connection must not hold a publish (or a status request) for long. The
+    // subscriber sends nothing but SUBSCRIBE, which ioredis must see succeed to re-subscribe later.
+    ...(role === 'subscriber' ? {} : { commandTimeout: commandTimeoutMs }),
     lazyConnect: false,
   });
   let down = false;

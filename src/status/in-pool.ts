@@ -33,6 +33,8 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
     config.environments.map((e) => ({ name: e.name, databaseUrl: e.databaseUrl })),
     config.redisUrl,
     log.child({ component: 'progress' }),
+    undefined,
+    { commandTimeoutMs: config.redisCommandTimeoutMs },
   );
   const server = new StatusServer({
     config,

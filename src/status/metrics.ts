@@ -87,6 +87,21 @@ export function createStatusMetrics(repo: StatusRepo, hub: DocumentHub, feed: Li
   });
 
   new Gauge({
+    name: 'ocr_environment_paused',
+    help: 'Pool processes that paused claiming from the environment because its storage fails as a whole, by reason (auth, bucket, storage-root, not-found); absent when none.',
+    labelNames: ['env', 'reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        repo.envNames.map(async (env) => {
+          for (const p of await repo.pauses(env).catch(() => [])) this.inc({ env, reason: p.reason });
+        }),
+      );
+    },
+  });
+
+  new Gauge({
     name: 'ocr_live_channel_up',
     help: 'Live progress connections of this process: redis (subscriber) and postgres (LISTEN, per env).',
     labelNames: ['transport', 'env'],

@@ -8,7 +8,7 @@ import type { ProgressPublisher } from '../progress/publisher';
 import type { Progress } from '../queue/progress';
 import type { Claim } from '../queue/types';
 
-const OUTCOMES = ['completed', 'failed', 'retried', 'released', 'lost'] as const;
+const OUTCOMES = ['completed', 'failed', 'retried', 'released', 'held', 'lost'] as const;
 /** A job that reports nothing for this long ended without a final event (released, lost): forget it. */
 const FORGET_AFTER_MS = 15 * 60_000;
 
@@ -29,7 +29,7 @@ export class PoolMetrics {
     const registers = [registry];
     new Counter({
       name: 'ocr_jobs_total',
-      help: 'Documents this pool process finished, by outcome: completed (→5), failed (→4), retried (→3 with backoff), released (shutdown, →3), lost (claim taken over).',
+      help: 'Documents this pool process finished, by outcome: completed (→5), failed (→4), retried (→3 with backoff), released (shutdown, →3), held (environment storage failing, →3 unspent), lost (claim taken over).',
       labelNames: ['outcome'],
       registers,
       collect() {

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, type JobStatus } from '../progress/job-status';
 import { BLOCKED_KEY, READY_FOR_POOL, READY_STATUS, statusKey } from '../queue/ready';
 import type { LiveEnv } from '../progress/publisher';
+import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 
 /** Rows per document_source × status. */
@@ -81,6 +82,11 @@ export class StatusRepo {
       }
     }
     return [...byId.values()].sort((a, b) => a.workerId.localeCompare(b.workerId, 'en', { numeric: true }));
+  }
+
+  /** Pools that paused claiming from this environment because its storage fails as a whole. */
+  pauses(env: EnvName): Promise<PauseRecord[]> {
+    return livePauses(this.db(env));
   }
 
   /** Reachable and complete? Both within `timeoutMs`. */

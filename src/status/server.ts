@@ -2,7 +2,7 @@
  * The status server (DESIGN §5): node:http, no framework.
  *
  *   GET /healthz                  liveness (never needs the token)
- *   GET /readyz                   databases reachable (and migrated), workers started
+ *   GET /readyz                   databases reachable (and migrated), workers started; storage pauses named
  *   GET /metrics                  Prometheus text
  *   GET /api/pool                 workers, allocation and reason, queue counts, running documents
  *   GET /api/jobs/:env/:id        one document's status and progress
@@ -42,7 +42,7 @@ export interface PoolProbe {
 }
 
 export interface StatusServerOptions {
-  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'>;
+  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> & Partial<Pick<Config, 'redisCommandTimeoutMs'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -85,7 +85,7 @@ export class StatusServer {
       onResync: () => void this.hub.reconcile(),
     });
     this.metrics = createStatusMetrics(this.repo, this.hub, this.feed, this.log);
-    this.redis = opts.config.redisUrl ? createRedis(opts.config.redisUrl, 'reader', this.log) : undefined;
+    this.redis = opts.config.redisUrl ? createRedis(opts.config.redisUrl, 'reader', this.log, opts.config.redisCommandTimeoutMs) : undefined;
     this.server = http.createServer((req, res) => void this.handle(req, res));
     // SSE streams are long-lived by design; the heartbeat keeps them from looking idle.
     this.server.requestTimeout = 0;
@@ -231,7 +231,16 @@ export class StatusServer {
     }
     const dbOk = this.repo.envNames.length > 0 && Object.values(databases).every((d) => d.ok);
     const ready = dbOk && workers.ok;
-    sendJson(res, ready ? 200 : 503, { ready, databases, workers, live: this.feed.state() });
+    // A paused environment does not make this process unready (it serves the others, and resumes by
+    // itself), but it is named here with its reason; check-ocr-queue counts it as unhealthy.
+    const storagePaused: Record<string, { host: string; pid: number; reason: string; message: string; since: Date }[]> = {};
+    await Promise.all(
+      this.repo.envNames.map(async (e) => {
+        const list = await withTimeout(this.repo.pauses(e), 2_000, 'pauses not read').catch(() => []);
+        if (list.length) storagePaused[e] = list.map((p) => ({ host: p.host, pid: p.pid, reason: p.reason, message: p.message, since: p.since }));
+      }),
+    );
+    sendJson(res, ready ? 200 : 503, { ready, databases, workers, storagePaused, live: this.feed.state() });
   }
 
   private async poolInfo(): Promise<Record<string, unknown>> {

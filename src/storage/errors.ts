@@ -16,6 +16,23 @@ export class ObjectNotFoundError extends PermanentError {
   override name = 'ObjectNotFoundError';
 }
 
+/**
+ * The bucket itself does not exist (Supabase's 400 "Bucket not found", no `<bucket>/` folder in the
+ * local store): every document of that bucket would fail the same way, so it is an environment problem
+ * (wrong project, wrong bucket, wrong directory), not this document's.
+ */
+export class BucketNotFoundError extends ObjectNotFoundError {
+  override name = 'BucketNotFoundError';
+}
+
+/**
+ * The storage as a whole cannot be read: the local root is missing, unreadable or empty (a volume that
+ * is not mounted). Retryable, and never the document's fault.
+ */
+export class StorageUnavailableError extends RetryableError {
+  override name = 'StorageUnavailableError';
+}
+
 /** The object is larger than the caller's maxBytes. */
 export class ObjectTooLargeError extends PermanentError {
   override name = 'ObjectTooLargeError';

@@ -12,6 +12,8 @@ export { SupabaseStorage, type SupabaseStorageOptions, redactSecrets } from './s
 export {
   RateLimitedError,
   ObjectNotFoundError,
+  BucketNotFoundError,
+  StorageUnavailableError,
   ObjectTooLargeError,
   StorageAuthError,
   InvalidStoragePathError,

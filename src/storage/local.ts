@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentError, RetryableError } from '../errors.js';
 import { concatBytes } from './bytes.js';
-import { ObjectNotFoundError, ObjectTooLargeError } from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError } from './errors.js';
 import { validateObjectRef } from './path.js';
 import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
 
@@ -40,7 +40,7 @@ export class LocalStorage implements ObjectStorage {
     try {
       realRoot = await fs.realpath(this.root);
     } catch (err) {
-      throw new RetryableError(`local storage root ${this.root} is not accessible (${errCode(err)})`, { cause: err });
+      throw new StorageUnavailableError(`local storage root ${this.root} is not accessible (${errCode(err)})`, { cause: err });
     }
 
     const candidate = path.join(this.root, obj.bucket, ...obj.key.split('/'));
@@ -49,7 +49,7 @@ export class LocalStorage implements ObjectStorage {
       realFile = await fs.realpath(candidate);
     } catch (err) {
       const code = errCode(err);
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ObjectNotFoundError(`object not found: ${label}`, { cause: err });
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw await this.whyMissing(obj.bucket, label, err);
       if (code === 'ELOOP') throw new PermanentError(`symlink loop for object ${label}`, { cause: err });
       throw new RetryableError(`cannot resolve object ${label} (${code})`, { cause: err });
     }
@@ -63,7 +63,7 @@ export class LocalStorage implements ObjectStorage {
       handle = await fs.open(realFile, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
     } catch (err) {
       const code = errCode(err);
-      if (code === 'ENOENT') throw new ObjectNotFoundError(`object not found: ${label}`, { cause: err });
+      if (code === 'ENOENT') throw await this.whyMissing(obj.bucket, label, err);
       if (code === 'ELOOP') throw new PermanentError(`object ${label} changed into a symlink while opening`, { cause: err });
       if (code === 'EISDIR') throw new PermanentError(`object ${label} is a directory, not a file`, { cause: err });
       throw new RetryableError(`cannot open object ${label} (${code})`, { cause: err });
@@ -109,8 +109,59 @@ export class LocalStorage implements ObjectStorage {
       await handle.close().catch(() => undefined);
     }
   }
-}
 
+  async probe(buckets: readonly string[]): Promise<void> {
+    try {
+      await fs.realpath(this.root);
+    } catch (err) {
+      throw new StorageUnavailableError(`local storage root ${this.root} is not accessible (${errCode(err)})`, { cause: err });
+    }
+    const rootProblem = await this.rootProblem();
+    if (rootProblem) throw rootProblem;
+    for (const bucket of buckets) {
+      validateObjectRef({ bucket, key: 'probe' });
+      const problem = await this.bucketProblem(bucket);
+      if (problem) throw problem;
+      try {
+        await fs.readdir(path.join(this.root, bucket));
+      } catch (err) {
+        throw new StorageUnavailableError(`bucket folder ${bucket}/ of local storage root ${this.root} cannot be read (${errCode(err)})`, { cause: err });
+      }
+    }
+  }
+
+  /**
+   * An object is missing: because of the document, or because the storage is not there at all? An
+   * empty or unlistable root is an unmounted volume, a missing bucket folder a wrong directory; either
+   * would fail every document alike.
+   */
+  private async whyMissing(bucket: string, label: string, cause: unknown): Promise<Error> {
+    return (await this.rootProblem()) ?? (await this.bucketProblem(bucket)) ?? new ObjectNotFoundError(`object not found: ${label}`, { cause });
+  }
+
+  private async rootProblem(): Promise<Error | undefined> {
+    try {
+      const entries = await fs.readdir(this.root);
+      if (entries.length === 0) return new StorageUnavailableError(`local storage root ${this.root} is empty (volume not mounted?)`);
+    } catch (err) {
+      return new StorageUnavailableError(`local storage root ${this.root} cannot be listed (${errCode(err)})`, { cause: err });
+    }
+    return undefined;
+  }
+
+  private async bucketProblem(bucket: string): Promise<Error | undefined> {
+    try {
+      const st = await fs.stat(path.join(this.root, bucket));
+      if (st.isDirectory()) return undefined;
+    } catch (err) {
+      const code = errCode(err);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        return new StorageUnavailableError(`bucket folder ${bucket}/ of local storage root ${this.root} cannot be read (${code})`, { cause: err });
+      }
+    }
+    return new BucketNotFoundError(`bucket not found: no folder ${bucket}/ in local storage root ${this.root}`);
+  }
+}
 
 function isInside(root: string, file: string): boolean {
   const rel = path.relative(root, file);

@@ -7,7 +7,7 @@
  */
 import { PermanentError, RetryableError } from '../errors.js';
 import { concatBytes } from './bytes.js';
-import { ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, parseRetryAfter } from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, parseRetryAfter } from './errors.js';
 import { validateObjectRef } from './path.js';
 import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
 
@@ -103,6 +103,9 @@ export class SupabaseStorage implements ObjectStorage {
       const body = await readErrorBody(res);
       const detail = this.#redact(body);
       const status = res.status;
+      if ((status === 404 || status === 400) && looksBucketNotFound(body)) {
+        throw new BucketNotFoundError(`Supabase storage has no bucket ${obj.bucket} (HTTP ${status}): wrong project or bucket?`);
+      }
       if (status === 404 || (status === 400 && looksNotFound(body))) {
         throw new ObjectNotFoundError(`object not found: ${label}`);
       }
@@ -126,6 +129,41 @@ export class SupabaseStorage implements ObjectStorage {
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /**
+   * `GET /storage/v1/bucket/<bucket>` for each bucket (or the bucket list when none is named): the key
+   * is accepted and the buckets exist. Nothing is downloaded.
+   */
+  async probe(buckets: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const targets = buckets.length ? buckets.map((b) => `/storage/v1/bucket/${encodeURIComponent(b)}`) : ['/storage/v1/bucket'];
+    for (const [i, target] of targets.entries()) {
+      const what = buckets[i] ?? 'the bucket list';
+      const signal = AbortSignal.any([AbortSignal.timeout(Math.min(this.#timeoutMs, 10_000)), ...(opts.signal ? [opts.signal] : [])]);
+      let res: Response;
+      try {
+        res = await fetch(`${this.#base}${target}`, {
+          headers: { authorization: `Bearer ${this.#key}`, apikey: this.#key, accept: 'application/json' },
+          redirect: 'manual',
+          signal,
+        });
+      } catch (err) {
+        throw new RetryableError(`Supabase storage did not answer for ${what}: ${this.#redact(describeCause(err))}`, { cause: err });
+      }
+      if (res.status === 200) {
+        await res.body?.cancel().catch(() => undefined);
+        continue;
+      }
+      const body = await readErrorBody(res);
+      const detail = this.#redact(body);
+      if (res.status === 401 || res.status === 403 || looksUnauthorized(body)) {
+        throw new StorageAuthError(`Supabase storage rejected the service key (HTTP ${res.status})${detail ? `: ${detail}` : ''}`);
+      }
+      if ((res.status === 404 || res.status === 400) && (looksBucketNotFound(body) || looksNotFound(body))) {
+        throw new BucketNotFoundError(`Supabase storage has no bucket ${what} (HTTP ${res.status}): wrong project or bucket?`);
+      }
+      throw new RetryableError(`Supabase storage answered HTTP ${res.status} for ${what}${detail ? `: ${detail}` : ''}`);
     }
   }
 
@@ -261,6 +299,12 @@ function looksNotFound(body: string): boolean {
     if (typeof j['code'] === 'string' && /^(NoSuchKey|NoSuchBucket|not_found)$/i.test(j['code'])) return true;
   }
   return /object not found|bucket not found/i.test(body);
+}
+
+function looksBucketNotFound(body: string): boolean {
+  const j = parseJson(body);
+  if (j && typeof j['code'] === 'string' && /^NoSuchBucket$/i.test(j['code'])) return true;
+  return /bucket not found/i.test(body);
 }
 
 function looksUnauthorized(body: string): boolean {

@@ -20,6 +20,12 @@ export interface ObjectStorage {
    * RetryableError (timeouts, 5xx, network errors, rate limiting, caller abort).
    */
   fetch(obj: ObjectRef, opts: FetchOptions): Promise<Uint8Array>;
+  /**
+   * Check the storage as a whole, without downloading anything: credentials accepted, the storage root
+   * readable and not empty, each of `buckets` present. Resolves when healthy; otherwise rejects with the
+   * error a download would meet (StorageAuthError, BucketNotFoundError, StorageUnavailableError, …).
+   */
+  probe(buckets: readonly string[], opts?: { signal?: AbortSignal }): Promise<void>;
   /** Human-readable, secret-free description, e.g. `local:/srv/pdfs` or `supabase:https://x.supabase.co`. */
   describe(): string;
 }

@@ -18,6 +18,8 @@ export interface PrivateRedis {
   url: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Send a signal to the server: SIGSTOP freezes it with its connections open (a partition), SIGCONT resumes it. */
+  signal(sig: NodeJS.Signals): void;
 }
 
 export async function privateRedis(): Promise<PrivateRedis> {
@@ -36,12 +38,15 @@ export async function privateRedis(): Promise<PrivateRedis> {
       }
       throw new Error(`redis-server did not start on ${port}`);
     },
+    signal(sig) {
+      if (proc && proc.exitCode === null) proc.kill(sig);
+    },
     async stop() {
       const p = proc;
       proc = undefined;
       if (!p || p.exitCode !== null) return;
       const exited = new Promise((res) => p.once('exit', res));
-      p.kill('SIGKILL');
+      p.kill('SIGKILL'); // also ends a stopped (SIGSTOP) server
       await exited;
     },
   };

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../src/errors.js';
-import { ObjectNotFoundError, ObjectTooLargeError } from '../../src/storage/errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError } from '../../src/storage/errors.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { parseStoragePath } from '../../src/storage/path.js';
 import { rejection } from '../helpers/rejection';
@@ -85,6 +85,32 @@ describe('LocalStorage', () => {
     expect(await rejection(s.fetch({ bucket: 'index', key: '12345.pdf/x' }, { maxBytes: MAX }))).toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('tells a missing bucket folder (wrong directory: every document of it) from a missing object', async () => {
+    const s = new LocalStorage(root);
+    const err = await rejection(s.fetch({ bucket: 'nobucket', key: 'x.pdf' }, { maxBytes: MAX }));
+    expect(err).toBeInstanceOf(BucketNotFoundError);
+    expect(err.message).toMatch(/no folder nobucket\//);
+    expect(await rejection(s.fetch({ bucket: 'index', key: 'nope.pdf' }, { maxBytes: MAX }))).not.toBeInstanceOf(BucketNotFoundError);
+  });
+
+  it('an empty root (mount point of a volume that is not mounted) is the storage’s failure, not the document’s', async () => {
+    const empty = path.join(tmp, 'empty-mount');
+    await fs.mkdir(empty);
+    const err = await rejection(new LocalStorage(empty).fetch({ bucket: 'index', key: '12345.pdf' }, { maxBytes: MAX }));
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect(err).not.toBeInstanceOf(ObjectNotFoundError);
+    expect(err.message).toMatch(/is empty \(volume not mounted\?\)/);
+  });
+
+  it('probe: healthy root and buckets resolve; empty root, missing root or bucket reject with the reason', async () => {
+    await expect(new LocalStorage(root).probe(['index', 'actes'])).resolves.toBeUndefined();
+    expect(await rejection(new LocalStorage(root).probe(['index', 'nobucket']))).toBeInstanceOf(BucketNotFoundError);
+    const empty = path.join(tmp, 'empty-probe');
+    await fs.mkdir(empty);
+    expect(await rejection(new LocalStorage(empty).probe([]))).toBeInstanceOf(StorageUnavailableError);
+    expect(await rejection(new LocalStorage(path.join(tmp, 'no-such-root')).probe([]))).toBeInstanceOf(StorageUnavailableError);
+  });
+
   it('rejects a directory', async () => {
     const err = await rejection(new LocalStorage(root).fetch({ bucket: 'index', key: '2023' }, { maxBytes: MAX }));
     expect(err).toBeInstanceOf(PermanentError);
@@ -147,6 +173,7 @@ describe('LocalStorage', () => {
       new LocalStorage(path.join(tmp, 'no-such-root')).fetch({ bucket: 'index', key: '12345.pdf' }, { maxBytes: MAX }),
     );
     expect(err).toBeInstanceOf(RetryableError);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
     expect(err.message).toMatch(/not accessible/);
   });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import {
+  BucketNotFoundError,
   ObjectNotFoundError,
   ObjectTooLargeError,
   RateLimitedError,
@@ -17,6 +18,7 @@ const KEY = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2VjcmV0LXNpZ2
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
 const BIG = Buffer.alloc(300 * 1024, 0x41);
 const PREFIX = '/storage/v1/object/authenticated/';
+const BUCKET_PREFIX = '/storage/v1/bucket/';
 const MAX = 1024 * 1024;
 
 interface Seen {
@@ -45,6 +47,13 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.end(JSON.stringify(body));
   };
   const url = req.url ?? '';
+  const bucketNotFound = () => json(400, { statusCode: '404', error: 'Bucket not found', message: 'Bucket not found' });
+  if (req.method === 'GET' && (url.startsWith(BUCKET_PREFIX) || url === '/storage/v1/bucket')) {
+    if (req.headers.authorization !== `Bearer ${KEY}` || apikey !== KEY) return json(400, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
+    if (url === '/storage/v1/bucket') return json(200, [{ id: 'index' }, { id: 'actes' }]);
+    const name = decodeURIComponent(url.slice(BUCKET_PREFIX.length));
+    return ['index', 'actes'].includes(name) ? json(200, { id: name, name, public: false }) : bucketNotFound();
+  }
   if (req.method !== 'GET' || !url.startsWith(PREFIX)) return json(404, { message: 'route not found' });
   if (req.headers.authorization !== `Bearer ${KEY}` || apikey !== KEY) {
     // Like a misbehaving proxy: echo the credentials it was given back in the body.
@@ -53,6 +62,7 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const objectPath = url.slice(PREFIX.length).split('?')[0] ?? '';
   const [bucket, ...rest] = objectPath.split('/').map(decodeURIComponent);
   const key = rest.join('/');
+  if (bucket !== 'index' && bucket !== 'actes') return bucketNotFound();
   switch (`${bucket}/${key}`) {
     case 'index/12345.pdf':
     case 'actes/dossier 1/acte été #1?.pdf':
@@ -215,6 +225,25 @@ describe('SupabaseStorage', () => {
   it("maps Supabase's 400 {statusCode:'404'} to not found", async () => {
     const err = await rejection(storage().fetch({ bucket: 'index', key: 'missing-400.pdf' }, { maxBytes: MAX }));
     expect(err).toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('maps 400 "Bucket not found" (wrong project or bucket: every document alike) to BucketNotFoundError', async () => {
+    const err = await rejection(storage().fetch({ bucket: 'nobucket', key: '12345.pdf' }, { maxBytes: MAX }));
+    expect(err).toBeInstanceOf(BucketNotFoundError);
+    expect(err.message).toMatch(/no bucket nobucket \(HTTP 400\)/);
+    // A missing object in an existing bucket stays the document's own failure.
+    expect(await rejection(storage().fetch({ bucket: 'index', key: 'missing-400.pdf' }, { maxBytes: MAX }))).not.toBeInstanceOf(BucketNotFoundError);
+  });
+
+  it('probe: resolves when the key is accepted and the buckets exist; rejects with the reason otherwise', async () => {
+    await expect(storage().probe(['index', 'actes'])).resolves.toBeUndefined();
+    expect(seen.map((s) => s.url)).toEqual(['/storage/v1/bucket/index', '/storage/v1/bucket/actes']);
+    expect(await rejection(storage().probe(['index', 'nobucket']))).toBeInstanceOf(BucketNotFoundError);
+    // No bucket named: the bucket list, i.e. the key is accepted.
+    await expect(storage().probe([])).resolves.toBeUndefined();
+    const err = await rejection(storage(2000, 'sb_secret_WRONG').probe(['index']));
+    expect(err).toBeInstanceOf(StorageAuthError);
+    expect(everything(err)).not.toContain('sb_secret_WRONG');
   });
 
   it('maps 401 (bad key) to a permanent auth error that does not leak the key', async () => {
