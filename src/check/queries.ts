@@ -66,7 +66,7 @@ export async function readCounts(db: Queryable, withNames: boolean): Promise<Sta
 const READY_SQL = `
 WITH r AS (
   SELECT document_source,
-         document_source = 'plan_cadastraux' AS plan,
+         coalesce(lower(btrim(document_source)) = 'plan_cadastraux', false) AS plan,
          (supabase_path IS NOT NULL AND btrim(supabase_path) <> '') AS has_path,
          coalesce(ocr_attempts, 0) >= coalesce(ocr_max_attempts, 3) AS exhausted,
          coalesce(ocr_next_attempt_at > now(), false) AS backoff,
@@ -109,7 +109,9 @@ const IN_FLIGHT_SQL = `
 SELECT id, coalesce(document_source, '') AS document_source, document_number, ocr_worker_id,
        coalesce(ocr_attempts, 0)::int AS attempt, coalesce(ocr_max_attempts, 3)::int AS max_attempts,
        ocr_started_at, extract(epoch FROM now() - ocr_started_at)::float8 AS age_s,
-       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress
+       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress,
+       CASE WHEN ocr_progress->>'updatedAt' ~ '^\d{4}-\d\d-\d\dT'
+            THEN extract(epoch FROM now() - (ocr_progress->>'updatedAt')::timestamptz)::float8 END AS progress_age_s
   FROM extraction_queue
  WHERE status_id = $1
  ORDER BY ocr_started_at NULLS FIRST, id
@@ -137,6 +139,7 @@ export async function readInFlight(db: Queryable): Promise<{ count: number; stuc
       percent: num(p.percent),
       message: str(p.message),
       progressUpdatedAt: str(p.updatedAt),
+      progressAgeSeconds: r.progress_age_s == null ? null : Math.round(r.progress_age_s * 10) / 10,
     };
   });
   return { count: c[0]?.n ?? 0, stuck: c[0]?.stuck ?? 0, list };

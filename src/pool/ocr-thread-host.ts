@@ -6,13 +6,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PermanentError, RetryableError } from '../errors';
+import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { OcrMode, PageProgress } from '../ocr/types';
+import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
 import type { FromThread, JobOutput, ThreadInit } from './thread-protocol';
 
 export interface OcrThreadOptions extends ThreadInit {
   /** JS heap limit of the thread (resourceLimits): a runaway document kills its thread, not the pool. */
   maxMemoryMb: number;
+  /** Page and document time budgets; past one the thread is terminated and the job fails. */
+  budgets?: TimeBudgets;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -23,6 +26,9 @@ function spawn(name: string, options: ConstructorParameters<typeof Worker>[1]): 
   const ts = path.join(__dirname, `${name}.ts`);
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { ...options, eval: true });
 }
+
+/** Error class names that add nothing to the message. */
+const GENERIC_NAMES = new Set(['Error', 'RetryableError', 'PermanentError']);
 
 export interface JobResult {
   output: JobOutput;
@@ -36,6 +42,8 @@ export class OcrThread {
     | { jobId: number; resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: (p: PageProgress) => void }
     | undefined;
   private dead: Error | undefined;
+  private clock: DocumentClock | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: OcrThreadOptions) {}
 
@@ -83,32 +91,69 @@ export class OcrThread {
     const jobId = this.nextJobId++;
     return new Promise<JobResult>((resolve, reject) => {
       this.current = { jobId, resolve, reject, onProgress };
+      const now = Date.now();
+      this.clock = { startedAt: now, page: 0, pages: 0, stage: 'opening', pageStartedAt: now };
+      this.armWatchdog();
       // Transfer, not copy: a 200 MB PDF is handed over without doubling memory.
       const copy = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : pdf.slice();
       this.worker!.postMessage({ type: 'job', jobId, pdf: copy, mode }, [copy.buffer as ArrayBuffer]);
     });
   }
 
-  /** Stop the thread now, whatever it is doing; a running job fails with `reason`. */
-  async terminate(reason = 'OCR thread terminated'): Promise<void> {
+  /** Where the running job is and since when (null when idle). */
+  get jobClock(): DocumentClock | undefined {
+    return this.current ? this.clock : undefined;
+  }
+
+  /** Stop the thread now, whatever it is doing; a running job fails with `reason` (or `err`). */
+  async terminate(reason = 'OCR thread terminated', err: Error = new RetryableError(reason)): Promise<void> {
     const w = this.worker;
     if (!w) return;
-    this.die(new RetryableError(reason));
+    this.die(err);
+    // Terminate interrupts wasm too (V8 checks for termination on loop back-edges): measured ≈ 10 ms on a
+    // thread stuck in MuPDF's rendering of a million fills.
     await w.terminate().catch(() => undefined);
+  }
+
+  /**
+   * Checked from this (main) thread's event loop, which stays free however busy MuPDF or tesseract is in
+   * the OCR thread: at the earlier of the page and document deadlines, re-armed on every new page.
+   */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    const budgets = this.opts.budgets;
+    if (!budgets || !this.clock || !this.current) return;
+    const verdict = checkBudgets(this.clock, budgets, Date.now());
+    if (verdict.over) {
+      void this.terminate(verdict.message, new TimeBudgetError(verdict.message));
+      return;
+    }
+    this.watchdog = setTimeout(() => this.armWatchdog(), verdict.recheckInMs);
+    this.watchdog.unref();
   }
 
   private onMessage(m: FromThread): void {
     const job = this.current;
     if (!job || !('jobId' in m) || m.jobId !== job.jobId) return;
     if (m.type === 'progress') {
+      if (this.clock) {
+        const newPage = m.progress.page !== this.clock.page;
+        this.clock = advanceClock(this.clock, m.progress, Date.now());
+        if (newPage) this.armWatchdog();
+      }
       job.onProgress?.(m.progress);
     } else if (m.type === 'result') {
       this.current = undefined;
+      clearTimeout(this.watchdog);
       job.resolve({ output: m.output, cpuMs: m.cpuMs });
     } else if (m.type === 'error') {
       this.current = undefined;
+      clearTimeout(this.watchdog);
       const err = m.error.permanent ? new PermanentError(m.error.message) : new RetryableError(m.error.message);
-      if (!m.error.permanent && m.error.name && m.error.name !== 'Error') err.message = `${m.error.name}: ${m.error.message}`;
+      // The thread's own class name says more than ours (a TypeError is a bug, not a hiccup); ours is
+      // added once by formatError, so it is not repeated here ("RetryableError: RetryableError: …").
+      if (!m.error.permanent && m.error.name && !GENERIC_NAMES.has(m.error.name)) err.name = m.error.name;
       job.reject(err);
     }
   }
@@ -116,6 +161,7 @@ export class OcrThread {
   private die(err: Error): void {
     if (this.dead) return;
     this.dead = err;
+    clearTimeout(this.watchdog);
     const job = this.current;
     this.current = undefined;
     job?.reject(err);

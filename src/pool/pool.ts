@@ -26,6 +26,7 @@ import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } fr
 import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
+import { pastBudget, type TimeBudgets } from './budget';
 import { CostModel, decideCapacity, sampleHost, type Capacity, type HostSample } from './capacity';
 import { Job, type JobOutcome } from './job';
 import type { OcrThread } from './ocr-thread-host';
@@ -152,7 +153,7 @@ export class WorkerPool implements SlotHost {
           id,
           modes[i]!,
           this,
-          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb },
+          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb, budgets: this.budgets },
           this.log.child({ workerId: id }),
         ),
       );
@@ -169,6 +170,22 @@ export class WorkerPool implements SlotHost {
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })) }, 'OCR pool serving');
+  }
+
+  get budgets(): TimeBudgets {
+    return { pageMs: this.config.pageTimeoutMs, documentMs: this.config.documentTimeoutMs };
+  }
+
+  /** Running documents past their time budget by more than `graceMs` (their thread should have been stopped). */
+  overBudget(now = Date.now(), graceMs = 10_000): { workerId: string; documentId: string; reason: string }[] {
+    const out: { workerId: string; documentId: string; reason: string }[] = [];
+    for (const s of this.slots) {
+      const clock = s.job?.clock;
+      if (!s.job || !clock) continue;
+      const reason = pastBudget(clock, this.budgets, now, graceMs);
+      if (reason) out.push({ workerId: s.id, documentId: s.job.claim.id, reason });
+    }
+    return out;
   }
 
   get serving(): boolean {
@@ -196,6 +213,7 @@ export class WorkerPool implements SlotHost {
               leaseMs: this.config.leaseMs,
               maxPdfBytes: this.config.maxPdfBytes,
               backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
+              budgets: this.budgets,
               onProgress: this.options.onProgress,
             }),
         };
