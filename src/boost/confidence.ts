@@ -22,6 +22,8 @@ export interface PageConfidence {
   flagged: boolean;
   /** No word, and preprocessing found no character-sized ink on the page: a blank page, not a failure. */
   blank?: boolean;
+  /** Why the page was taken as empty without being recognised (too small or blank to hold text). */
+  empty?: string;
 }
 
 export interface DocumentConfidence {
@@ -49,10 +51,11 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
+    if (p.empty) return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, empty: p.empty };
     const m = meanWordConfidence(p);
     if (p.source === 'ocr' && m.words === 0 && p.preprocess && p.preprocess.charHeight === null) {
       return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true };

@@ -16,6 +16,11 @@ export interface OcrThreadOptions extends ThreadInit {
   maxMemoryMb: number;
   /** Page and document time budgets; past one the thread is terminated and the job fails. */
   budgets?: TimeBudgets;
+  /**
+   * Each line the thread writes to stderr (leptonica's "Error in pixSauvolaBinarizeTiled…" from the wasm,
+   * a boost failure), for the JSON log; without it they go to this process's stderr as before.
+   */
+  onStderr?: (line: string) => void;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -25,6 +30,27 @@ function spawn(name: string, options: ConstructorParameters<typeof Worker>[1]): 
   // Running from TypeScript source (tests, tsx): load tsx's CommonJS hook inside the thread first.
   const ts = path.join(__dirname, `${name}.ts`);
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { ...options, eval: true });
+}
+
+/** Call `onLine` with each non-empty line of `stream` (a partial last line when it ends). */
+export function relayLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buf = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i).trimEnd();
+      buf = buf.slice(i + 1);
+      if (line) onLine(line);
+    }
+    // A runaway writer without newlines must not grow this buffer without bound.
+    if (buf.length > 64_000) {
+      onLine(buf.slice(0, 2_000));
+      buf = '';
+    }
+  });
+  stream.on('end', () => buf.trim() && onLine(buf.trim()));
 }
 
 /** Error class names that add nothing to the message. */
@@ -62,9 +88,10 @@ export class OcrThread {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
       stdout: false,
-      stderr: false,
+      stderr: !!this.opts.onStderr,
     });
     this.worker = worker;
+    if (this.opts.onStderr) relayLines(worker.stderr, this.opts.onStderr);
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (m: FromThread) => {
