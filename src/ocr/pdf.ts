@@ -68,6 +68,17 @@ export const DEFAULT_MIN_DPI = 50;
 
 let mupdfPromise: Promise<MupdfModule> | undefined;
 
+/** Size of MuPDF's WebAssembly memory at the last render (0 before any). */
+let wasmHeapBytes = 0;
+
+/**
+ * MuPDF's WebAssembly memory, as last seen by a render. It grows to fit the largest page or image
+ * decoded and never shrinks: after a decompression bomb the thread keeps gigabytes until it ends.
+ */
+export function mupdfHeapBytes(): number {
+  return wasmHeapBytes;
+}
+
 /** MuPDF's warnings and errors, kept so a PermanentError can say what MuPDF saw. */
 const mupdfLog: string[] = [];
 const MUPDF_LOG_MAX = 20;
@@ -262,6 +273,7 @@ class MupdfDocument implements PdfDocument {
         if (n !== 1) throw new Error(`expected a 1-channel grey pixmap, got ${n} channels`);
         // getPixels() is a view into WebAssembly memory that dies with the pixmap: copy it out.
         const view = pixmap.getPixels();
+        wasmHeapBytes = view.buffer.byteLength;
         let pixels: Uint8Array;
         if (stride === width) {
           pixels = new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + width * height));

@@ -21,6 +21,8 @@ export interface OcrThreadOptions extends ThreadInit {
    * a boost failure), for the JSON log; without it they go to this process's stderr as before.
    */
   onStderr?: (line: string) => void;
+  /** Replace the thread after a job that left MuPDF's heap above this (default RECYCLE_HEAP_BYTES). */
+  recycleHeapBytes?: number;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -51,6 +53,17 @@ export function relayLines(stream: NodeJS.ReadableStream, onLine: (line: string)
     }
   });
   stream.on('end', () => buf.trim() && onLine(buf.trim()));
+}
+
+/**
+ * MuPDF's WebAssembly memory never shrinks: after a decompression bomb (2.8 GiB seen) the thread would
+ * keep it for good. A thread whose heap grew past this is replaced after its job. A 300 DPI A4 page
+ * leaves ≈ 22 MiB, the 120 MP page budget ≈ 120 MiB.
+ */
+export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
+
+export function recycleAfterJob(mupdfHeapBytes: number | undefined, limit = RECYCLE_HEAP_BYTES): boolean {
+  return (mupdfHeapBytes ?? 0) > limit;
 }
 
 /** Error class names that add nothing to the message. */
@@ -173,10 +186,12 @@ export class OcrThread {
     } else if (m.type === 'result') {
       this.current = undefined;
       clearTimeout(this.watchdog);
+      this.recycleIfBloated(m.mupdfHeapBytes);
       job.resolve({ output: m.output, cpuMs: m.cpuMs });
     } else if (m.type === 'error') {
       this.current = undefined;
       clearTimeout(this.watchdog);
+      this.recycleIfBloated(m.mupdfHeapBytes);
       const err = m.error.permanent ? new PermanentError(m.error.message) : new RetryableError(m.error.message);
       // The thread's own class name says more than ours (a TypeError is a bug, not a hiccup); ours is
       // added once by formatError, so it is not repeated here ("RetryableError: RetryableError: …").
@@ -184,6 +199,16 @@ export class OcrThread {
       job.reject(err);
     }
   }
+
+  /** Between jobs: the slot starts a fresh thread before its next claim, and the memory goes back. */
+  private recycleIfBloated(heapBytes: number | undefined): void {
+    if (!recycleAfterJob(heapBytes, this.opts.recycleHeapBytes)) return;
+    this.recycled = heapBytes;
+    void this.terminate(`recycled: MuPDF heap grew to ${Math.round((heapBytes ?? 0) / 2 ** 20)} MiB`);
+  }
+
+  /** Heap size that made this thread be recycled after its last job, if it was. */
+  recycled: number | undefined;
 
   private die(err: Error): void {
     if (this.dead) return;
