@@ -10,6 +10,8 @@ import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, statusName, type JobStatus } from '../progress/job-status';
 import type { LiveEnv } from '../progress/publisher';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
+import { readInFlight } from '../check/queries';
+import type { InFlightDocument } from '../check/types';
 
 /** Rows per document_source × status. */
 export type QueueCounts = { source: string; status: string; statusId: number; count: number }[];
@@ -51,6 +53,11 @@ export class StatusRepo {
 
   running(env: EnvName): Promise<JobStatus[]> {
     return readRunningJobs(this.db(env), env);
+  }
+
+  /** Documents at 6 (oldest 100), with where their OCR is and since when. */
+  async inFlight(env: EnvName): Promise<InFlightDocument[]> {
+    return (await readInFlight(this.db(env))).list;
   }
 
   /** Counts per source × status; `maxAgeMs` 0 reads now (metrics), more lets page polls share one read. */
