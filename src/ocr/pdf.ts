@@ -35,6 +35,8 @@ export interface PageInfo {
   /** Page size in PDF points (1/72 inch). */
   widthPt: number;
   heightPt: number;
+  /** Boxes of the text layer's lines, in points from the page's top-left corner (visible or not). */
+  textBoxes: [number, number, number, number][];
 }
 
 export interface PdfDocument {
@@ -220,7 +222,11 @@ class MupdfDocument implements PdfDocument {
       const stext = page.toStructuredText('preserve-whitespace,preserve-images');
       try {
         let covered = 0;
+        const textBoxes: [number, number, number, number][] = [];
         stext.walk({
+          beginLine(bbox) {
+            textBoxes.push([bbox[0] - x0, bbox[1] - y0, bbox[2] - x0, bbox[3] - y0]);
+          },
           onImageBlock(bbox) {
             const w = Math.max(0, Math.min(bbox[2], x1) - Math.max(bbox[0], x0));
             const h = Math.max(0, Math.min(bbox[3], y1) - Math.max(bbox[1], y0));
@@ -228,7 +234,7 @@ class MupdfDocument implements PdfDocument {
           },
         });
         const imageCoverage = area > 0 ? Math.min(1, covered / area) : 0;
-        return { text: stext.asText(), imageCoverage, widthPt, heightPt };
+        return { text: stext.asText(), imageCoverage, widthPt, heightPt, textBoxes };
       } finally {
         stext.destroy();
       }

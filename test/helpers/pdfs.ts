@@ -76,3 +76,36 @@ export async function makeNestedFormsPdf(depth: number, fan: number): Promise<Ui
     doc.destroy();
   }
 }
+
+export interface ScanOverlay {
+  /** Lines of text drawn over the scan, each at its own position (points from the bottom-left). */
+  lines: { x: number; y: number; size: number; text: string }[];
+  /** Text render mode 3: in the text layer, not on the page (how searchable PDFs carry their OCR). */
+  invisible?: boolean;
+}
+
+/**
+ * A "scanned" page: `lines` typeset as makePdf does, rendered to grey pixels at `dpi`, embedded as one
+ * full-page image with no text; `overlay` adds a text layer on top (a stamp, an OCR layer).
+ */
+export async function makeScanPdf(lines: string[], overlay?: ScanOverlay, dpi = 200): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const source = mupdf.Document.openDocument(await makePdf([{ lines }]), 'application/pdf');
+  const page = source.loadPage(0);
+  const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
+  const doc = new mupdf.PDFDocument();
+  try {
+    const image = doc.addImage(new mupdf.Image(pixmap));
+    const font = doc.addSimpleFont(new mupdf.Font('Times-Roman'));
+    const mode = overlay?.invisible ? '3 Tr ' : '';
+    const text = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escape(l.text)}) Tj ET`).join('\n');
+    const body = `q 595 0 0 842 0 0 cm /Im0 Do Q\n${text}`;
+    doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({ XObject: { Im0: image }, Font: { F1: font } }), body));
+    return doc.saveToBuffer('compress').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+    pixmap.destroy();
+    page.destroy();
+    source.destroy();
+  }
+}
