@@ -150,8 +150,8 @@ export class OcrThread {
     const w = this.worker;
     if (!w) return;
     this.die(err);
-    // Terminate interrupts wasm too (V8 checks for termination on loop back-edges): measured ≈ 10 ms on a
-    // thread stuck in MuPDF's rendering of a million fills.
+    // Terminate interrupts WebAssembly too: test/faults/poison-pdf.test.ts stops threads stuck in MuPDF's
+    // rendering of 100 000 fills at their budget.
     await w.terminate().catch(() => undefined);
   }
 

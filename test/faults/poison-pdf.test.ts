@@ -86,16 +86,17 @@ describe('poison PDFs', () => {
   }, 400_000);
 
   it('a job handed back at shutdown after running longer than the page budget keeps its attempt spent', async () => {
-    // Forty pages that each render in about a second (under the budget), so the document as a whole
-    // runs well past one page budget without any page being stopped.
-    storage.put('actes/slow-pages.pdf', await makeFillsPdf({ pages: 40, fills: 1_000, rect: [200, 300, 150, 150] }));
+    // Sixty pages of well under a second each (far under an 8 s budget even on a loaded host), so the
+    // document as a whole runs past one page budget without any page being stopped.
+    const pageBudgetMs = 8_000;
+    storage.put('actes/slow-pages.pdf', await makeFillsPdf({ pages: 60, fills: 300, rect: [200, 300, 150, 150] }));
     const id = await insert('acte', 'slow-pages.pdf', 5);
-    const daemon = startDaemon(daemonEnv({ OCR_WORKER_POOL_SIZE: '1', OCR_SHUTDOWN_TIMEOUT_MS: '0' }));
+    const daemon = startDaemon(daemonEnv({ OCR_WORKER_POOL_SIZE: '1', OCR_SHUTDOWN_TIMEOUT_MS: '0', OCR_PAGE_TIMEOUT_MS: String(pageBudgetMs) }));
     try {
       await waitFor(
         async () => {
           const r = await row(db.pool, id);
-          return r.status_id === 6 && r.ocr_started_at && Date.now() - r.ocr_started_at.getTime() > PAGE_BUDGET_MS + 1_500;
+          return r.status_id === 6 && r.ocr_started_at && Date.now() - r.ocr_started_at.getTime() > pageBudgetMs + 1_500;
         },
         120_000,
         'the document to run past one page budget',
@@ -105,7 +106,7 @@ describe('poison PDFs', () => {
     }
     const r = await row(db.pool, id);
     expect({ status: r.status_id, attempts: r.ocr_attempts }).toEqual({ status: 3, attempts: 1 });
-    expect(r.ocr_error).toMatch(/^interrupted by shutdown after \d+ s \(page \d+ of 40, (rendering|ocr)\); the attempt counts/);
+    expect(r.ocr_error).toMatch(/^interrupted by shutdown after \d+ s \(page \d+ of 60, (rendering|ocr)\); the attempt counts: it ran longer than the page time budget of 8 s$/);
     expect(daemon.lines.some((l) => /handed back \(6 → 3\) on shutdown, attempt counted/.test(l.msg))).toBe(true);
   }, 200_000);
 });
