@@ -174,6 +174,20 @@ export const OPTIONS = {
     unit: 'ms',
     description: 'On SIGINT/SIGTERM, time given to running jobs to finish before they are handed back (6 → 3).',
   },
+  OCR_PAGE_TIMEOUT_MS: {
+    schema: int(1000, 86_400_000),
+    default: '120000',
+    unit: 'ms',
+    description:
+      'Time budget of one page (render + OCR). A page normally takes 2–10 s, a handwritten one up to ~30 s; past the budget the OCR thread is stopped and the document fails (attempt spent).',
+  },
+  OCR_DOCUMENT_TIMEOUT_MS: {
+    schema: int(1000, 604_800_000),
+    default: '14400000',
+    unit: 'ms',
+    description:
+      'Time budget of one document in its OCR thread (4 h: a 300-page handwritten deed at ~30 s a page fits). Past it the thread is stopped and the document fails (attempt spent).',
+  },
   OCR_HTTP_HOST: {
     schema: host,
     default: '127.0.0.1',
@@ -276,6 +290,8 @@ export interface Config {
   dpi: number;
   leaseMs: number;
   shutdownTimeoutMs: number;
+  pageTimeoutMs: number;
+  documentTimeoutMs: number;
   httpHost: string;
   httpPort: number;
   httpToken?: string;
@@ -410,6 +426,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     dpi: v.OCR_DPI,
     leaseMs: v.OCR_LEASE_MS,
     shutdownTimeoutMs: v.OCR_SHUTDOWN_TIMEOUT_MS,
+    pageTimeoutMs: v.OCR_PAGE_TIMEOUT_MS,
+    documentTimeoutMs: v.OCR_DOCUMENT_TIMEOUT_MS,
     httpHost: v.OCR_HTTP_HOST,
     httpPort: v.OCR_HTTP_PORT,
     httpToken: v.OCR_HTTP_TOKEN,

@@ -19,6 +19,15 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * A document ran past its page or document time budget (src/pool/budget.ts): its OCR thread was stopped.
+ * Retryable (a loaded host can be slow once), so it spends its attempt and a poison document reaches 4
+ * after ocr_max_attempts budgets.
+ */
+export class TimeBudgetError extends RetryableError {
+  override name = 'TimeBudgetError';
+}
+
 /** Coerce anything thrown into an Error, so callers never deal with `unknown`. */
 export function coerceError(err: unknown): Error {
   if (err instanceof Error) return err;

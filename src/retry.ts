@@ -39,6 +39,8 @@ export function decideFailure(err: Error, attempt: number, policy: BackoffPolicy
 
 /** `ocr_error` text: the error's class when it says something, then its message; one line, bounded. */
 export function formatError(err: Error): string {
-  const kind = err.name && err.name !== 'Error' ? `${err.name}: ` : '';
-  return `${kind}${err.message}`.replace(/\s+/g, ' ').trim().slice(0, 1000);
+  const message = err.message.trim();
+  // A message that already starts with the class name (relayed from a thread, or wrapped) keeps one copy.
+  const kind = err.name && err.name !== 'Error' && !message.startsWith(`${err.name}:`) ? `${err.name}: ` : '';
+  return `${kind}${message}`.replace(/\s+/g, ' ').trim().slice(0, 1000);
 }

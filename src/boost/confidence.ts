@@ -22,6 +22,10 @@ export interface PageConfidence {
   flagged: boolean;
   /** No word, and preprocessing found no character-sized ink on the page: a blank page, not a failure. */
   blank?: boolean;
+  /** Why the page was taken as empty without being recognised (too small or blank to hold text). */
+  empty?: string;
+  /** An OCR'd page whose text layer was set aside: why (a stamp on a scan, a garbage OCR layer). */
+  textLayer?: string;
 }
 
 export interface DocumentConfidence {
@@ -49,15 +53,17 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty' | 'textLayer'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
+    const note = p.textLayer ? { textLayer: p.textLayer } : {};
+    if (p.empty) return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, empty: p.empty, ...note };
     const m = meanWordConfidence(p);
     if (p.source === 'ocr' && m.words === 0 && p.preprocess && p.preprocess.charHeight === null) {
-      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true };
+      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, ...note };
     }
-    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold };
+    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold, ...note };
   });
   const ocr = per.filter((p) => p.confidence !== null);
   const mean = ocr.length ? Math.round((ocr.reduce((s, p) => s + p.confidence!, 0) / ocr.length) * 10) / 10 : null;

@@ -2,14 +2,16 @@
  * The health rules of check-ocr-queue, pure: a snapshot in, problems and warnings out.
  *
  * Unhealthy (exit 1): the schema is incomplete, a lease has expired (a document stuck at 6 whose worker
- * died or stalled), documents are ready but no worker is alive to take them, or a pool paused claiming
- * because the environment's storage fails as a whole.
+ * died or stalled), a document runs past its time budget (its worker is not being freed), rows at 3 have
+ * a document_source no worker takes, documents are ready but no worker is alive to take them, or a pool
+ * paused claiming because the environment's storage fails as a whole.
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
 import { describeSchemaReport } from '../db/schema';
 import type { EnvironmentSnapshot } from './queries';
-import type { CheckReport, EnvironmentReport } from './types';
+import { pastBudget, type TimeBudgets } from '../pool/budget';
+import type { CheckReport, EnvironmentReport, InFlightDocument, StatusCount } from './types';
 
 export interface Verdict {
   healthy: boolean;
@@ -17,7 +19,33 @@ export interface Verdict {
   warnings: string[];
 }
 
-export function judgeEnvironment(env: string, s: EnvironmentSnapshot): Verdict {
+/** Sources some worker takes, after lower(btrim()) as the claim compares them. */
+export const KNOWN_SOURCES = ['index', 'acte', 'plan_cadastraux'] as const;
+
+/** A worker can be late noticing a page change (progress is written once per stage): this much slack. */
+export const BUDGET_GRACE_MS = 60_000;
+
+/** Rows at 3 whose document_source no worker takes, by source as written: they would wait forever. */
+export function unknownSources(counts: readonly Pick<StatusCount, 'status' | 'source' | 'count'>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of counts) {
+    if (c.status !== 3 || c.count === 0) continue;
+    if ((KNOWN_SOURCES as readonly string[]).includes(c.source.trim().toLowerCase())) continue;
+    out[c.source] = (out[c.source] ?? 0) + c.count;
+  }
+  return out;
+}
+
+/** A document at 6 whose OCR has run past its page or document budget (its worker is not freeing itself). */
+export function inFlightPastBudget(d: InFlightDocument, budgets: TimeBudgets): string | null {
+  if (d.stuck || d.ageSeconds == null || (d.stage !== 'rendering' && d.stage !== 'ocr')) return null;
+  const now = d.ageSeconds * 1000;
+  const pageFor = d.progressAgeSeconds == null ? now : Math.min(now, d.progressAgeSeconds * 1000);
+  const clock = { startedAt: 0, page: d.page ?? 0, pages: d.pages ?? 0, stage: d.stage, pageStartedAt: now - pageFor };
+  return pastBudget(clock, budgets, now, BUDGET_GRACE_MS);
+}
+
+export function judgeEnvironment(env: string, s: EnvironmentSnapshot, budgets?: TimeBudgets): Verdict {
   const problems: string[] = [];
   const warnings: string[] = [];
 
@@ -34,6 +62,25 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot): Verdict {
     problems.push(
       `${env}: claiming paused by ${p.host}:${p.pid} since ${p.since ?? '?'}: storage ${p.reason}: ${p.message} ` +
         `(its documents stay at 3 with attempts unspent; claiming resumes by itself once storage answers, next check ${p.nextProbeAt ?? '?'})`,
+    );
+  }
+
+  if (budgets) {
+    const over = s.inFlight.flatMap((d) => {
+      const why = inFlightPastBudget(d, budgets);
+      return why ? [`${d.id} (${d.worker ?? '?'}) ${why}`] : [];
+    });
+    if (over.length > 0) {
+      problems.push(`${env}: ${over.length} document(s) running past their time budget (worker not freed): ${over.slice(0, 5).join('; ')}`);
+    }
+  }
+
+  const unknown = unknownSources(s.counts);
+  const unknownTotal = Object.values(unknown).reduce((a, b) => a + b, 0);
+  if (unknownTotal > 0) {
+    problems.push(
+      `${env}: ${unknownTotal} document(s) at 3 with a document_source no worker takes: ` +
+        `${Object.entries(unknown).map(([src, n]) => `${JSON.stringify(src)} × ${n}`).join(', ')} (expected index, acte or plan_cadastraux)`,
     );
   }
 

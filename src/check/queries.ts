@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/pg';
 import { checkSchema, type SchemaReport } from '../db/schema';
 import { livePauses } from '../queue/pauses';
-import { ATTEMPTS_LEFT, HAS_PDF, IN_BACKOFF, READY_FOR_POOL, READY_STATUS } from '../queue/ready';
+import { ATTEMPTS_LEFT, HAS_PDF, IN_BACKOFF, READY_FOR_POOL, READY_STATUS, SOURCE } from '../queue/ready';
 import { liveWorkers, WORKER_TTL_MS } from '../queue/workers';
 import {
   noReadings,
@@ -69,7 +69,7 @@ export async function readCounts(db: Queryable, withNames: boolean): Promise<Sta
 const READY_SQL = `
 WITH r AS (
   SELECT document_source,
-         document_source = 'plan_cadastraux' AS plan,
+         coalesce(${SOURCE} = 'plan_cadastraux', false) AS plan,
          ${HAS_PDF} AS has_path,
          NOT ${ATTEMPTS_LEFT} AS exhausted,
          ${IN_BACKOFF} AS backoff,
@@ -113,7 +113,9 @@ const IN_FLIGHT_SQL = `
 SELECT id, coalesce(document_source, '') AS document_source, document_number, ocr_worker_id,
        coalesce(ocr_attempts, 0)::int AS attempt, coalesce(ocr_max_attempts, 3)::int AS max_attempts,
        ocr_started_at, extract(epoch FROM now() - ocr_started_at)::float8 AS age_s,
-       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress
+       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress,
+       CASE WHEN ocr_progress->>'updatedAt' ~ '^\d{4}-\d\d-\d\dT'
+            THEN extract(epoch FROM now() - (ocr_progress->>'updatedAt')::timestamptz)::float8 END AS progress_age_s
   FROM extraction_queue
  WHERE status_id = $1
  ORDER BY ocr_started_at NULLS FIRST, id
@@ -141,6 +143,7 @@ export async function readInFlight(db: Queryable): Promise<{ count: number; stuc
       percent: num(p.percent),
       message: str(p.message),
       progressUpdatedAt: str(p.updatedAt),
+      progressAgeSeconds: r.progress_age_s == null ? null : Math.round(r.progress_age_s * 10) / 10,
     };
   });
   return { count: c[0]?.n ?? 0, stuck: c[0]?.stuck ?? 0, list };

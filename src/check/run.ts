@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { EnvName } from '../config';
 import { judgeEnvironment, overallExitCode } from './health';
 import { readEnvironment } from './queries';
-import { resolveTargets, type CheckTarget } from './targets';
+import type { TimeBudgets } from '../pool/budget';
+import { resolveBudgets, resolveTargets, type CheckTarget } from './targets';
 import { noReadings, REPORT_VERSION, type CheckReport, type EnvironmentReport } from './types';
 
 export interface RunOptions {
@@ -32,7 +33,7 @@ export function safeMessage(err: unknown, databaseUrl: string): string {
   return msg;
 }
 
-export async function checkEnvironment(target: CheckTarget, connectTimeoutMs = 5_000): Promise<EnvironmentReport> {
+export async function checkEnvironment(target: CheckTarget, connectTimeoutMs = 5_000, budgets?: TimeBudgets): Promise<EnvironmentReport> {
   const report: EnvironmentReport = {
     env: target.env,
     database: target.database,
@@ -65,7 +66,7 @@ export async function checkEnvironment(target: CheckTarget, connectTimeoutMs = 5
     await client.query('BEGIN READ ONLY');
     const snapshot = await readEnvironment(client);
     await client.query('COMMIT');
-    const verdict = judgeEnvironment(target.env, snapshot);
+    const verdict = judgeEnvironment(target.env, snapshot, budgets);
     Object.assign(report, snapshot, { reachable: true }, verdict);
   } catch (err) {
     report.error = `cannot read ${target.database}: ${safeMessage(err, target.databaseUrl)}`;
@@ -78,7 +79,8 @@ export async function checkEnvironment(target: CheckTarget, connectTimeoutMs = 5
 
 export async function runCheck(opts: RunOptions = {}): Promise<CheckReport> {
   const { targets, errors, warnings } = resolveTargets(opts.env ?? process.env, opts.only);
-  const environments = await Promise.all(targets.map((t) => checkEnvironment(t, opts.connectTimeoutMs)));
+  const budgets = resolveBudgets(opts.env ?? process.env);
+  const environments = await Promise.all(targets.map((t) => checkEnvironment(t, opts.connectTimeoutMs, budgets)));
   const partial = { errors, environments };
   const exitCode = overallExitCode(partial);
   return {

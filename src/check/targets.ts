@@ -6,6 +6,7 @@
  * this environment"), never as a reason not to look at the queue.
  */
 import { ConfigError, describeUrl, ENV_NAMES, loadConfig, OPTIONS, type EnvName } from '../config';
+import type { TimeBudgets } from '../pool/budget';
 
 export interface CheckTarget {
   env: EnvName;
@@ -95,4 +96,16 @@ export function resolveTargets(env: NodeJS.ProcessEnv, only?: readonly EnvName[]
   }
 
   return { targets: selected, errors, warnings };
+}
+
+/**
+ * The daemon's time budgets as this shell sets them (defaults otherwise): a document running past them
+ * is reported. An invalid value falls back to the default; resolveTargets already warns about it.
+ */
+export function resolveBudgets(env: NodeJS.ProcessEnv): TimeBudgets {
+  const read = (name: 'OCR_PAGE_TIMEOUT_MS' | 'OCR_DOCUMENT_TIMEOUT_MS'): number => {
+    const parsed = optionSchema(name).safeParse(given(env, name) ?? OPTIONS[name].default);
+    return parsed.success ? (parsed.data as number) : Number(OPTIONS[name].default);
+  };
+  return { pageMs: read('OCR_PAGE_TIMEOUT_MS'), documentMs: read('OCR_DOCUMENT_TIMEOUT_MS') };
 }

@@ -51,6 +51,8 @@ export interface InFlightDocument {
   percent: number | null;
   message: string | null;
   progressUpdatedAt: string | null;
+  /** Seconds since the progress last changed stage or page (database clock); null without progress. */
+  progressAgeSeconds: number | null;
 }
 
 export interface RecentError {

@@ -5,8 +5,10 @@
  */
 import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
-import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument } from './pdf';
+import { openPdf, type GreyImage, type PdfDocument } from './pdf';
 import { prepareForOcr } from './preprocess';
+import { decideTextLayer } from './text-layer';
+import { fitForRecognizer, unreadablePage } from './unreadable';
 import { rereadWithPrimary, type RereadReport } from './reread';
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
@@ -116,10 +118,14 @@ export class OcrEngine {
   ): Promise<PageResult> {
     const pageNumber = index + 1;
     const info = doc.pageInfo(index);
-    if (hasUsableTextLayer(info.text, { imageCoverage: info.imageCoverage })) {
+    const layer = decideTextLayer(doc, index, info, this.langCodes);
+    if (layer.use) {
       return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 };
     }
+    const textLayer = layer.note ? { textLayer: layer.note } : {};
     const rendered = doc.renderGrey(index, this.options.dpi);
+    const empty = unreadablePage(rendered);
+    if (empty) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: rendered.width, height: rendered.height, empty, ...textLayer };
     // Register pages are deskewed; every page is told the resolution its text size
     // implies, and small text is enlarged. Word boxes are in the prepared image's pixels.
     const prepared =
@@ -134,8 +140,9 @@ export class OcrEngine {
             removeRuleLines: false,
             maxPixels: this.options.maxPixels,
           });
-    const image = prepared?.image ?? rendered;
-    const dpi = prepared?.dpi ?? rendered.dpi;
+    const { image, dpi } = fitForRecognizer(prepared?.image ?? rendered, prepared?.dpi ?? rendered.dpi);
+    const tooSmall = unreadablePage(image);
+    if (tooSmall) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: image.width, height: image.height, empty: tooSmall, ...textLayer };
     progress({ stage: 'ocr', page: pageNumber });
     const recognizer = await this.liveRecognizer();
     let r = await recognizer.recognize(image, psm, { dpi });
@@ -159,6 +166,7 @@ export class OcrEngine {
       height: image.height,
       ...(prepared ? { preprocess: prepared.report } : {}),
       ...(reread.report ? { reread: reread.report } : {}),
+      ...textLayer,
     };
   }
 

@@ -35,6 +35,8 @@ export interface PageInfo {
   /** Page size in PDF points (1/72 inch). */
   widthPt: number;
   heightPt: number;
+  /** Boxes of the text layer's lines, in points from the page's top-left corner (visible or not). */
+  textBoxes: [number, number, number, number][];
 }
 
 export interface PdfDocument {
@@ -67,6 +69,17 @@ export const DEFAULT_MAX_PIXELS = 120_000_000;
 export const DEFAULT_MIN_DPI = 50;
 
 let mupdfPromise: Promise<MupdfModule> | undefined;
+
+/** Size of MuPDF's WebAssembly memory at the last render (0 before any). */
+let wasmHeapBytes = 0;
+
+/**
+ * MuPDF's WebAssembly memory, as last seen by a render. It grows to fit the largest page or image
+ * decoded and never shrinks: after a decompression bomb the thread keeps gigabytes until it ends.
+ */
+export function mupdfHeapBytes(): number {
+  return wasmHeapBytes;
+}
 
 /** MuPDF's warnings and errors, kept so a PermanentError can say what MuPDF saw. */
 const mupdfLog: string[] = [];
@@ -209,7 +222,11 @@ class MupdfDocument implements PdfDocument {
       const stext = page.toStructuredText('preserve-whitespace,preserve-images');
       try {
         let covered = 0;
+        const textBoxes: [number, number, number, number][] = [];
         stext.walk({
+          beginLine(bbox) {
+            textBoxes.push([bbox[0] - x0, bbox[1] - y0, bbox[2] - x0, bbox[3] - y0]);
+          },
           onImageBlock(bbox) {
             const w = Math.max(0, Math.min(bbox[2], x1) - Math.max(bbox[0], x0));
             const h = Math.max(0, Math.min(bbox[3], y1) - Math.max(bbox[1], y0));
@@ -217,7 +234,7 @@ class MupdfDocument implements PdfDocument {
           },
         });
         const imageCoverage = area > 0 ? Math.min(1, covered / area) : 0;
-        return { text: stext.asText(), imageCoverage, widthPt, heightPt };
+        return { text: stext.asText(), imageCoverage, widthPt, heightPt, textBoxes };
       } finally {
         stext.destroy();
       }
@@ -262,6 +279,7 @@ class MupdfDocument implements PdfDocument {
         if (n !== 1) throw new Error(`expected a 1-channel grey pixmap, got ${n} channels`);
         // getPixels() is a view into WebAssembly memory that dies with the pixmap: copy it out.
         const view = pixmap.getPixels();
+        wasmHeapBytes = view.buffer.byteLength;
         let pixels: Uint8Array;
         if (stride === width) {
           pixels = new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + width * height));

@@ -30,6 +30,10 @@ export interface PageResult {
   height: number;
   /** What was done to the rendered image before recognition (OCR'd pages; see src/ocr/preprocess.ts). */
   preprocess?: PreprocessReport;
+  /** Why the page was not recognised: too small or blank to hold text (src/ocr/unreadable.ts). Its text is ''. */
+  empty?: string;
+  /** Why the page's text layer was set aside and the scan OCR'd (src/ocr/text-layer.ts). */
+  textLayer?: string;
   /** Words re-read by the first language for their diacritics (OCR'd pages with 2+ languages). */
   reread?: RereadReport;
 }

@@ -17,6 +17,7 @@ import { release } from '../queue/release';
 import type { Claim } from '../queue/types';
 import { decideFailure, type BackoffPolicy } from '../retry';
 import { describeContent, isPdfMagic, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
+import { refundOnRelease, type DocumentClock, type TimeBudgets } from './budget';
 import type { JobResult, OcrThread } from './ocr-thread-host';
 
 /** The pool's storage circuit breaker, as a job sees it (see storage-breaker.ts). */
@@ -35,6 +36,8 @@ export interface JobDeps {
   leaseMs: number;
   maxPdfBytes: number;
   backoff: BackoffPolicy;
+  /** Page and document time budgets (also enforced by the OCR thread's host). */
+  budgets: TimeBudgets;
   /**
    * Called with every progress change (for live publishing); Postgres is written regardless. `saved`,
    * when given, resolves once this change is committed to Postgres (true) or was not written (false):
@@ -76,6 +79,11 @@ export class Job {
     private readonly deps: JobDeps,
   ) {
     this.progress = { stage: 'claimed', page: 0, pages: 0, percent: 0, worker: claim.workerId };
+  }
+
+  /** Where the job's OCR is and since when; undefined before the OCR starts and after it ends. */
+  get clock(): DocumentClock | undefined {
+    return this.deps.thread.jobClock;
   }
 
   /** Stop the job for shutdown: the OCR thread is terminated and the row handed back (6 → 3). */
@@ -180,18 +188,26 @@ export class Job {
   private async onAbort(): Promise<JobOutcome> {
     if (this.abortReason === 'lost') return this.lost('heartbeat');
     await this.progressChain;
-    const res = await this.write(() => release(this.deps.db, this.claim)).catch((err) => {
+    const runningMs = Date.now() - this.startedAt;
+    const refund = refundOnRelease(runningMs, this.deps.budgets);
+    const p = this.progress;
+    const reason = refund
+      ? 'handed back on shutdown'
+      : `interrupted by shutdown after ${Math.round(runningMs / 1000)} s (page ${p.page} of ${p.pages}, ${p.stage}); ` +
+        `the attempt counts: it ran longer than the page time budget of ${Math.round(this.deps.budgets.pageMs / 1000)} s`;
+    const res = await this.write(() => release(this.deps.db, this.claim, { reason, refund })).catch((err) => {
       this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
       return { applied: false as const, reason: 'lost' as const };
     });
     if (!res.applied) return this.lost('release');
-    this.deps.log.info('document handed back (6 → 3) on shutdown, attempt not counted');
+    if (refund) this.deps.log.info('document handed back (6 → 3) on shutdown, attempt not counted');
+    else this.deps.log.warn({ runningMs, status: res.status }, `document handed back (6 → ${res.status}) on shutdown, attempt counted`);
     return { kind: 'released' };
   }
 
   private async onHold(reason: string): Promise<JobOutcome> {
     await this.progressChain;
-    const res = await this.write(() => release(this.deps.db, this.claim, `storage paused: ${reason}`.slice(0, 500))).catch((err) => {
+    const res = await this.write(() => release(this.deps.db, this.claim, { reason: `storage paused: ${reason}`.slice(0, 500), refund: true })).catch((err) => {
       this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
       return { applied: false as const, reason: 'lost' as const };
     });

@@ -6,13 +6,23 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PermanentError, RetryableError } from '../errors';
+import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { OcrMode, PageProgress } from '../ocr/types';
+import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
 import type { FromThread, JobOutput, ThreadInit } from './thread-protocol';
 
 export interface OcrThreadOptions extends ThreadInit {
   /** JS heap limit of the thread (resourceLimits): a runaway document kills its thread, not the pool. */
   maxMemoryMb: number;
+  /** Page and document time budgets; past one the thread is terminated and the job fails. */
+  budgets?: TimeBudgets;
+  /**
+   * Each line the thread writes to stderr (leptonica's "Error in pixSauvolaBinarizeTiled…" from the wasm,
+   * a boost failure), for the JSON log; without it they go to this process's stderr as before.
+   */
+  onStderr?: (line: string) => void;
+  /** Replace the thread after a job that left MuPDF's heap above this (default RECYCLE_HEAP_BYTES). */
+  recycleHeapBytes?: number;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -23,6 +33,41 @@ function spawn(name: string, options: ConstructorParameters<typeof Worker>[1]): 
   const ts = path.join(__dirname, `${name}.ts`);
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { ...options, eval: true });
 }
+
+/** Call `onLine` with each non-empty line of `stream` (a partial last line when it ends). */
+export function relayLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buf = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i).trimEnd();
+      buf = buf.slice(i + 1);
+      if (line) onLine(line);
+    }
+    // A runaway writer without newlines must not grow this buffer without bound.
+    if (buf.length > 64_000) {
+      onLine(buf.slice(0, 2_000));
+      buf = '';
+    }
+  });
+  stream.on('end', () => buf.trim() && onLine(buf.trim()));
+}
+
+/**
+ * MuPDF's WebAssembly memory never shrinks: after a decompression bomb (2.8 GiB seen) the thread would
+ * keep it for good. A thread whose heap grew past this is replaced after its job. A 300 DPI A4 page
+ * leaves ≈ 22 MiB, the 120 MP page budget ≈ 120 MiB.
+ */
+export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
+
+export function recycleAfterJob(mupdfHeapBytes: number | undefined, limit = RECYCLE_HEAP_BYTES): boolean {
+  return (mupdfHeapBytes ?? 0) > limit;
+}
+
+/** Error class names that add nothing to the message. */
+const GENERIC_NAMES = new Set(['Error', 'RetryableError', 'PermanentError']);
 
 export interface JobResult {
   output: JobOutput;
@@ -36,6 +81,8 @@ export class OcrThread {
     | { jobId: number; resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: (p: PageProgress) => void }
     | undefined;
   private dead: Error | undefined;
+  private clock: DocumentClock | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: OcrThreadOptions) {}
 
@@ -54,9 +101,10 @@ export class OcrThread {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
       stdout: false,
-      stderr: false,
+      stderr: !!this.opts.onStderr,
     });
     this.worker = worker;
+    if (this.opts.onStderr) relayLines(worker.stderr, this.opts.onStderr);
     return new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (m: FromThread) => {
@@ -83,39 +131,89 @@ export class OcrThread {
     const jobId = this.nextJobId++;
     return new Promise<JobResult>((resolve, reject) => {
       this.current = { jobId, resolve, reject, onProgress };
+      const now = Date.now();
+      this.clock = { startedAt: now, page: 0, pages: 0, stage: 'opening', pageStartedAt: now };
+      this.armWatchdog();
       // Transfer, not copy: a 200 MB PDF is handed over without doubling memory.
       const copy = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : pdf.slice();
       this.worker!.postMessage({ type: 'job', jobId, pdf: copy, mode }, [copy.buffer as ArrayBuffer]);
     });
   }
 
-  /** Stop the thread now, whatever it is doing; a running job fails with `reason`. */
-  async terminate(reason = 'OCR thread terminated'): Promise<void> {
+  /** Where the running job is and since when (null when idle). */
+  get jobClock(): DocumentClock | undefined {
+    return this.current ? this.clock : undefined;
+  }
+
+  /** Stop the thread now, whatever it is doing; a running job fails with `reason` (or `err`). */
+  async terminate(reason = 'OCR thread terminated', err: Error = new RetryableError(reason)): Promise<void> {
     const w = this.worker;
     if (!w) return;
-    this.die(new RetryableError(reason));
+    this.die(err);
+    // Terminate interrupts WebAssembly too: test/faults/poison-pdf.test.ts stops threads stuck in MuPDF's
+    // rendering of 100 000 fills at their budget.
     await w.terminate().catch(() => undefined);
+  }
+
+  /**
+   * Checked from this (main) thread's event loop, which stays free however busy MuPDF or tesseract is in
+   * the OCR thread: at the earlier of the page and document deadlines, re-armed on every new page.
+   */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    const budgets = this.opts.budgets;
+    if (!budgets || !this.clock || !this.current) return;
+    const verdict = checkBudgets(this.clock, budgets, Date.now());
+    if (verdict.over) {
+      void this.terminate(verdict.message, new TimeBudgetError(verdict.message));
+      return;
+    }
+    this.watchdog = setTimeout(() => this.armWatchdog(), verdict.recheckInMs);
+    this.watchdog.unref();
   }
 
   private onMessage(m: FromThread): void {
     const job = this.current;
     if (!job || !('jobId' in m) || m.jobId !== job.jobId) return;
     if (m.type === 'progress') {
+      if (this.clock) {
+        const newPage = m.progress.page !== this.clock.page;
+        this.clock = advanceClock(this.clock, m.progress, Date.now());
+        if (newPage) this.armWatchdog();
+      }
       job.onProgress?.(m.progress);
     } else if (m.type === 'result') {
       this.current = undefined;
+      clearTimeout(this.watchdog);
+      this.recycleIfBloated(m.mupdfHeapBytes);
       job.resolve({ output: m.output, cpuMs: m.cpuMs });
     } else if (m.type === 'error') {
       this.current = undefined;
+      clearTimeout(this.watchdog);
+      this.recycleIfBloated(m.mupdfHeapBytes);
       const err = m.error.permanent ? new PermanentError(m.error.message) : new RetryableError(m.error.message);
-      if (!m.error.permanent && m.error.name && m.error.name !== 'Error') err.message = `${m.error.name}: ${m.error.message}`;
+      // The thread's own class name says more than ours (a TypeError is a bug, not a hiccup); ours is
+      // added once by formatError, so it is not repeated here ("RetryableError: RetryableError: …").
+      if (!m.error.permanent && m.error.name && !GENERIC_NAMES.has(m.error.name)) err.name = m.error.name;
       job.reject(err);
     }
   }
 
+  /** Between jobs: the slot starts a fresh thread before its next claim, and the memory goes back. */
+  private recycleIfBloated(heapBytes: number | undefined): void {
+    if (!recycleAfterJob(heapBytes, this.opts.recycleHeapBytes)) return;
+    this.recycled = heapBytes;
+    void this.terminate(`recycled: MuPDF heap grew to ${Math.round((heapBytes ?? 0) / 2 ** 20)} MiB`);
+  }
+
+  /** Heap size that made this thread be recycled after its last job, if it was. */
+  recycled: number | undefined;
+
   private die(err: Error): void {
     if (this.dead) return;
     this.dead = err;
+    clearTimeout(this.watchdog);
     const job = this.current;
     this.current = undefined;
     job?.reject(err);

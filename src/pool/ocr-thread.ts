@@ -9,6 +9,7 @@ import { boostDocument, type BoostedDocument } from '../boost';
 import { pageConfidence } from '../boost/confidence';
 import { cleanText } from '../ocr/clean';
 import { joinPages, OcrEngine } from '../ocr/engine';
+import { mupdfHeapBytes } from '../ocr/pdf';
 import type { OcrMode, PageResult } from '../ocr/types';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         type: 'result',
         jobId: msg.jobId,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        mupdfHeapBytes: mupdfHeapBytes(),
         output: {
           fileContent,
           boostedFileContent: boosted.text,
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
       });
     } catch (err) {
       const e = coerceError(err);
-      send({ type: 'error', jobId: msg.jobId, error: { name: e.name, message: e.message, permanent: e instanceof PermanentError } });
+      send({ type: 'error', jobId: msg.jobId, error: { name: e.name, message: e.message, permanent: e instanceof PermanentError }, mupdfHeapBytes: mupdfHeapBytes() });
     }
   });
   send({ type: 'ready' });

@@ -28,6 +28,7 @@ import { clearPause, publishPause, pruneDeadPauses } from '../queue/pauses';
 import { createStorage, type ObjectRef, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
+import { pastBudget, type TimeBudgets } from './budget';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
 import { Job, type JobDeps, type JobOutcome, type StorageGate } from './job';
 import { afterFailure, afterProbe, afterSuccess, classifyStorageError, CLOSED, probeDue, type BreakerPolicy, type BreakerState } from './storage-breaker';
@@ -180,7 +181,7 @@ export class WorkerPool implements SlotHost {
           id,
           modes[i]!,
           this,
-          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb },
+          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb, budgets: this.budgets },
           this.log.child({ workerId: id }),
         ),
       );
@@ -198,6 +199,22 @@ export class WorkerPool implements SlotHost {
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })), node: process.version }, 'OCR pool serving');
+  }
+
+  get budgets(): TimeBudgets {
+    return { pageMs: this.config.pageTimeoutMs, documentMs: this.config.documentTimeoutMs };
+  }
+
+  /** Running documents past their time budget by more than `graceMs` (their thread should have been stopped). */
+  overBudget(now = Date.now(), graceMs = 10_000): { workerId: string; documentId: string; reason: string }[] {
+    const out: { workerId: string; documentId: string; reason: string }[] = [];
+    for (const s of this.slots) {
+      const clock = s.job?.clock;
+      if (!s.job || !clock) continue;
+      const reason = pastBudget(clock, this.budgets, now, graceMs);
+      if (reason) out.push({ workerId: s.id, documentId: s.job.claim.id, reason });
+    }
+    return out;
   }
 
   get serving(): boolean {
@@ -225,6 +242,7 @@ export class WorkerPool implements SlotHost {
               leaseMs: this.config.leaseMs,
               maxPdfBytes: this.config.maxPdfBytes,
               backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
+              budgets: this.budgets,
               onProgress: this.options.onProgress,
               storageGate: this.storageGate(env, c),
             }),

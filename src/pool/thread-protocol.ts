@@ -30,8 +30,8 @@ export type FromThread =
   | { type: 'ready' }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'progress'; jobId: number; progress: PageProgress }
-  | { type: 'result'; jobId: number; output: JobOutput; cpuMs: number }
-  | { type: 'error'; jobId: number; error: SerializedError };
+  | { type: 'result'; jobId: number; output: JobOutput; cpuMs: number; mupdfHeapBytes?: number }
+  | { type: 'error'; jobId: number; error: SerializedError; mupdfHeapBytes?: number };
 
 export interface SerializedError {
   name: string;

@@ -76,7 +76,10 @@ export class WorkerSlot {
     if (this.thread?.alive) return this.thread;
     const replacing = !!this.thread;
     if (replacing) this.threadRestarts++;
-    const t = new OcrThread(this.threadOptions);
+    if (this.thread?.recycled) this.log.info({ mupdfHeapMb: Math.round(this.thread.recycled / 2 ** 20) }, 'OCR thread recycled after a large page: its memory is returned');
+    // What the recogniser writes to stderr (leptonica, from the wasm) becomes JSON log lines, not raw text
+    // between them.
+    const t = new OcrThread({ ...this.threadOptions, onStderr: (line) => this.log.warn({ stderr: line.slice(0, 2_000) }, 'OCR thread wrote to stderr') });
     this.thread = t;
     await t.start();
     if (replacing) this.log.warn({ threadId: t.threadId, restarts: this.threadRestarts }, 'OCR thread replaced');

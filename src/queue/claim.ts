@@ -5,18 +5,19 @@
  * blocking each other or ever taking the same row: a row locked by a concurrent claim is skipped, not
  * waited for. Only rows with a PDF path, attempts left and no pending backoff are eligible. The claim
  * burns an attempt up front, so a document that crashes its worker every time is bounded by
- * ocr_max_attempts instead of looping forever.
+ * ocr_max_attempts instead of looping forever. The source is compared as lower(btrim()) ('Acte', ' acte'
+ * are deeds), the expression of the partial ready index (migration 000006), so the scan stays indexed.
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
-import { READY } from './ready';
+import { READY, SOURCE } from './ready';
 import type { Claim, DocumentSource } from './types';
 
 const SQL = `
 WITH candidate AS (
   SELECT id FROM extraction_queue
    WHERE ${READY}
-     AND document_source = $1
+     AND ${SOURCE} = $1
    ORDER BY created_at, id
    LIMIT 1
    FOR UPDATE SKIP LOCKED
@@ -34,7 +35,7 @@ UPDATE extraction_queue q
        updated_at = now()
   FROM candidate
  WHERE q.id = candidate.id
-RETURNING q.id, q.document_source, q.document_number, q.supabase_path, q.ocr_attempts,
+RETURNING q.id, lower(btrim(q.document_source)) AS document_source, q.document_number, q.supabase_path, q.ocr_attempts,
           coalesce(q.ocr_max_attempts, 3) AS ocr_max_attempts, q.ocr_lease_expires_at`;
 
 /** One source per call: each call is then an ordered scan of the partial ready index. */

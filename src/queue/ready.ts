@@ -5,7 +5,7 @@
  * for, counted or reported as ready by one of them and not by the others.
  *
  * Fragments are SQL over `extraction_queue` without a table alias. READY implies the partial index
- * `extraction_queue_ocr_ready_idx` (status_id = 3 AND supabase_path IS NOT NULL), so the claim can use it.
+ * `extraction_queue_ocr_ready_norm_idx` (status_id = 3 AND supabase_path IS NOT NULL), so the claim can use it.
  */
 
 /** extraction_status ids (the upstream's table) with their upstream names and the short keys we show. */
@@ -23,6 +23,12 @@ export const READY_STATUS = 3;
 /** A row at 3 that the pool cannot take now (no PDF path, attempts spent, or backoff pending). */
 export const BLOCKED_KEY = 'blocked';
 
+/**
+ * The source as the pool reads it: the extractor sometimes writes 'Acte' or ' acte'. The partial ready
+ * index (migration 000006) is on this expression, so the claim compares it, never the raw column.
+ */
+export const SOURCE = `lower(btrim(document_source))`;
+
 export const HAS_PDF = `(supabase_path IS NOT NULL AND btrim(supabase_path) <> '')`;
 export const ATTEMPTS_LEFT = `(coalesce(ocr_attempts, 0) < coalesce(ocr_max_attempts, 3))`;
 export const IN_BACKOFF = `coalesce(ocr_next_attempt_at > now(), false)`;
@@ -30,8 +36,12 @@ export const IN_BACKOFF = `coalesce(ocr_next_attempt_at > now(), false)`;
 /** Claimable now. */
 export const READY = `(status_id = ${READY_STATUS} AND ${HAS_PDF} AND ${ATTEMPTS_LEFT} AND NOT ${IN_BACKOFF})`;
 
-/** Ready for the pool: claimable, or a cadastral plan at 3, which it passes to 5 without a claim. */
-export const READY_FOR_POOL = `(status_id = ${READY_STATUS} AND (document_source = 'plan_cadastraux' OR ${READY}))`;
+/**
+ * Ready for the pool: claimable under a source a worker takes, or a cadastral plan at 3, which it passes
+ * to 5 without a claim. A row of another source ('plan', 'cadastre') is never ready: check-ocr-queue
+ * reports it as unknown.
+ */
+export const READY_FOR_POOL = `(status_id = ${READY_STATUS} AND (coalesce(${SOURCE} = 'plan_cadastraux', false) OR (${SOURCE} IN ('index', 'acte') AND ${READY})))`;
 
 /** The short key of a status id (`ready`, `ocr_done`…), `status_N` for one the upstream added. */
 export function statusKey(id: number): string {

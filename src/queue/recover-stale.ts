@@ -34,7 +34,7 @@ UPDATE extraction_queue
        ocr_last_error_at = now(),
        updated_at = now()
  WHERE status_id = 3
-   AND document_source <> 'plan_cadastraux'
+   AND lower(btrim(document_source)) IS DISTINCT FROM 'plan_cadastraux'
    AND coalesce(ocr_attempts, 0) >= coalesce(ocr_max_attempts, 3)
 RETURNING id`;
 

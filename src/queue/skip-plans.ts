@@ -7,7 +7,7 @@ import type { Queryable } from '../db/pg';
 const SQL = `
 WITH plans AS (
   SELECT id FROM extraction_queue
-   WHERE status_id = 3 AND document_source = 'plan_cadastraux'
+   WHERE status_id = 3 AND lower(btrim(document_source)) = 'plan_cadastraux'
    LIMIT $1
    FOR UPDATE SKIP LOCKED
 )

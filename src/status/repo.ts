@@ -12,6 +12,8 @@ import { BLOCKED_KEY, READY_FOR_POOL, READY_STATUS, statusKey } from '../queue/r
 import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
+import { readInFlight } from '../check/queries';
+import type { InFlightDocument } from '../check/types';
 
 /** Rows per document_source × status. */
 export type QueueCounts = { source: string; status: string; statusId: number; count: number }[];
@@ -56,6 +58,11 @@ export class StatusRepo {
 
   running(env: EnvName): Promise<JobStatus[]> {
     return readRunningJobs(this.db(env), env);
+  }
+
+  /** Documents at 6 (oldest 100), with where their OCR is and since when. */
+  async inFlight(env: EnvName): Promise<InFlightDocument[]> {
+    return (await readInFlight(this.db(env))).list;
   }
 
   /** Counts per source × status; `maxAgeMs` 0 reads now (metrics), more lets page polls share one read. */

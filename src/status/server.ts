@@ -28,6 +28,7 @@ import type { LiveEnv } from '../progress/publisher';
 import { closeRedis, createRedis } from '../progress/redis';
 import { LiveFeed } from '../progress/subscriber';
 import { readAllocations, type HostAllocation } from './allocation';
+import { inFlightPastBudget } from '../check/health';
 import { HttpError, presentedToken, sendError, sendJson, sendText, tokenMatches } from './http';
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
@@ -42,7 +43,8 @@ export interface PoolProbe {
 }
 
 export interface StatusServerOptions {
-  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> & Partial<Pick<Config, 'redisCommandTimeoutMs'>>;
+  config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> &
+    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -228,6 +230,10 @@ export class StatusServer {
     else {
       const live = await withTimeout(this.repo.workers(), 2_000, 'registry did not answer').catch(() => []);
       workers = { ok: live.length > 0, detail: `${live.length} live worker(s) in the registry` };
+      // Alone, this server speaks for every host: a document past its time budget anywhere is a worker
+      // that is not being freed. (Inside a pool, the probe above covers that pool's own documents.)
+      const over = await this.pastBudget();
+      if (over.length > 0) workers = { ok: false, detail: `${workers.detail}; ${over.length} document(s) past their time budget: ${over.slice(0, 5).join('; ')}` };
     }
     const dbOk = this.repo.envNames.length > 0 && Object.values(databases).every((d) => d.ok);
     const ready = dbOk && workers.ok;
@@ -241,6 +247,22 @@ export class StatusServer {
       }),
     );
     sendJson(res, ready ? 200 : 503, { ready, databases, workers, storagePaused, live: this.feed.state() });
+  }
+
+  private async pastBudget(): Promise<string[]> {
+    const { pageTimeoutMs, documentTimeoutMs } = this.opts.config;
+    if (!pageTimeoutMs || !documentTimeoutMs) return [];
+    const budgets = { pageMs: pageTimeoutMs, documentMs: documentTimeoutMs };
+    const per = await Promise.all(
+      this.repo.envNames.map(async (env) => {
+        const docs = await withTimeout(this.repo.inFlight(env), 2_000, 'database did not answer').catch(() => []);
+        return docs.flatMap((d) => {
+          const why = inFlightPastBudget(d, budgets);
+          return why ? [`${env} ${d.id} (${d.worker ?? '?'}) ${why}`] : [];
+        });
+      }),
+    );
+    return per.flat();
   }
 
   private async poolInfo(): Promise<Record<string, unknown>> {

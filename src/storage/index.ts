@@ -39,7 +39,7 @@ export interface CreateStorageOptions {
  */
 export function createStorage(opts: CreateStorageOptions): ObjectStorage {
   const dir = opts.storageDir?.trim();
-  if (dir) return new LocalStorage(dir);
+  if (dir) return new LocalStorage(dir, { timeoutMs: opts.timeoutMs });
   const url = opts.supabaseUrl?.trim();
   const key = opts.supabaseServiceKey?.trim();
   const p = opts.env ? `${opts.env.toUpperCase()}_` : '<ENV>_';

@@ -1,6 +1,10 @@
 /**
  * Object storage backed by a local directory laid out as `<root>/<bucket>/<key>` (on-premise, demo,
  * tests). The resolved file (after symlinks) must stay inside the resolved root.
+ *
+ * Only regular files are read: a FIFO, a device or a socket fails at once (a FIFO without a writer blocks
+ * its reader forever). Every read has the storage timeout, so a hung network mount fails the attempt
+ * (retryable) instead of holding the worker and, at shutdown, the whole process.
  */
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -16,12 +20,15 @@ const CHUNK = 1 << 20;
 export class LocalStorage implements ObjectStorage {
   /** Absolute root directory (not yet symlink-resolved). */
   readonly root: string;
+  /** Deadline of one fetch, ms (OCR_STORAGE_TIMEOUT_MS). */
+  readonly timeoutMs: number;
 
-  constructor(rootDir: string) {
+  constructor(rootDir: string, opts: { timeoutMs?: number } = {}) {
     if (typeof rootDir !== 'string' || rootDir.trim() === '') {
       throw new Error('LocalStorage: rootDir must be a non-empty directory path');
     }
     this.root = path.resolve(rootDir);
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
   describe(): string {
@@ -33,7 +40,12 @@ export class LocalStorage implements ObjectStorage {
     validateObjectRef(obj);
     const label = `${obj.bucket}/${obj.key}`;
     throwIfAborted(opts.signal, label);
+    // Each step below can block in the kernel (stat, open or read on a hung mount): the whole fetch races
+    // the deadline and the job's abort signal.
+    return withDeadline(() => this.read(obj, label, opts), this.timeoutMs, label, opts.signal);
+  }
 
+  private async read(obj: ObjectRef, label: string, opts: FetchOptions): Promise<Uint8Array> {
     // A missing or unreadable root is an operational problem (unmounted volume), not a bad document:
     // retryable, so rows are not failed for good while the disk is away.
     let realRoot: string;
@@ -51,16 +63,30 @@ export class LocalStorage implements ObjectStorage {
       const code = errCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') throw await this.whyMissing(obj.bucket, label, err);
       if (code === 'ELOOP') throw new PermanentError(`symlink loop for object ${label}`, { cause: err });
+      if (code === 'ENAMETOOLONG') throw new PermanentError(`object name too long for the file system: ${label.slice(0, 200)}…`, { cause: err });
       throw new RetryableError(`cannot resolve object ${label} (${code})`, { cause: err });
     }
     if (!isInside(realRoot, realFile)) {
       throw new PermanentError(`object ${label} resolves outside the storage root (symlink escape)`);
     }
+    // Before opening: opening a FIFO for reading blocks until a writer comes.
+    let before: import('node:fs').Stats;
+    try {
+      before = await fs.stat(realFile);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT') throw new ObjectNotFoundError(`object not found: ${label}`, { cause: err });
+      throw new RetryableError(`cannot stat object ${label} (${code})`, { cause: err });
+    }
+    const kind = fileKind(before);
+    if (kind !== 'file') throw new PermanentError(`object ${label} is ${kind}, not a regular file`);
 
     let handle: fs.FileHandle;
     try {
       // O_NOFOLLOW: the resolved path must not have become a symlink in the meantime.
-      handle = await fs.open(realFile, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+      // O_NONBLOCK: should the file have been swapped for a FIFO since the stat, open does not block
+      // (fstat below refuses it); on a regular file it changes nothing.
+      handle = await fs.open(realFile, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0));
     } catch (err) {
       const code = errCode(err);
       if (code === 'ENOENT') throw await this.whyMissing(obj.bucket, label, err);
@@ -70,8 +96,7 @@ export class LocalStorage implements ObjectStorage {
     }
     try {
       const st = await handle.stat();
-      if (st.isDirectory()) throw new PermanentError(`object ${label} is a directory, not a file`);
-      if (!st.isFile()) throw new PermanentError(`object ${label} is not a regular file`);
+      if (!st.isFile()) throw new PermanentError(`object ${label} is ${fileKind(st)}, not a regular file`);
       if (st.size > opts.maxBytes) {
         throw new ObjectTooLargeError(`object ${label} is too large: ${st.size} bytes > limit ${opts.maxBytes}`);
       }
@@ -160,6 +185,39 @@ export class LocalStorage implements ObjectStorage {
       }
     }
     return new BucketNotFoundError(`bucket not found: no folder ${bucket}/ in local storage root ${this.root}`);
+  }
+}
+
+/** What a path is, in words for ocr_error. */
+export function fileKind(st: Pick<import('node:fs').Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/**
+ * Run `work` against a deadline and an abort signal. A call stuck in the kernel cannot be cancelled: the
+ * caller gets a RetryableError at the deadline (or at once on abort) and the work is abandoned; it closes
+ * its own file handle if the stuck call ever returns.
+ */
+export async function withDeadline<T>(work: () => Promise<T>, timeoutMs: number, label: string, signal?: AbortSignal): Promise<T> {
+  const running = work();
+  running.catch(() => undefined); // abandoned work must not surface later as an unhandled rejection
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RetryableError(`read of ${label} timed out after ${timeoutMs} ms (local storage not answering)`)), timeoutMs);
+    onAbort = () => reject(new RetryableError(`read of ${label} aborted`, { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([running, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -62,7 +62,8 @@ describe('migrate', () => {
   it('creates the partial indexes the hot queries need', async () => {
     const { rows } = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'extraction_queue' AND indexname LIKE 'extraction_queue_ocr_%'`);
     const defs = Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef]));
-    expect(defs.extraction_queue_ocr_ready_idx).toMatch(/WHERE \(\(status_id = 3\) AND \(supabase_path IS NOT NULL\)\)/);
+    expect(defs.extraction_queue_ocr_ready_norm_idx).toMatch(/\(lower\(btrim\(document_source\)\), created_at, id\) WHERE \(\(status_id = 3\) AND \(supabase_path IS NOT NULL\)\)/);
+    expect(defs.extraction_queue_ocr_ready_idx).toBeUndefined();
     expect(defs.extraction_queue_ocr_lease_idx).toMatch(/WHERE \(status_id = 6\)/);
   });
 

@@ -36,3 +36,76 @@ export function deedLines(n: number, seed = 0): string[] {
   const words = ['acte', 'de', 'vente', 'immeuble', 'situé', 'cadastre', 'lot', 'numéro', 'notaire', 'hypothèque', 'servitude', 'prix'];
   return Array.from({ length: n }, (_, i) => Array.from({ length: 12 }, (_, j) => words[(i * 7 + j * 3 + seed) % words.length]).join(' '));
 }
+
+/**
+ * A poison PDF: pages whose content stream paints the same rectangle `fills` times. A few hundred bytes
+ * compressed; MuPDF pays for every fill at render time (≈ 6 ms per full-page fill at 300 DPI here, so
+ * 100 000 of them keep a page rendering for about ten minutes).
+ */
+export async function makeFillsPdf(opts: { pages?: number; fills: number; rect?: [number, number, number, number] }): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const doc = new mupdf.PDFDocument();
+  try {
+    const [x, y, w, h] = opts.rect ?? [36, 36, 523, 770];
+    const body = `0 g\n${`${x} ${y} ${w} ${h} re f\n`.repeat(opts.fills)}`;
+    for (let i = 0; i < (opts.pages ?? 1); i++) doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({}), body));
+    return doc.saveToBuffer('compress').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * A poison PDF of form XObjects nested `depth` deep, each drawing the next `fan` times: fan^depth
+ * full-page fills from about 2 kB (8 deep, 4 wide: 65 536 fills, minutes of rendering).
+ */
+export async function makeNestedFormsPdf(depth: number, fan: number): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const doc = new mupdf.PDFDocument();
+  try {
+    const form = (body: string, resources: Record<string, unknown>) =>
+      doc.addStream(body, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 595, 842], Resources: resources });
+    let inner = form('0 g 36 36 523 770 re f', {});
+    for (let d = 0; d < depth; d++) {
+      const body = Array.from({ length: fan }, (_, i) => `q 1 0 0 1 ${i} ${i} cm /X Do Q`).join('\n');
+      inner = form(body, { XObject: { X: inner } });
+    }
+    doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({ XObject: { X: inner } }), '/X Do'));
+    return doc.saveToBuffer('compress').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+  }
+}
+
+export interface ScanOverlay {
+  /** Lines of text drawn over the scan, each at its own position (points from the bottom-left). */
+  lines: { x: number; y: number; size: number; text: string }[];
+  /** Text render mode 3: in the text layer, not on the page (how searchable PDFs carry their OCR). */
+  invisible?: boolean;
+}
+
+/**
+ * A "scanned" page: `lines` typeset as makePdf does, rendered to grey pixels at `dpi`, embedded as one
+ * full-page image with no text; `overlay` adds a text layer on top (a stamp, an OCR layer).
+ */
+export async function makeScanPdf(lines: string[], overlay?: ScanOverlay, dpi = 200): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const source = mupdf.Document.openDocument(await makePdf([{ lines }]), 'application/pdf');
+  const page = source.loadPage(0);
+  const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
+  const doc = new mupdf.PDFDocument();
+  try {
+    const image = doc.addImage(new mupdf.Image(pixmap));
+    const font = doc.addSimpleFont(new mupdf.Font('Times-Roman'));
+    const mode = overlay?.invisible ? '3 Tr ' : '';
+    const text = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escape(l.text)}) Tj ET`).join('\n');
+    const body = `q 595 0 0 842 0 0 cm /Im0 Do Q\n${text}`;
+    doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({ XObject: { Im0: image }, Font: { F1: font } }), body));
+    return doc.saveToBuffer('compress').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+    pixmap.destroy();
+    page.destroy();
+    source.destroy();
+  }
+}

@@ -146,7 +146,7 @@ describe('fail', () => {
 describe('release', () => {
   it('hands an in-flight row back to 3 without burning the attempt, claimable at once', async () => {
     const [id] = await seed(db.pool, [{}]);
-    expect(await release(db.pool, await claimOne())).toEqual({ applied: true });
+    expect(await release(db.pool, await claimOne())).toEqual({ applied: true, status: 3 });
     expect(await row(db.pool, id!)).toMatchObject({ status_id: 3, ocr_attempts: 0, ocr_lease_expires_at: null, ocr_next_attempt_at: null });
     expect((await claimOne('w2')).attempt).toBe(1);
   });
