@@ -22,6 +22,8 @@ export interface PageConfidence {
   flagged: boolean;
   /** No word, and preprocessing found no character-sized ink on the page: a blank page, not a failure. */
   blank?: boolean;
+  /** Degrees clockwise the page was turned to be read upright (sideways or upside-down scans); absent when read as scanned. */
+  rotated?: number;
 }
 
 export interface DocumentConfidence {
@@ -49,15 +51,16 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'rotated'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
     const m = meanWordConfidence(p);
+    const turned = p.rotated ? { rotated: p.rotated } : {};
     if (p.source === 'ocr' && m.words === 0 && p.preprocess && p.preprocess.charHeight === null) {
-      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true };
+      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, ...turned };
     }
-    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold };
+    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold, ...turned };
   });
   const ocr = per.filter((p) => p.confidence !== null);
   const mean = ocr.length ? Math.round((ocr.reduce((s, p) => s + p.confidence!, 0) / ocr.length) * 10) / 10 : null;

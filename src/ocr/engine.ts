@@ -5,8 +5,19 @@
  */
 import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
-import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument } from './pdf';
-import { prepareForOcr } from './preprocess';
+import {
+  candidateTurns,
+  centralSample,
+  chooseRotation,
+  confidentWords,
+  horizontalShare,
+  rotateGrey,
+  wantsOrientationCheck,
+  wordsInside,
+  type Rotation,
+} from './orientation';
+import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument, type RenderedPage } from './pdf';
+import { prepareForOcr, type PreparedImage } from './preprocess';
 import { rereadWithPrimary, type RereadReport } from './reread';
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
@@ -33,6 +44,11 @@ export interface OcrEngineOptions {
    * Default true; false hands tesseract the rendered pixels as they are (for comparisons).
    */
   preprocess?: boolean;
+  /**
+   * Pages that read poorly are tried turned a quarter or a half turn (src/ocr/orientation.ts) and read
+   * upright when a turn reads better. Default true; false reads every page as it was scanned.
+   */
+  orientation?: boolean;
 }
 
 /** psm 6 (one block) reads register tables far better than psm 3; prose wants automatic layout. */
@@ -120,32 +136,28 @@ export class OcrEngine {
       return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 };
     }
     const rendered = doc.renderGrey(index, this.options.dpi);
-    // Register pages are deskewed; every page is told the resolution its text size
-    // implies, and small text is enlarged. Word boxes are in the prepared image's pixels.
-    const prepared =
-      this.options.preprocess === false
-        ? undefined
-        : prepareForOcr(rendered, {
-            renderDpi: rendered.dpi,
-            deskew: mode === 'index',
-            // Rule-line removal is kept out: on the dev set it lost bag-of-words F1 on every register page
-            // (0.617 → 0.387 on the hard synthetic register, 0.685 → 0.602 on a typed table), because
-            // painting the rules also erased strokes and left debris that tesseract read as letters.
-            removeRuleLines: false,
-            maxPixels: this.options.maxPixels,
-          });
-    const image = prepared?.image ?? rendered;
-    const dpi = prepared?.dpi ?? rendered.dpi;
+    let prepared = this.prepare(rendered, mode);
+    let image = prepared?.image ?? rendered;
+    let dpi = prepared?.dpi ?? rendered.dpi;
     progress({ stage: 'ocr', page: pageNumber });
     const recognizer = await this.liveRecognizer();
-    let r = await recognizer.recognize(image, psm, { dpi });
-    // Otsu's global threshold can lose every character on tinted, low-contrast paper (one dev page:
-    // 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly) empty gets a second,
-    // local-threshold pass; the pass with more readable words wins. Costs one extra pass on blank pages.
-    const readable = readableWordCount(r.words);
-    if (readable < MIN_READABLE_WORDS) {
-      const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
-      if (readableWordCount(retry.words) > readable) r = retry;
+    let r = await this.recognizeOnce(recognizer, image, psm, dpi);
+    let rotated: Rotation = 0;
+    if (this.options.orientation !== false && wantsOrientationCheck(r.words)) {
+      const turn = await findRotation(recognizer, image, dpi, r);
+      if (turn !== 0) {
+        const turnedPage: RenderedPage = { ...rendered, ...rotateGrey(rendered, turn) };
+        const turnedPrepared = this.prepare(turnedPage, mode);
+        const turnedImage = turnedPrepared?.image ?? turnedPage;
+        const turnedDpi = turnedPrepared?.dpi ?? turnedPage.dpi;
+        const again = await this.recognizeOnce(recognizer, turnedImage, psm, turnedDpi);
+        // The sample said so; the whole page must agree before its reading is replaced. A first reading
+        // of vertical text can be nearly as confident as the upright one (and still worse), hence 0.9.
+        if (confidentWords(again.words) >= Math.max(1, TURNED_READING_SHARE * confidentWords(r.words))) {
+          [r, image, dpi, prepared, rotated] = [again, turnedImage, turnedDpi, turnedPrepared, turn];
+          progress({ stage: 'ocr', page: pageNumber, rotated: turn });
+        }
+      }
     }
     const reread = await this.rereadDiacritics(image, r, dpi);
     r = reread.recognition;
@@ -159,7 +171,39 @@ export class OcrEngine {
       height: image.height,
       ...(prepared ? { preprocess: prepared.report } : {}),
       ...(reread.report ? { reread: reread.report } : {}),
+      ...(rotated ? { rotated } : {}),
     };
+  }
+
+  /**
+   * Register pages are deskewed; every page is told the resolution its text size implies, and small
+   * text is enlarged. Word boxes are in the prepared image's pixels. Undefined with `preprocess: false`.
+   */
+  private prepare(rendered: RenderedPage, mode: OcrMode): PreparedImage | undefined {
+    if (this.options.preprocess === false) return undefined;
+    return prepareForOcr(rendered, {
+      renderDpi: rendered.dpi,
+      deskew: mode === 'index',
+      // Rule-line removal is kept out: on the dev set it lost bag-of-words F1 on every register page
+      // (0.617 → 0.387 on the hard synthetic register, 0.685 → 0.602 on a typed table), because
+      // painting the rules also erased strokes and left debris that tesseract read as letters.
+      removeRuleLines: false,
+      maxPixels: this.options.maxPixels,
+    });
+  }
+
+  /**
+   * One reading of a page. Otsu's global threshold can lose every character on tinted, low-contrast
+   * paper (one dev page: 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly)
+   * empty gets a second, local-threshold pass; the pass with more readable words wins. Costs one extra
+   * pass on blank pages.
+   */
+  private async recognizeOnce(recognizer: Recognizer, image: GreyImage, psm: Psm, dpi: number): Promise<Recognition> {
+    const r = await recognizer.recognize(image, psm, { dpi });
+    const readable = readableWordCount(r.words);
+    if (readable >= MIN_READABLE_WORDS) return r;
+    const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
+    return readableWordCount(retry.words) > readable ? retry : r;
   }
 
   private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
@@ -194,6 +238,28 @@ export class OcrEngine {
     return this.recognizer;
   }
 }
+
+/**
+ * The quarter turn that makes a poorly read page upright, or 0. The middle of the page is read at the
+ * turns its ink allows (src/ocr/orientation.ts), as one block: psm 6 has no vertical-text mode, so only
+ * the upright turn reads well (psm 3 also reads a page turned 90° clockwise, which would tie with it).
+ * The page as it came is judged from its first reading, inside the same square, without the words it
+ * read as vertical text.
+ */
+async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: number, first: Recognition): Promise<Rotation> {
+  const sample = centralSample(image);
+  // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
+  const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
+  const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
+  for (const turn of candidateTurns(horizontalShare(sample))) {
+    const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
+    counts[turn] = confidentWords(read.words);
+  }
+  return chooseRotation(counts);
+}
+
+/** A turned page's reading replaces the first when it has at least this share of its confident words. */
+export const TURNED_READING_SHARE = 0.9;
 
 /** Below this many readable words an OCR'd page is retried with Sauvola binarisation. */
 export const MIN_READABLE_WORDS = 5;
