@@ -203,9 +203,8 @@ export class Job {
   private onPage(p: PageProgress): void {
     // Page i is being read: pages before it are done. Downloading counts as the first 5 %.
     const percent = Math.min(99, Math.round(5 + (90 * (p.page - 1)) / Math.max(1, p.pages)));
-    const turned = p.rotated ? `, turned ${p.rotated}° (scanned ${p.rotated === 180 ? 'upside down' : 'sideways'})` : '';
     if (p.rotated) this.deps.log.info({ page: p.page, rotated: p.rotated }, 'page read turned: it was scanned sideways or upside down');
-    this.setProgress(p.stage === 'ocr' ? 'ocr' : 'rendering', p.page, p.pages, `page ${p.page} of ${p.pages}${turned}`, percent);
+    this.setProgress(p.stage === 'ocr' ? 'ocr' : 'rendering', p.page, p.pages, pageMessage(p), percent);
   }
 
   private setProgress(stage: Stage, page: number, pages: number, message: string, percent?: number): void {
@@ -229,4 +228,10 @@ export class Job {
 /** `[{ page: 2, rotated: 90 }]`: the pages read turned, for the completion log line. */
 export function rotatedPages(confidence: DocumentConfidence | null | undefined): Array<{ page: number; rotated: number }> {
   return (confidence?.pages ?? []).flatMap((p) => (p.rotated ? [{ page: p.pageNumber, rotated: p.rotated }] : []));
+}
+
+/** The progress message for a page: `page 2 of 5`, and how it was turned when it was read turned. */
+export function pageMessage(p: PageProgress): string {
+  const turned = p.rotated ? `, turned ${p.rotated}° (scanned ${p.rotated === 180 ? 'upside down' : 'sideways'})` : '';
+  return `page ${p.page} of ${p.pages}${turned}`;
 }
