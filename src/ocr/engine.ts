@@ -247,11 +247,13 @@ export class OcrEngine {
  * read as vertical text.
  */
 async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: number, first: Recognition): Promise<Rotation> {
-  const sample = centralSample(image);
+  const turns = candidateTurns(horizontalShare(centralSample(image)));
+  // Lines across: a wide band; up or down: a high one, which the quarter turns make wide.
+  const sample = centralSample(image, turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down');
   // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
   const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
   const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
-  for (const turn of candidateTurns(horizontalShare(sample))) {
+  for (const turn of turns) {
     const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
     counts[turn] = confidentWords(read.words);
   }

@@ -44,14 +44,22 @@ describe('rotateGrey', () => {
 describe('centralSample', () => {
   it('is a centred square, whose box says where it was taken', () => {
     const img: GreyImage = { width: 3000, height: 2000, pixels: Uint8Array.from({ length: 6_000_000 }, (_, i) => i % 251) };
-    const s = centralSample(img, 0.5);
+    const s = centralSample(img, 'square', 0.5);
     expect(s).toMatchObject({ width: 1000, height: 1000, box: { x0: 1000, y0: 500, x1: 2000, y1: 1500 } });
     expect(s.pixels[0]).toBe(img.pixels[500 * 3000 + 1000]);
   });
 
   it('takes a small page whole across its shorter side, so the sample holds enough words', () => {
     const img: GreyImage = { width: 100, height: 60, pixels: new Uint8Array(6000) };
-    expect(centralSample(img, 0.5)).toMatchObject({ width: 60, height: 60, box: { x0: 20, y0: 0, x1: 80, y1: 60 } });
+    expect(centralSample(img, 'square', 0.5)).toMatchObject({ width: 60, height: 60, box: { x0: 20, y0: 0, x1: 80, y1: 60 } });
+  });
+
+  it('is a band along the lines when their direction is known, which a quarter turn makes the other band', () => {
+    const img: GreyImage = { width: 3000, height: 2000, pixels: new Uint8Array(6_000_000) };
+    expect(centralSample(img, 'across', 0.5)).toMatchObject({ width: 1000, height: 400, box: { x0: 1000, y0: 800, x1: 2000, y1: 1200 } });
+    expect(centralSample(img, 'down', 0.5)).toMatchObject({ width: 400, height: 1000, box: { x0: 1300, y0: 500, x1: 1700, y1: 1500 } });
+    const turned = rotateGrey(img, 90);
+    expect(centralSample(turned, 'across', 0.5)).toMatchObject({ width: 1000, height: 400 });
   });
 });
 
