@@ -10,6 +10,7 @@ import {
   centralSample,
   chooseRotation,
   confidentWords,
+  GLANCE,
   horizontalShare,
   rotateGrey,
   wantsOrientationCheck,
@@ -249,7 +250,12 @@ export class OcrEngine {
 async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: number, first: Recognition): Promise<Rotation> {
   const turns = candidateTurns(horizontalShare(centralSample(image)));
   // Lines across: a wide band; up or down: a high one, which the quarter turns make wide.
-  const sample = centralSample(image, turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down');
+  const shape = turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down';
+  if (shape === 'across') {
+    const glance = await recognizer.recognize(rotateGrey(centralSample(image, shape, undefined, GLANCE), 180), PSM.SINGLE_BLOCK, { dpi });
+    if (confidentWords(glance.words) === 0) return 0;
+  }
+  const sample = centralSample(image, shape);
   // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
   const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
   const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };

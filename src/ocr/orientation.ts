@@ -50,11 +50,17 @@ export function rotateGrey(image: GreyImage, degrees: Rotation): GreyImage {
  * page the wrong way up costs time in proportion: the check stays cheap on handwritten pages, which read
  * poorly upright too.
  */
-export function centralSample(image: GreyImage, shape: 'across' | 'down' | 'square' = 'square', share = SAMPLE_SHARE): GreyImage & { box: { x0: number; y0: number; x1: number; y1: number } } {
+export function centralSample(
+  image: GreyImage,
+  shape: 'across' | 'down' | 'square' = 'square',
+  share = SAMPLE_SHARE,
+  /** Every side times this (GLANCE: a first look). */
+  factor = 1,
+): GreyImage & { box: { x0: number; y0: number; x1: number; y1: number } } {
   const side = Math.min(image.width, image.height);
   // Never so small that it holds only a few words (a small page is sampled whole across).
-  const long = Math.max(1, Math.min(side, Math.max(MIN_SAMPLE_SIDE, Math.round(side * share))));
-  const short = shape === 'square' ? long : Math.min(long, Math.max(MIN_BAND_SIDE, Math.round(long * BAND_RATIO)));
+  const long = Math.max(1, Math.min(side, Math.round(factor * Math.max(MIN_SAMPLE_SIDE, side * share))));
+  const short = shape === 'square' ? long : Math.min(long, Math.round(factor * Math.max(MIN_BAND_SIDE, long * BAND_RATIO)));
   const width = shape === 'down' ? short : long;
   const height = shape === 'across' ? short : long;
   const x0 = Math.floor((image.width - width) / 2);
@@ -74,6 +80,13 @@ export const MIN_SAMPLE_SIDE = 700;
 /** A band is this share of the square's side across its lines, and at least MIN_BAND_SIDE px (some 5 lines of body text). */
 export const BAND_RATIO = 0.4;
 export const MIN_BAND_SIDE = 300;
+/**
+ * A first look at a half turn is a band this much smaller on each side (a quarter of the reading). A page
+ * whose lines run across and reads poorly is most often handwriting, which reads no better upside down:
+ * when the glance reads no confident word, the full band is not read. A typed page upside down reads
+ * several words even in the glance.
+ */
+export const GLANCE = 0.5;
 
 /** A word read with this confidence or more, with three or more letters, counts as read. */
 export const READ_WORD_CONFIDENCE = 75;
