@@ -54,12 +54,12 @@ export function centralSample(
   image: GreyImage,
   shape: 'across' | 'down' | 'square' = 'square',
   share = SAMPLE_SHARE,
-  /** Every side times this (GLANCE: a first look). */
+  /** A band's side across its lines times this (GLANCE: a first look at fewer lines). */
   factor = 1,
 ): GreyImage & { box: { x0: number; y0: number; x1: number; y1: number } } {
   const side = Math.min(image.width, image.height);
   // Never so small that it holds only a few words (a small page is sampled whole across).
-  const long = Math.max(1, Math.min(side, Math.round(factor * Math.max(MIN_SAMPLE_SIDE, side * share))));
+  const long = Math.max(1, Math.min(side, Math.max(MIN_SAMPLE_SIDE, Math.round(side * share))));
   const short = shape === 'square' ? long : Math.min(long, Math.round(factor * Math.max(MIN_BAND_SIDE, long * BAND_RATIO)));
   const width = shape === 'down' ? short : long;
   const height = shape === 'across' ? short : long;
@@ -81,10 +81,11 @@ export const MIN_SAMPLE_SIDE = 700;
 export const BAND_RATIO = 0.4;
 export const MIN_BAND_SIDE = 300;
 /**
- * A first look at a half turn is a band this much smaller on each side (a quarter of the reading). A page
- * whose lines run across and reads poorly is most often handwriting, which reads no better upside down:
- * when the glance reads no confident word, the full band is not read. A typed page upside down reads
- * several words even in the glance.
+ * A first look at a half turn is the band with this share of its lines (as long, half as high: half the
+ * reading). A page whose lines run across and reads poorly is most often handwriting, which reads no
+ * better upside down: when the glance reads no confident word, the rest of the band is not read. Lines
+ * are kept long because a table's words are spread along them (a quarter-size glance missed every word
+ * of the typed cast list turned upside down).
  */
 export const GLANCE = 0.5;
 
