@@ -11,7 +11,9 @@
  *
  * Options: --only REGEX (documents whose name matches it), --no-preprocess (hand tesseract the rendered
  * pixels as they are), --cache DIR (keep OCR results there and reuse them: for iterating on the boost),
- * --no-native (skip native tesseract), --langs (default fra+eng, as OCR_LANGS), --dpi (default 300).
+ * --no-native (skip native tesseract), --langs (default fra+eng, as OCR_LANGS), --dpi (default 300),
+ * --rotate 90|180|270 (every page turned that far clockwise first, like a scan fed sideways or upside
+ * down), --no-orientation (read pages as they come, without the orientation check).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { joinPages, OcrEngine } from '../src/ocr/engine';
 import { openPdf } from '../src/ocr/pdf';
 import { toPgm } from '../src/ocr/tesseract';
 import type { DocumentResult, OcrMode } from '../src/ocr/types';
+import { turnPages } from '../test/helpers/pdfs';
 import { devSetDir } from './lib';
 
 const DEV_SET = devSetDir('bench:quality');
@@ -109,6 +112,8 @@ async function main(): Promise<void> {
       'no-native': { type: 'boolean', default: false },
       dpi: { type: 'string', default: '300' },
       langs: { type: 'string', default: 'fra+eng' },
+      rotate: { type: 'string', default: '0' },
+      'no-orientation': { type: 'boolean', default: false },
     },
   });
   const dpi = Number(values.dpi);
@@ -116,22 +121,25 @@ async function main(): Promise<void> {
   const docs = devSet().filter((d) => !only || only.test(d.name));
   const native = !values['no-native'] && nativeAvailable();
   const preprocess = !values['no-preprocess'];
+  const rotate = Number(values.rotate) as 0 | 90 | 180 | 270;
+  if (![0, 90, 180, 270].includes(rotate)) throw new Error(`--rotate must be 0, 90, 180 or 270, got ${values.rotate}`);
+  const orientation = !values['no-orientation'];
   if (values.cache) mkdirSync(values.cache, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-quality-'));
   let engine: OcrEngine | null = null;
   const rows: Row[] = [];
   try {
     for (const doc of docs) {
-      const bytes = new Uint8Array(readFileSync(doc.pdf));
+      const bytes = rotate ? await turnPages(new Uint8Array(readFileSync(doc.pdf)), rotate) : new Uint8Array(readFileSync(doc.pdf));
       const mode = modeOf(doc.kind);
-      const variant = `${mode}.${preprocess ? 'pre' : 'nopre'}${values.langs === 'fra+eng' ? '' : `.${values.langs}`}`;
+      const variant = `${mode}.${preprocess ? 'pre' : 'nopre'}${values.langs === 'fra+eng' ? '' : `.${values.langs}`}${rotate ? `.r${rotate}` : ''}${orientation ? '' : '.noorient'}`;
       const cacheFile = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}.${variant}.json`) : null;
       const started = performance.now();
       let result: DocumentResult;
       if (cacheFile && existsSync(cacheFile)) {
         result = JSON.parse(readFileSync(cacheFile, 'utf8')) as DocumentResult;
       } else {
-        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, preprocess });
+        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, preprocess, orientation });
         result = await engine.ocrDocument(bytes, mode);
         if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
       }
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
       const gt = readFileSync(doc.gt, 'utf8');
       let nativeScore: TextScore | null = null;
       if (native) {
-        const nativeCache = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}.native.txt`) : null;
+        const nativeCache = values.cache ? path.join(values.cache, `${doc.name.replaceAll("/", "_")}${rotate ? `.r${rotate}` : ""}.native.txt`) : null;
         let text: string;
         if (nativeCache && existsSync(nativeCache)) text = readFileSync(nativeCache, 'utf8');
         else {
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
         raw: score(gt, raw),
         boosted: score(gt, boosted.text),
         native: nativeScore,
-        confidence: conf.pages.map((p) => (p.confidence === null ? 'text' : p.confidence.toFixed(0))).join('/'),
+        confidence: conf.pages.map((p) => (p.confidence === null ? 'text' : p.confidence.toFixed(0)) + (p.rotated ? ` ↻${p.rotated}` : '')).join('/'),
         flagged: conf.flagged,
         seconds,
       });
@@ -167,17 +175,17 @@ async function main(): Promise<void> {
     await engine?.terminate();
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(render(rows, { native, preprocess }));
+  console.log(render(rows, { native, preprocess, rotate }));
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const f3 = (x: number) => x.toFixed(3);
 
-function render(rows: Row[], o: { native: boolean; preprocess: boolean }): string {
+function render(rows: Row[], o: { native: boolean; preprocess: boolean; rotate: number }): string {
   const out: string[] = [];
   out.push(`# OCR quality on ../shared/ocr-dev (scored like ocr_metrics.py --canonical)`);
   out.push('');
-  out.push(`Preprocessing ${o.preprocess ? 'on' : 'off'}. ` + (o.native ? 'Native = Debian tesseract, `-l fra`, default layout, same pixels.' : 'Native tesseract: not run (no `tesseract` with `fra` on PATH, or --no-native).'));
+  out.push(`Preprocessing ${o.preprocess ? 'on' : 'off'}${o.rotate ? `; every page turned ${o.rotate}° clockwise before reading (↻N: the page was read turned N°)` : ''}. ` + (o.native ? 'Native = Debian tesseract, `-l fra`, default layout, same pixels.' : 'Native tesseract: not run (no `tesseract` with `fra` on PATH, or --no-native).'));
   out.push('The measure that decides is **bold**: CER for prose (lower is better), bag-of-words F1 for tables (higher is better).');
   out.push('');
   out.push('| page | kind | mode | conf | flag | CER raw | CER boosted | CER native | F1 raw | F1 boosted | F1 native | boost wins | raw ≥ native |');

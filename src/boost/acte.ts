@@ -18,16 +18,13 @@
  *   letter fixed in unsure lower-case words. Text-layer words are never changed.
  */
 import { frenchToken, type FrenchDictionary, type SpellOptions } from './french';
+import { keepReadDiacritics } from './faithful';
 import type { Line, Token } from './lines';
 
 /** Below this word confidence a word may be corrected. */
 export const LOW_CONFIDENCE = 75;
-/**
- * Below this confidence a word that is not French may have one letter corrected (./french). Higher than
- * LOW_CONFIDENCE: the word list is a second witness (the word as read is not French, and exactly one
- * French word is one letter away), and tesseract is often confident in a misread worn letter.
- */
-export const SPELL_CONFIDENCE = 90;
+/** Below this confidence a word that is not French may have one letter corrected or its accents restored (./french). */
+export { SPELL_CONFIDENCE } from './french';
 /** A line shorter than this share of the paragraph's longest line ends a line of its own. */
 export const SHORT_LINE_RATIO = 0.6;
 
@@ -113,7 +110,8 @@ function fixToken(t: Token, options: ActeOptions): string {
   if (t.confidence === null) return t.text; // a text layer is what the author typed
   const unsure = t.confidence < LOW_CONFIDENCE;
   const text = unsure ? fixLowConfidenceWord(t.text) : t.text;
-  return options.dictionary ? frenchToken(text, t.confidence < SPELL_CONFIDENCE, options.dictionary, options) : text;
+  const spelt = options.dictionary ? frenchToken(text, t.confidence, options.dictionary, options) : text;
+  return keepReadDiacritics(t.text, spelt);
 }
 
 /** One page of a deed: aligned, de-noised lines → text (paragraphs separated by a blank line). */

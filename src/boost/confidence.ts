@@ -26,6 +26,8 @@ export interface PageConfidence {
   empty?: string;
   /** An OCR'd page whose text layer was set aside: why (a stamp on a scan, a garbage OCR layer). */
   textLayer?: string;
+  /** Degrees clockwise the page was turned to be read upright (sideways or upside-down scans); absent when read as scanned. */
+  rotated?: number;
 }
 
 export interface DocumentConfidence {
@@ -53,17 +55,18 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty' | 'textLayer'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty' | 'textLayer' | 'rotated'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
     const note = p.textLayer ? { textLayer: p.textLayer } : {};
     if (p.empty) return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, empty: p.empty, ...note };
     const m = meanWordConfidence(p);
+    const turned = p.rotated ? { rotated: p.rotated } : {};
     if (p.source === 'ocr' && m.words === 0 && p.preprocess && p.preprocess.charHeight === null) {
-      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, ...note };
+      return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, ...note, ...turned };
     }
-    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold, ...note };
+    return { pageNumber: p.pageNumber, confidence: m.confidence, words: m.words, flagged: m.confidence !== null && m.confidence < threshold, ...note, ...turned };
   });
   const ocr = per.filter((p) => p.confidence !== null);
   const mean = ocr.length ? Math.round((ocr.reduce((s, p) => s + p.confidence!, 0) / ocr.length) * 10) / 10 : null;

@@ -1,18 +1,24 @@
 /**
  * French spelling against a word list (the `an-array-of-french-words` npm package: ~336,000 inflected
- * forms, lower case, offline). Two uses, both on one word at a time:
+ * forms, lower case, offline). Deeds are legal records: a word is changed only when the page itself gives
+ * a reason to doubt the reading, never on the word list alone (./faithful states the rules). Two uses,
+ * both on one word at a time:
  *
  * - **accents**: a word that is not French as read, but is once its accents are restored, and only one
- *   way (`EVALUATION` → `ÉVALUATION`, `Maitre` → `Maître`, `aprés` → `après`). Tesseract drops accents on
- *   capitals and swaps acute and grave on worn type; this holds whatever its confidence, since the word
- *   as read is not a word;
+ *   way (`aprés` → `après`, `devolution` → `dévolution`), when tesseract was unsure of it (below
+ *   SPELL_CONFIDENCE). Tesseract drops accents and swaps acute and grave on worn type; but a word it read
+ *   surely is the spelling on the page (`boitiers` stays, it is how the page spells it);
  * - **one misread letter** in a lower-case word tesseract was unsure of (or any lower-case word of 8+
- *   letters), that is not French as read: replaced when exactly one French word is one substitution or
- *   one swap of neighbours away
- *   (`tableeu` → `tableau`, `extroardinaire` → `extraordinaire`). Capitalised words are left alone: they
- *   are mostly names, which no word list holds.
+ *   letters), that is not French as read, nor a French word with other accents: replaced when exactly one
+ *   French word is one substitution or one swap of neighbours away (`tableeu` → `tableau`,
+ *   `perceprion` → `perception`).
+ *
+ * Capitalised words are mostly names, which no word list holds: they are changed only below
+ * CAPITAL_CONFIDENCE (their accents come back from a second reading of the image instead, in
+ * src/ocr/reread.ts). No rule ever removes a diacritic that was read.
  */
 import { createRequire } from 'node:module';
+import { keepReadDiacritics } from './faithful';
 import { foldAccents, withCase } from './lexicon';
 
 export interface FrenchDictionary {
@@ -91,20 +97,38 @@ function oneEditCandidates(word: string, dict: FrenchDictionary): Set<string> {
 }
 
 /**
- * The French spelling of one bare word (letters and inner hyphens only; no punctuation, no elision), or
- * the word unchanged. `unsure`: tesseract's confidence in it was low.
+ * Below this confidence a word that is not French may have one letter corrected, and a lower-case word
+ * its accents restored. The word list is a second witness, not the first: a word tesseract read this
+ * surely is taken as printed (`boitiers`, the reformed spelling, is not turned into `boîtiers`).
  */
-export function frenchWord(word: string, unsure: boolean, dict: FrenchDictionary, options: SpellOptions = {}): string {
+export const SPELL_CONFIDENCE = 90;
+/**
+ * Capitalised words are mostly names, which no word list holds: they are changed only where tesseract
+ * itself doubted what the image shows, i.e. below this confidence.
+ */
+export const CAPITAL_CONFIDENCE = 75;
+
+/**
+ * The French spelling of one bare word (letters and inner hyphens only; no punctuation, no elision), or
+ * the word unchanged. `confidence`: tesseract's, 0..100. Whatever the rule, a diacritic that was read
+ * is never removed (./faithful).
+ */
+export function frenchWord(word: string, confidence: number, dict: FrenchDictionary, options: SpellOptions = {}): string {
   if (!/^\p{L}+(?:-\p{L}+)*$/u.test(word) || word.length < 2) return word;
   const lower = word.toLowerCase();
   if (dict.has(lower)) return word;
+  if (/^\p{Lu}/u.test(word) && confidence >= CAPITAL_CONFIDENCE) return word;
+  const sure = confidence >= SPELL_CONFIDENCE;
   const accented = dict.byFold(foldAccents(word));
+  // Read surely, the word is a French word's letters with other accents: a spelling as printed
+  // (typewriters without `î`, reformed spellings), not a misreading.
+  if (sure && accented !== undefined) return word;
   const capitals = word.length > 1 && word === word.toUpperCase();
-  if (accented && (!capitals || options.accentCapitals !== false)) return withCase(accented, word);
+  if (accented && (!capitals || options.accentCapitals !== false)) return keepReadDiacritics(word, withCase(accented, word));
   const length = [...word].length;
-  if (word === lower && (length >= MIN_SURE_CORRECTION_LENGTH || (unsure && length >= MIN_CORRECTION_LENGTH))) {
+  if (word === lower && (length >= MIN_SURE_CORRECTION_LENGTH || (!sure && length >= MIN_CORRECTION_LENGTH))) {
     const near = oneEditCandidates(lower, dict);
-    if (near.size === 1) return [...near][0]!;
+    if (near.size === 1) return keepReadDiacritics(word, [...near][0]!);
   }
   return word;
 }
@@ -138,12 +162,12 @@ export function capitalsCarryAccents(tokens: Iterable<string>, dict: FrenchDicti
 const ELISION = /^((?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’])(.+)$/iu;
 
 /** `frenchWord` on a token: punctuation around it and an elided article are kept as they are. */
-export function frenchToken(token: string, unsure: boolean, dict: FrenchDictionary, options: SpellOptions = {}): string {
+export function frenchToken(token: string, confidence: number, dict: FrenchDictionary, options: SpellOptions = {}): string {
   const m = /^([^\p{L}]*)(.*?)([^\p{L}]*)$/u.exec(token);
   if (!m) return token;
   const [, pre, body, post] = m as unknown as [string, string, string, string];
   if (!body) return token;
   const el = ELISION.exec(body);
-  if (el) return `${pre}${el[1]}${frenchWord(el[2]!, unsure, dict, options)}${post}`;
-  return `${pre}${frenchWord(body, unsure, dict, options)}${post}`;
+  if (el) return `${pre}${el[1]}${frenchWord(el[2]!, confidence, dict, options)}${post}`;
+  return `${pre}${frenchWord(body, confidence, dict, options)}${post}`;
 }

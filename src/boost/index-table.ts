@@ -17,6 +17,7 @@
  * A page where no column structure is found is returned as normalised lines.
  */
 import { normaliseField } from './fields';
+import { keepReadDiacritics } from './faithful';
 import { registryWord } from './lexicon';
 import type { Line, Token } from './lines';
 
@@ -169,7 +170,7 @@ export function normaliseTokens(tokens: Token[]): string {
     .map((t, i) => {
       const field = normaliseField(t.text, clean[i + 1]?.text);
       if (field !== t.text) return field;
-      return registryWord(t.text, t.confidence !== null && t.confidence < UNSURE_CONFIDENCE);
+      return keepReadDiacritics(t.text, registryWord(t.text, t.confidence !== null && t.confidence < UNSURE_CONFIDENCE));
     })
     .join(' ');
 }

@@ -5,8 +5,20 @@
  */
 import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
-import { openPdf, type GreyImage, type PdfDocument } from './pdf';
-import { prepareForOcr } from './preprocess';
+import {
+  candidateTurns,
+  centralSample,
+  chooseRotation,
+  confidentWords,
+  GLANCE,
+  horizontalShare,
+  rotateGrey,
+  wantsOrientationCheck,
+  wordsInside,
+  type Rotation,
+} from './orientation';
+import { openPdf, type GreyImage, type PdfDocument, type RenderedPage } from './pdf';
+import { prepareForOcr, type PreparedImage } from './preprocess';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
 import { rereadWithPrimary, type RereadReport } from './reread';
@@ -35,6 +47,11 @@ export interface OcrEngineOptions {
    * Default true; false hands tesseract the rendered pixels as they are (for comparisons).
    */
   preprocess?: boolean;
+  /**
+   * Pages that read poorly are tried turned a quarter or a half turn (src/ocr/orientation.ts) and read
+   * upright when a turn reads better. Default true; false reads every page as it was scanned.
+   */
+  orientation?: boolean;
 }
 
 /** psm 6 (one block) reads register tables far better than psm 3; prose wants automatic layout. */
@@ -126,33 +143,26 @@ export class OcrEngine {
     const rendered = doc.renderGrey(index, this.options.dpi);
     const empty = unreadablePage(rendered);
     if (empty) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: rendered.width, height: rendered.height, empty, ...textLayer };
-    // Register pages are deskewed; every page is told the resolution its text size
-    // implies, and small text is enlarged. Word boxes are in the prepared image's pixels.
-    const prepared =
-      this.options.preprocess === false
-        ? undefined
-        : prepareForOcr(rendered, {
-            renderDpi: rendered.dpi,
-            deskew: mode === 'index',
-            // Rule-line removal is kept out: on the dev set it lost bag-of-words F1 on every register page
-            // (0.617 → 0.387 on the hard synthetic register, 0.685 → 0.602 on a typed table), because
-            // painting the rules also erased strokes and left debris that tesseract read as letters.
-            removeRuleLines: false,
-            maxPixels: this.options.maxPixels,
-          });
-    const { image, dpi } = fitForRecognizer(prepared?.image ?? rendered, prepared?.dpi ?? rendered.dpi);
+    let { prepared, image, dpi } = this.prepare(rendered, mode);
     const tooSmall = unreadablePage(image);
     if (tooSmall) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: image.width, height: image.height, empty: tooSmall, ...textLayer };
     progress({ stage: 'ocr', page: pageNumber });
     const recognizer = await this.liveRecognizer();
-    let r = await recognizer.recognize(image, psm, { dpi });
-    // Otsu's global threshold can lose every character on tinted, low-contrast paper (one dev page:
-    // 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly) empty gets a second,
-    // local-threshold pass; the pass with more readable words wins. Costs one extra pass on blank pages.
-    const readable = readableWordCount(r.words);
-    if (readable < MIN_READABLE_WORDS) {
-      const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
-      if (readableWordCount(retry.words) > readable) r = retry;
+    let r = await this.recognizeOnce(recognizer, image, psm, dpi);
+    let rotated: Rotation = 0;
+    if (this.options.orientation !== false && wantsOrientationCheck(r.words)) {
+      const turn = await findRotation(recognizer, image, dpi, r);
+      if (turn !== 0) {
+        const turnedPage: RenderedPage = { ...rendered, ...rotateGrey(rendered, turn) };
+        const { prepared: turnedPrepared, image: turnedImage, dpi: turnedDpi } = this.prepare(turnedPage, mode);
+        const again = await this.recognizeOnce(recognizer, turnedImage, psm, turnedDpi);
+        // The sample said so; the whole page must agree before its reading is replaced. A first reading
+        // of vertical text can be nearly as confident as the upright one (and still worse), hence 0.9.
+        if (confidentWords(again.words) >= Math.max(1, TURNED_READING_SHARE * confidentWords(r.words))) {
+          [r, image, dpi, prepared, rotated] = [again, turnedImage, turnedDpi, turnedPrepared, turn];
+          progress({ stage: 'ocr', page: pageNumber, rotated: turn });
+        }
+      }
     }
     const reread = await this.rereadDiacritics(image, r, dpi);
     r = reread.recognition;
@@ -167,7 +177,43 @@ export class OcrEngine {
       ...(prepared ? { preprocess: prepared.report } : {}),
       ...(reread.report ? { reread: reread.report } : {}),
       ...textLayer,
+      ...(rotated ? { rotated } : {}),
     };
+  }
+
+  /**
+   * The page as tesseract gets it. Register pages are deskewed; every page is told the resolution its
+   * text size implies, and small text is enlarged (`prepared` is undefined with `preprocess: false`);
+   * then the image is scaled to the recogniser's side limit if need be. Word boxes are in its pixels.
+   */
+  private prepare(rendered: RenderedPage, mode: OcrMode): { prepared: PreparedImage | undefined; image: GreyImage; dpi: number } {
+    const prepared =
+      this.options.preprocess === false
+        ? undefined
+        : prepareForOcr(rendered, {
+            renderDpi: rendered.dpi,
+            deskew: mode === 'index',
+            // Rule-line removal is kept out: on the dev set it lost bag-of-words F1 on every register page
+            // (0.617 → 0.387 on the hard synthetic register, 0.685 → 0.602 on a typed table), because
+            // painting the rules also erased strokes and left debris that tesseract read as letters.
+            removeRuleLines: false,
+            maxPixels: this.options.maxPixels,
+          });
+    return { prepared, ...fitForRecognizer(prepared?.image ?? rendered, prepared?.dpi ?? rendered.dpi) };
+  }
+
+  /**
+   * One reading of a page. Otsu's global threshold can lose every character on tinted, low-contrast
+   * paper (one dev page: 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly)
+   * empty gets a second, local-threshold pass; the pass with more readable words wins. Costs one extra
+   * pass on blank pages.
+   */
+  private async recognizeOnce(recognizer: Recognizer, image: GreyImage, psm: Psm, dpi: number): Promise<Recognition> {
+    const r = await recognizer.recognize(image, psm, { dpi });
+    const readable = readableWordCount(r.words);
+    if (readable >= MIN_READABLE_WORDS) return r;
+    const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
+    return readableWordCount(retry.words) > readable ? retry : r;
   }
 
   private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
@@ -202,6 +248,35 @@ export class OcrEngine {
     return this.recognizer;
   }
 }
+
+/**
+ * The quarter turn that makes a poorly read page upright, or 0. The middle of the page is read at the
+ * turns its ink allows (src/ocr/orientation.ts), as one block: psm 6 has no vertical-text mode, so only
+ * the upright turn reads well (psm 3 also reads a page turned 90° clockwise, which would tie with it).
+ * The page as it came is judged from its first reading, inside the same square, without the words it
+ * read as vertical text.
+ */
+async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: number, first: Recognition): Promise<Rotation> {
+  const turns = candidateTurns(horizontalShare(centralSample(image)));
+  // Lines across: a wide band; up or down: a high one, which the quarter turns make wide.
+  const shape = turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down';
+  if (shape === 'across') {
+    const glance = await recognizer.recognize(rotateGrey(centralSample(image, shape, undefined, GLANCE), 180), PSM.SINGLE_BLOCK, { dpi });
+    if (confidentWords(glance.words) === 0) return 0;
+  }
+  const sample = centralSample(image, shape);
+  // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
+  const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
+  const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
+  for (const turn of turns) {
+    const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
+    counts[turn] = confidentWords(read.words);
+  }
+  return chooseRotation(counts);
+}
+
+/** A turned page's reading replaces the first when it has at least this share of its confident words. */
+export const TURNED_READING_SHARE = 0.9;
 
 /** Below this many readable words an OCR'd page is retried with Sauvola binarisation. */
 export const MIN_READABLE_WORDS = 5;

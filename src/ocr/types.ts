@@ -1,3 +1,4 @@
+import type { Rotation } from './orientation';
 import type { PreprocessReport } from './preprocess';
 import type { RereadReport } from './reread';
 
@@ -36,6 +37,11 @@ export interface PageResult {
   textLayer?: string;
   /** Words re-read by the first language for their diacritics (OCR'd pages with 2+ languages). */
   reread?: RereadReport;
+  /**
+   * How far, in degrees clockwise, the page was turned to be read upright (src/ocr/orientation.ts);
+   * absent when it was read as scanned. Word boxes, width and height are those of the turned page.
+   */
+  rotated?: Rotation;
 }
 
 export interface DocumentResult {
@@ -48,4 +54,6 @@ export interface PageProgress {
   /** 1-based page being processed. */
   page: number;
   pages: number;
+  /** Sent once more, after `ocr`, when the page was found sideways or upside down and read turned. */
+  rotated?: number;
 }

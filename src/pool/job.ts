@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { withDbRetry } from '../db/retry';
 import { coerceError, PermanentError } from '../errors';
+import type { DocumentConfidence } from '../boost/confidence';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
 import type { OcrMode, PageProgress } from '../ocr/types';
@@ -158,6 +159,7 @@ export class Job {
           cpuMs: Math.round(result.cpuMs),
           confidence: out.confidence?.mean,
           flaggedPages: out.confidence?.flaggedPages,
+          ...(rotatedPages(out.confidence).length ? { rotatedPages: rotatedPages(out.confidence) } : {}),
           accentsRestored: out.accentsRestored,
           ...(out.rereadFailures.length ? { rereadFailures: out.rereadFailures } : {}),
         },
@@ -247,7 +249,8 @@ export class Job {
   private onPage(p: PageProgress): void {
     // Page i is being read: pages before it are done. Downloading counts as the first 5 %.
     const percent = Math.min(99, Math.round(5 + (90 * (p.page - 1)) / Math.max(1, p.pages)));
-    this.setProgress(p.stage === 'ocr' ? 'ocr' : 'rendering', p.page, p.pages, `page ${p.page} of ${p.pages}`, percent);
+    if (p.rotated) this.deps.log.info({ page: p.page, rotated: p.rotated }, 'page read turned: it was scanned sideways or upside down');
+    this.setProgress(p.stage === 'ocr' ? 'ocr' : 'rendering', p.page, p.pages, pageMessage(p), percent);
   }
 
   private setProgress(stage: Stage, page: number, pages: number, message: string, percent?: number): void {
@@ -255,7 +258,7 @@ export class Job {
     this.progress = { stage, page, pages, percent: percent ?? prev.percent, message, worker: this.claim.workerId };
     // Postgres gets every stage and page change, at most ~2 writes a second per job, in order.
     const now = Date.now();
-    const changed = stage !== prev.stage || page !== prev.page;
+    const changed = stage !== prev.stage || page !== prev.page || message !== prev.message;
     if (!changed && now - this.lastProgressWrite < 500) {
       this.deps.onProgress?.(this.claim, this.progress, Promise.resolve(false));
       return;
@@ -266,4 +269,15 @@ export class Job {
     this.progressChain = write.catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
     this.deps.onProgress?.(this.claim, snapshot, write.then((r) => r.applied, () => false));
   }
+}
+
+/** `[{ page: 2, rotated: 90 }]`: the pages read turned, for the completion log line. */
+export function rotatedPages(confidence: DocumentConfidence | null | undefined): Array<{ page: number; rotated: number }> {
+  return (confidence?.pages ?? []).flatMap((p) => (p.rotated ? [{ page: p.pageNumber, rotated: p.rotated }] : []));
+}
+
+/** The progress message for a page: `page 2 of 5`, and how it was turned when it was read turned. */
+export function pageMessage(p: PageProgress): string {
+  const turned = p.rotated ? `, turned ${p.rotated}° (scanned ${p.rotated === 180 ? 'upside down' : 'sideways'})` : '';
+  return `page ${p.page} of ${p.pages}${turned}`;
 }

@@ -51,6 +51,46 @@ describe('boostDocument', () => {
   });
 });
 
+describe('boostDocument is faithful to the page (issue 16)', () => {
+  const words = makeDictionary(['boîtiers', 'pyrénéen', 'lévêque', 'tableau', 'lambert', 'livré', 'les', 'dans', 'leurs', 'vendu']);
+  /** One page whose words are read at the given confidences (default 95). */
+  function page(text: string, confidences: Record<string, number> = {}): PageResult {
+    const p = ocrPage(1, text, 95);
+    for (const w of p.words) w.confidence = confidences[w.text] ?? 95;
+    return { ...p, confidence: 95 };
+  }
+
+  it('keeps a read accent, a surely read spelling and a name, and still mends what it should', () => {
+    const text = [
+      'Monsieur Leveque a vendu les boitiers livrés dans les Pyrénées, avec leurs accessoires et le tableeu des prix convenus entre les',
+      'parties, Monsieur Lam-',
+      'bert, domicilié à Tarbes (Hautes-Pyrénées), qui le déclare.',
+    ].join('\n');
+    const r = boostDocument('acte', [page(text, { tableeu: 55 })], { dictionary: words });
+    const body = r.text.split('\n').slice(1).join('\n').trim();
+    expect(body).toContain('Pyrénées,');
+    expect(body).toContain('(Hautes-Pyrénées)');
+    expect(body).toContain('boitiers'); // read at 95: the page's spelling
+    expect(body).toContain('Monsieur Leveque'); // a name: the word list is no evidence
+    // The rules that help still apply: one unsure letter, the word cut at the line end, the reflow.
+    expect(body).toContain('le tableau des prix');
+    expect(body).toContain('Monsieur Lambert, domicilié');
+    expect(body.split('\n')).toHaveLength(1);
+  });
+
+  it('restores the accent of the same word when tesseract was unsure of it', () => {
+    const r = boostDocument('acte', [page('Les boitiers sont livrés.', { boitiers: 60 })], { dictionary: words });
+    expect(r.text).toContain('Les boîtiers sont livrés.');
+  });
+
+  it('still rebuilds a register table and fixes its number fields', () => {
+    const r = boostDocument('index', [ocrPage(1, 'Hypotheque 14/O3/1962 n° 4S21\nVente 02/11/1963 n° 4522', 70)], { dictionary: null });
+    expect(r.text).toContain('14/03/1962');
+    expect(r.text).toContain('4521');
+    expect(r.text).toContain('Hypothèque');
+  });
+});
+
 describe('boostDocument on anything OCR can return', () => {
   // A small deterministic generator: the boost must never throw and must keep one separator per page.
   let seed = 42;

@@ -109,3 +109,37 @@ export async function makeScanPdf(lines: string[], overlay?: ScanOverlay, dpi = 
     source.destroy();
   }
 }
+
+/**
+ * `pdf` with every page turned `degrees` clockwise (the page's /Rotate), the way a scan fed sideways or
+ * upside down comes out: MuPDF renders the page turned, as any viewer would.
+ */
+export async function turnPages(pdf: Uint8Array, degrees: 0 | 90 | 180 | 270): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const doc = mupdf.Document.openDocument(pdf, 'application/pdf').asPDF()!;
+  try {
+    for (let i = 0; i < doc.countPages(); i++) {
+      const page = doc.findPage(i);
+      page.put('Rotate', (((page.get('Rotate').asNumber() || 0) + degrees) % 360));
+    }
+    return doc.saveToBuffer('').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A one-page PDF holding `image` (JPEG or PNG bytes) over the whole page, as a scanner makes them at `dpi`. */
+export async function imagePdf(image: Uint8Array, dpi: number): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const doc = new mupdf.PDFDocument();
+  try {
+    const img = new mupdf.Image(image);
+    const w = (img.getWidth() * 72) / dpi;
+    const h = (img.getHeight() * 72) / dpi;
+    const resources = doc.addObject({ XObject: { Im0: doc.addImage(img) } });
+    doc.insertPage(-1, doc.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q`));
+    return doc.saveToBuffer('').asUint8Array().slice();
+  } finally {
+    doc.destroy();
+  }
+}
