@@ -3,11 +3,10 @@
  * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
-import { frenchDictionary } from '../boost/french';
-import { PermanentError, coerceError } from '../errors';
-import { hasUsableTextLayer, openPdf, type GreyImage, type PdfDocument } from './pdf';
+import { PermanentError } from '../errors';
+import { hasUsableTextLayer, openPdf, type PdfDocument } from './pdf';
 import { prepareForOcr } from './preprocess';
-import { rereadWithPrimary, type RereadReport } from './reread';
+import { fitsBetter, routeTo } from './routing';
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
 
@@ -23,10 +22,13 @@ export interface OcrEngineOptions {
   /** Pixel budget per rendered page (see `OpenPdfOptions.maxPixels`). */
   maxPixels?: number;
   /**
-   * Re-read, with the first language alone, the words a later language's model won, keeping the new
-   * reading only when it adds diacritics (src/ocr/diacritics.ts). Default true; needs 2+ languages.
+   * Language routing (src/ocr/routing.ts): read each page with the first language alone and with another
+   * only when the page shows it is in that language. Default true; false reads every page with all of
+   * `langs` at once (one tesseract pass with every model, the way before routing, for comparisons).
    */
-  rereadDiacritics?: boolean;
+  routing?: boolean;
+  /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
+  secondaryIdleMs?: number;
   /**
    * Prepare rendered pages before recognition (src/ocr/preprocess.ts): resolution from the measured text
    * size and enlargement of small text (every page), deskew (index pages).
@@ -42,31 +44,36 @@ export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
 };
 
 export class OcrEngine {
-  private recognizer: Recognizer | null;
-  /** The primary language alone, for re-reads; started on the first page that needs one. */
-  private primary: Recognizer | null = null;
+  /**
+   * Loaded models by language string. The one every page is read with (the primary language, or all of
+   * `langs` without routing) stays loaded; another is loaded when a page is routed to it and released
+   * after `secondaryIdleMs` unused, so a thread holds one model in the common case.
+   */
+  private readonly recognizers = new Map<string, Recognizer>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private terminated = false;
   /** `langs` as language codes, primary first. */
   private readonly langCodes: string[];
+  /** The language string every page is read with first. */
+  private readonly first: string;
 
-  private constructor(
-    private readonly options: OcrEngineOptions,
-    recognizer: Recognizer,
-  ) {
-    this.recognizer = recognizer;
+  private constructor(private readonly options: OcrEngineOptions) {
     this.langCodes = parseLangs(options.langs);
+    this.first = options.routing === false ? options.langs : this.langCodes[0]!;
   }
 
   static async create(options: OcrEngineOptions): Promise<OcrEngine> {
     if (!Number.isFinite(options.dpi) || options.dpi < 72 || options.dpi > 1200) {
       throw new RangeError(`dpi must be between 72 and 1200, got ${options.dpi}`);
     }
-    const recognizer = await createRecognizer({
-      langs: options.langs,
-      timeoutMs: options.timeoutMs,
-      recognizeTimeoutMs: options.pageTimeoutMs,
-    });
-    return new OcrEngine(options, recognizer);
+    const engine = new OcrEngine(options);
+    await engine.recognizer(engine.first);
+    return engine;
+  }
+
+  /** Language strings of the models loaded now (for tests and memory accounting). */
+  get loadedModels(): string[] {
+    return [...this.recognizers.keys()];
   }
 
   /**
@@ -97,14 +104,14 @@ export class OcrEngine {
     }
   }
 
-  /** Stop the tesseract worker. Idempotent; `ocrDocument` throws afterwards. */
+  /** Stop the tesseract workers. Idempotent; `ocrDocument` throws afterwards. */
   async terminate(): Promise<void> {
     this.terminated = true;
-    const r = this.recognizer;
-    const p = this.primary;
-    this.recognizer = null;
-    this.primary = null;
-    await Promise.all([r?.terminate(), p?.terminate()]);
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    const all = [...this.recognizers.values()];
+    this.recognizers.clear();
+    await Promise.all(all.map((r) => r.terminate()));
   }
 
   private async readPage(
@@ -115,11 +122,20 @@ export class OcrEngine {
     progress: (p: Omit<PageProgress, 'pages'>) => void,
   ): Promise<PageResult> {
     const pageNumber = index + 1;
+    let t = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = now - t;
+      t = now;
+      return ms;
+    };
     const info = doc.pageInfo(index);
     if (hasUsableTextLayer(info.text, { imageCoverage: info.imageCoverage })) {
-      return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 };
+      const timings = { renderMs: lap(), preprocessMs: 0, recognitionMs: 0 };
+      return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0, timings };
     }
     const rendered = doc.renderGrey(index, this.options.dpi);
+    const renderMs = lap();
     // Register pages are deskewed; every page is told the resolution its text size
     // implies, and small text is enlarged. Word boxes are in the prepared image's pixels.
     const prepared =
@@ -136,19 +152,30 @@ export class OcrEngine {
           });
     const image = prepared?.image ?? rendered;
     const dpi = prepared?.dpi ?? rendered.dpi;
+    const preprocessMs = lap();
     progress({ stage: 'ocr', page: pageNumber });
-    const recognizer = await this.liveRecognizer();
-    let r = await recognizer.recognize(image, psm, { dpi });
+    const passes: string[] = [this.first];
+    let lang = this.first;
+    let r = await (await this.recognizer(this.first)).recognize(image, psm, { dpi });
     // Otsu's global threshold can lose every character on tinted, low-contrast paper (one dev page:
     // 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly) empty gets a second,
-    // local-threshold pass; the pass with more readable words wins. Costs one extra pass on blank pages.
-    const readable = readableWordCount(r.words);
-    if (readable < MIN_READABLE_WORDS) {
-      const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
-      if (readableWordCount(retry.words) > readable) r = retry;
+    // local-threshold pass; the pass with more readable words wins. A page where tesseract found words
+    // but could read few of them is handwriting or noise, which Sauvola does not fix: no second pass.
+    if (wantsSauvolaRetry(r.words)) {
+      passes.push(`${this.first}/sauvola`);
+      const retry = await (await this.recognizer(this.first)).recognize(image, psm, { dpi, thresholding: 'sauvola' });
+      if (readableWordCount(retry.words) > readableWordCount(r.words)) r = retry;
     }
-    const reread = await this.rereadDiacritics(image, r, dpi);
-    r = reread.recognition;
+    const other = this.options.routing === false ? null : routeTo(r.words, this.first, this.langCodes.slice(1));
+    if (other) {
+      passes.push(other);
+      const again = await this.withRecognizer(other, (rec) => rec.recognize(image, psm, { dpi }));
+      if (fitsBetter(again, r)) {
+        r = again;
+        lang = other;
+      }
+    }
+    const recognitionMs = lap();
     return {
       pageNumber,
       text: r.text,
@@ -157,43 +184,70 @@ export class OcrEngine {
       words: r.words,
       width: image.width,
       height: image.height,
+      lang,
+      passes,
+      timings: { renderMs, preprocessMs, recognitionMs },
       ...(prepared ? { preprocess: prepared.report } : {}),
-      ...(reread.report ? { reread: reread.report } : {}),
     };
   }
 
-  private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
-    const [first, ...others] = this.langCodes;
-    if (this.options.rereadDiacritics === false || others.length === 0) return { recognition: r };
-    // The French word list is the boost's, loaded once per thread; other primary languages go without.
-    const words = first === 'fra' ? frenchDictionary() : undefined;
-    const primary = async () => {
-      if (!this.primary?.alive) {
-        this.primary = await createRecognizer({ langs: first!, timeoutMs: this.options.timeoutMs, recognizeTimeoutMs: this.options.pageTimeoutMs });
-      }
-      return this.primary;
-    };
-    try {
-      return await rereadWithPrimary(image, r, first!, primary, dpi, words);
-    } catch (err) {
-      // A refinement, not the reading: the page keeps tesseract's text. A timed-out re-read stopped its
-      // worker, which the next page replaces.
-      return { recognition: r, report: { reread: 0, changed: 0, failed: coerceError(err).message } };
-    }
-  }
-
-  /** A page timeout kills the worker; start a fresh one for the next page or document. */
-  private async liveRecognizer(): Promise<Recognizer> {
+  /**
+   * The recogniser for `langs`, started if needed (a page timeout kills a worker: the next page gets a
+   * fresh one).
+   */
+  private async recognizer(langs: string): Promise<Recognizer> {
     if (this.terminated) throw new Error('OCR engine is terminated');
-    if (this.recognizer?.alive) return this.recognizer;
-    this.recognizer = await createRecognizer({
-      langs: this.options.langs,
+    const live = this.recognizers.get(langs);
+    if (live?.alive) return live;
+    const started = await createRecognizer({
+      langs,
       timeoutMs: this.options.timeoutMs,
       recognizeTimeoutMs: this.options.pageTimeoutMs,
     });
-    return this.recognizer;
+    if (this.terminated) {
+      await started.terminate();
+      throw new Error('OCR engine is terminated');
+    }
+    this.recognizers.set(langs, started);
+    return started;
+  }
+
+  /** Use a routed-to model, then release it once it has gone unused for `secondaryIdleMs`. */
+  private async withRecognizer<T>(langs: string, use: (r: Recognizer) => Promise<T>): Promise<T> {
+    clearTimeout(this.idleTimers.get(langs));
+    this.idleTimers.delete(langs);
+    try {
+      return await use(await this.recognizer(langs));
+    } finally {
+      if (!this.terminated) {
+        const timer = setTimeout(() => {
+          this.idleTimers.delete(langs);
+          const r = this.recognizers.get(langs);
+          this.recognizers.delete(langs);
+          void r?.terminate();
+        }, this.options.secondaryIdleMs ?? DEFAULT_SECONDARY_IDLE_MS);
+        timer.unref();
+        this.idleTimers.set(langs, timer);
+      }
+    }
   }
 }
+
+/** How long a model loaded for routing stays loaded unused. */
+export const DEFAULT_SECONDARY_IDLE_MS = 5 * 60_000;
+
+/**
+ * Whether a first pass calls for a Sauvola retry: fewer than `MIN_READABLE_WORDS` readable words, and
+ * fewer than `MAX_WORDS_FOR_RETRY` words found at all (a page where tesseract found many words it could
+ * not read is handwriting or noise, not text lost to the threshold).
+ */
+export function wantsSauvolaRetry(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>): boolean {
+  if (readableWordCount(words) >= MIN_READABLE_WORDS) return false;
+  return words.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).length < MAX_WORDS_FOR_RETRY;
+}
+
+/** Above this many words found, a nearly unreadable first pass is not retried (see `wantsSauvolaRetry`). */
+export const MAX_WORDS_FOR_RETRY = 40;
 
 /** Below this many readable words an OCR'd page is retried with Sauvola binarisation. */
 export const MIN_READABLE_WORDS = 5;

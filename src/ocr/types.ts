@@ -1,5 +1,4 @@
 import type { PreprocessReport } from './preprocess';
-import type { RereadReport } from './reread';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
@@ -12,8 +11,6 @@ export interface OcrWord {
   y0: number;
   x1: number;
   y1: number;
-  /** The language model that read it (`fra`, `eng`, …), when several were loaded. */
-  lang?: string;
 }
 
 export interface PageResult {
@@ -30,8 +27,19 @@ export interface PageResult {
   height: number;
   /** What was done to the rendered image before recognition (OCR'd pages; see src/ocr/preprocess.ts). */
   preprocess?: PreprocessReport;
-  /** Words re-read by the first language for their diacritics (OCR'd pages with 2+ languages). */
-  reread?: RereadReport;
+  /** OCR'd pages: the language model whose reading the page keeps (`fra`, `eng`, or `fra+eng` without routing). */
+  lang?: string;
+  /** OCR'd pages: every tesseract pass run on the page, in order (`fra`, `fra/sauvola`, `eng`). */
+  passes?: string[];
+  /** Time spent on this page in each stage, ms (a text-layer page's reading counts as its render). */
+  timings?: PageTimings;
+}
+
+export interface PageTimings {
+  renderMs: number;
+  preprocessMs: number;
+  /** Every tesseract pass on the page: the first, a Sauvola retry, a routed re-read. */
+  recognitionMs: number;
 }
 
 export interface DocumentResult {

@@ -26,7 +26,7 @@ import { createStorage, type ObjectStorage } from '../storage';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
-import { Job, type JobDeps, type JobOutcome } from './job';
+import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs } from './job';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 
@@ -46,11 +46,15 @@ export interface PoolStats {
   released: number;
   lost: number;
   pages: number;
+  /** Time completed documents spent in each stage, summed, ms. */
+  stageMs: StageMs;
 }
 
 export interface PoolOptions {
   /** Extra hook for live progress publishing (status server, demo). */
   onProgress?: JobDeps['onProgress'];
+  /** Called with each completed document's stage times (the status server's stage histogram). */
+  onStages?: (stages: StageMs, pages: number, claim: Claim) => void;
   /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
   /**
@@ -74,7 +78,15 @@ const REGISTRY_INTERVAL_MS = 5_000;
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
   readonly slots: WorkerSlot[] = [];
-  readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, lost: 0, pages: 0 };
+  readonly stats: PoolStats = {
+    completed: 0,
+    failed: 0,
+    retried: 0,
+    released: 0,
+    lost: 0,
+    pages: 0,
+    stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs,
+  };
   readonly pollIntervalMs: number;
   allocation: Allocation | undefined;
   capacity: Capacity | undefined;
@@ -215,6 +227,8 @@ export class WorkerPool implements SlotHost {
         this.stats.completed++;
         this.stats.pages += outcome.pages;
         this.costs.record(c.documentSource === 'acte' ? 'acte' : 'index', { pages: outcome.pages, ms: outcome.ms });
+        for (const s of STAGES) this.stats.stageMs[s] += outcome.stages[s];
+        this.options.onStages?.(outcome.stages, outcome.pages, c);
         break;
       case 'failed':
         if (outcome.status === 4) this.stats.failed++;
