@@ -3,10 +3,12 @@
  * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
-import { PermanentError } from '../errors';
+import { PermanentError, coerceError } from '../errors';
 import { hasUsableTextLayer, openPdf, type PdfDocument } from './pdf';
 import { prepareForOcr } from './preprocess';
+import { frenchDictionary } from '../boost/french';
 import { fitsBetter, routeTo } from './routing';
+import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-opinion';
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
 
@@ -27,6 +29,11 @@ export interface OcrEngineOptions {
    * `langs` at once (one tesseract pass with every model, the way before routing, for comparisons).
    */
   routing?: boolean;
+  /**
+   * Read the words the primary model was unsure of again with all languages (src/ocr/second-opinion.ts).
+   * Default true; needs 2+ languages and routing.
+   */
+  secondOpinion?: boolean;
   /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
   secondaryIdleMs?: number;
   /**
@@ -166,13 +173,32 @@ export class OcrEngine {
       const retry = await (await this.recognizer(this.first)).recognize(image, psm, { dpi, thresholding: 'sauvola' });
       if (readableWordCount(retry.words) > readableWordCount(r.words)) r = retry;
     }
-    const other = this.options.routing === false ? null : routeTo(r.words, this.first, this.langCodes.slice(1));
-    if (other) {
-      passes.push(other);
-      const again = await this.withRecognizer(other, (rec) => rec.recognize(image, psm, { dpi }));
+    const routed = this.options.routing === false ? false : routeTo(r.words, this.first, this.langCodes.slice(1)) !== null;
+    const all = this.options.langs;
+    let opinion: SecondOpinionReport | undefined;
+    if (routed) {
+      // The page is in another language: read it with every model, as tesseract would have without routing.
+      passes.push(all);
+      const again = await this.withRecognizer(all, (rec) => rec.recognize(image, psm, { dpi }));
       if (fitsBetter(again, r)) {
         r = again;
-        lang = other;
+        lang = all;
+      }
+    } else if (this.options.routing !== false && this.options.secondOpinion !== false && this.langCodes.length > 1) {
+      const unsure = unsureWords(r.words);
+      if (unsure.length > 0) {
+        passes.push(`${all}/words`);
+        // The French word list is the boost's, loaded once per thread; other primary languages go without.
+        const words = this.first === 'fra' ? frenchDictionary() : undefined;
+        const first = r;
+        try {
+          const second = await this.withRecognizer(all, (rec) => secondOpinion(image, first, unsure, rec, dpi, words));
+          r = second.recognition;
+          opinion = second.report;
+        } catch (err) {
+          // A refinement, not the reading: the page keeps the primary reading.
+          opinion = { asked: unsure.length, changed: 0, failed: coerceError(err).message };
+        }
       }
     }
     const recognitionMs = lap();
@@ -186,6 +212,7 @@ export class OcrEngine {
       height: image.height,
       lang,
       passes,
+      ...(opinion ? { secondOpinion: opinion } : {}),
       timings: { renderMs, preprocessMs, recognitionMs },
       ...(prepared ? { preprocess: prepared.report } : {}),
     };

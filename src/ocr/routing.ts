@@ -2,9 +2,10 @@
  * Language routing (DESIGN §4: "a page is read with the primary alone unless it is better fitted by
  * another"). Reading with `fra+eng` at once makes tesseract run the second model on every word the first
  * is unsure of: 1.5× slower on typed pages, 2× on handwriting, and the English model strips accents off
- * French capitals. So each page is read with the primary language alone; the other languages read it
- * only when that first reading shows the page to be in one of them, and the reading that fits better is
- * kept.
+ * French capitals. So each page is read with the primary language alone, and read again with all the
+ * languages at once (as before routing) only when that first reading shows the page to be in another
+ * one; the reading that fits better is kept. (On the English register sample, all languages read better
+ * than English alone: bag-of-words F1 0.837 vs 0.807.)
  *
  * The evidence is function words ("the", "of", "which" against "le", "des", "qui"): every typed page of
  * prose or deed has many, a model of the wrong language still reads them right (they are short and

@@ -30,6 +30,8 @@ export const PSM = {
   AUTO: 3,
   /** One uniform block of text: register tables (index), far better than AUTO on them. */
   SINGLE_BLOCK: 6,
+  /** One line of text: a single word cropped from a page, read again (src/ocr/second-opinion.ts). */
+  SINGLE_LINE: 7,
 } as const;
 export type Psm = (typeof PSM)[keyof typeof PSM] | 4 | 11;
 

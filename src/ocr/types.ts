@@ -1,4 +1,5 @@
 import type { PreprocessReport } from './preprocess';
+import type { SecondOpinionReport } from './second-opinion';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
@@ -29,8 +30,13 @@ export interface PageResult {
   preprocess?: PreprocessReport;
   /** OCR'd pages: the language model whose reading the page keeps (`fra`, `eng`, or `fra+eng` without routing). */
   lang?: string;
-  /** OCR'd pages: every tesseract pass run on the page, in order (`fra`, `fra/sauvola`, `eng`). */
+  /**
+   * OCR'd pages: every tesseract pass run on the page, in order: `fra`, `fra/sauvola` (retry of a
+   * near-empty page), `fra+eng` (the page is in another language), `fra+eng/words` (unsure words re-read).
+   */
   passes?: string[];
+  /** Unsure words read again by every language (src/ocr/second-opinion.ts). */
+  secondOpinion?: SecondOpinionReport;
   /** Time spent on this page in each stage, ms (a text-layer page's reading counts as its render). */
   timings?: PageTimings;
 }

@@ -56,6 +56,11 @@ async function main(): Promise<void> {
           },
           passes: tally(doc.pages.flatMap((p) => p.passes ?? [])),
           langs: tally(doc.pages.flatMap((p) => (p.lang ? [p.lang] : []))),
+          secondOpinion: {
+            asked: sum(doc.pages, (p) => p.secondOpinion?.asked ?? 0),
+            changed: sum(doc.pages, (p) => p.secondOpinion?.changed ?? 0),
+            failures: doc.pages.flatMap((p) => (p.secondOpinion?.failed ? [`page ${p.pageNumber}: ${p.secondOpinion.failed}`] : [])),
+          },
         },
       });
     } catch (err) {

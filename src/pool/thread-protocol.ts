@@ -26,6 +26,8 @@ export interface JobOutput {
   passes: Record<string, number>;
   /** OCR'd pages by the language model whose reading was kept. */
   langs: Record<string, number>;
+  /** Unsure words read again by every language (src/ocr/second-opinion.ts), and how many changed. */
+  secondOpinion: { asked: number; changed: number; failures: string[] };
 }
 
 export interface ThreadStageMs {
