@@ -70,9 +70,10 @@ export function routeTo(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'
 }
 
 /**
- * Of two readings of one page, whether the second fits better: tesseract's mean word confidence, which
- * drops when a model reads a language it was not trained on (ties keep the first reading).
+ * Whether the all-languages reading of a routed page replaces its primary reading: unless it is less
+ * sure (tesseract's mean word confidence). A tie goes to it, since the page's function words already
+ * said the page is not in the primary language.
  */
-export function fitsBetter(second: { confidence: number }, first: { confidence: number }): boolean {
-  return second.confidence > first.confidence;
+export function fitsBetter(routed: { confidence: number }, primary: { confidence: number }): boolean {
+  return routed.confidence >= primary.confidence;
 }

@@ -109,7 +109,7 @@ describe('OcrEngine', () => {
     expect(readableWordCount(result.pages[0]!.words)).toBeGreaterThan(50);
     const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-note1949-btv1b530924453.txt`, 'utf8'), joinPages(result.pages));
     expect(recall).toBeGreaterThanOrEqual(0.75);
-    expect(result.pages[0]!.passes).toEqual(['fra', 'fra/sauvola']);
+    expect(result.pages[0]!.passes!.slice(0, 2)).toEqual(['fra', 'fra/sauvola']);
   }, 60_000);
 
   describe('language routing', () => {

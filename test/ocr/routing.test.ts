@@ -49,9 +49,10 @@ describe('routeTo', () => {
 });
 
 describe('fitsBetter', () => {
-  it('prefers the reading with the higher mean confidence; a tie keeps the first', () => {
+  it('keeps the all-languages reading of a routed page unless it is less sure; a tie goes to it', () => {
     expect(fitsBetter({ confidence: 94 }, { confidence: 92 })).toBe(true);
-    expect(fitsBetter({ confidence: 92 }, { confidence: 92 })).toBe(false);
+    expect(fitsBetter({ confidence: 92 }, { confidence: 92 })).toBe(true);
+    expect(fitsBetter({ confidence: 90 }, { confidence: 92 })).toBe(false);
   });
 });
 
