@@ -8,12 +8,17 @@
  * to a PGM for tesseract; the pool gets the one-page PDF and does its whole pipeline (download from
  * local storage, the same render, preprocessing, tesseract.js, boost, database writes). The native
  * baseline therefore gets its pixels for free: the ratio is conservative for the pool.
- * Same languages (fra+eng), same page segmentation per mode (psm 6 for index pages, 3 for prose), one
+ * The English deed and register page of samples/ (scripts/generate-samples.ts) come after the dev files
+ * in the round-robin: `--pages 12` takes the first page of every file, both English pages included.
+ * Same languages (OCR_LANGS fra+eng; the pool routes, native reads with both models at once), same page
+ * segmentation per mode (psm 6 for index pages, 3 for prose), one
  * thread per tesseract process (OMP_THREAD_LIMIT=1; the pool's OCR threads are single-threaded too).
- * Two native baselines: Debian's own models (tesseract-ocr-fra/eng 4.1.0, tessdata_fast) and the pool's
+ * Native baselines: Debian's own models (tesseract-ocr-fra/eng 4.1.0, tessdata_fast) with `-l fra+eng`
+ * and with `-l fra` alone, and the pool's
  * model (tesseract.js-data 4.0.0_best_int, unpacked for the CLI), so the ratio separates the engine and
- * pipeline from the model. A third row runs the pool's recognizer alone (tesseract.js, same pixels, no
- * queue, preprocessing or boost), so the table also separates the engine from the pipeline around it.
+ * pipeline from the model. Another row runs the pool's recognizer alone with the primary language
+ * (tesseract.js, same pixels, no queue, preprocessing, routing or boost), so the table also separates
+ * the engine from the pipeline around it. After the table, where the pool's time went, per stage.
  *
  * The pool runs with SERVER_RESERVE_CPU_PERCENT=0 unless --reserve-cpu is given: with the default 20 %,
  * the capacity decision (src/pool/capacity.ts) gives a 2-core host a budget of 1.6 cores and admits a
@@ -31,6 +36,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { loadMupdf, openPdf, type GreyImage } from '../src/ocr/pdf';
+import { STAGES, type StageMs } from '../src/pool/job';
 import { createRecognizer } from '../src/ocr/tesseract';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
 import { drained, enqueue, withPool } from './common-pool';
@@ -55,7 +61,15 @@ const TEXT_PAGES = Number(values['text-pages']);
 const DEV_DIR = devSetDir('bench:ocr');
 const DPI = 300;
 const LANGS = 'fra+eng';
+/** The language the pool reads every page with first (OCR_LANGS' first). */
+const PRIMARY = 'fra';
 const PSM = { index: '6', acte: '3' } as const;
+
+/** Typed English pages (samples/, generated): Quebec registries hold English deeds too. */
+const ENGLISH_SAMPLES = [
+  { file: path.join(__dirname, '..', 'samples', 'actes', '1987', 'acte-4081-sale.pdf'), mode: 'acte' as const },
+  { file: path.join(__dirname, '..', 'samples', 'index', '206-112.pdf'), mode: 'index' as const },
+];
 
 interface BenchPage {
   name: string;
@@ -74,6 +88,8 @@ interface Run {
   /** Pool only: samples of how many workers the capacity decision let claim (parking), summed over rounds. */
   activeSum?: number;
   activeSamples?: number;
+  /** Pool only: time its completed documents spent per stage, summed over rounds. */
+  stageMs?: StageMs;
 }
 
 /** Kind of each dev page from the manifest: prose is read as an acte, registers, tables and forms as index. */
@@ -89,10 +105,14 @@ function modeOf(file: string): 'index' | 'acte' {
 async function preparePages(storage: string, work: string): Promise<BenchPage[]> {
   const mupdf = await loadMupdf();
   const files = readdirSync(path.join(DEV_DIR, 'pdf')).filter((f) => f.endsWith('.pdf')).sort();
-  const sources = files.map((f) => {
-    const bytes = readFileSync(path.join(DEV_DIR, 'pdf', f));
+  const inputs = [
+    ...files.map((f) => ({ file: path.join(DEV_DIR, 'pdf', f), mode: modeOf(f) })),
+    ...ENGLISH_SAMPLES,
+  ];
+  const sources = inputs.map(({ file, mode }) => {
+    const bytes = readFileSync(file);
     const doc = mupdf.Document.openDocument(bytes, 'application/pdf').asPDF()!;
-    return { file: f, bytes, doc, pages: doc.countPages(), mode: modeOf(f) };
+    return { file, bytes, doc, pages: doc.countPages(), mode };
   });
   // Round-robin over files, so a short run still covers every kind of page.
   const picks: Array<{ s: (typeof sources)[number]; page: number }> = [];
@@ -122,6 +142,8 @@ async function preparePages(storage: string, work: string): Promise<BenchPage[]>
 interface NativeModel {
   key: string;
   label: string;
+  /** -l */
+  langs: string;
   /** --tessdata-dir; undefined: Debian's own (tessdata_fast). */
   tessdataDir?: string;
 }
@@ -153,7 +175,7 @@ async function runNative(pages: readonly BenchPage[], parallelism: number, model
       while (next < pages.length) {
         const p = pages[next++]!;
         await new Promise<void>((resolve, reject) => {
-          const args = [p.pgm, 'stdout', '-l', LANGS, '--psm', PSM[p.mode], '--dpi', String(p.dpi)];
+          const args = [p.pgm, 'stdout', '-l', model.langs, '--psm', PSM[p.mode], '--dpi', String(p.dpi)];
           if (model.tessdataDir) args.push('--tessdata-dir', model.tessdataDir);
           const child = spawn('tesseract', args, {
             env: { ...process.env, OMP_THREAD_LIMIT: '1' },
@@ -175,7 +197,7 @@ async function runNative(pages: readonly BenchPage[], parallelism: number, model
  * on the same pixels: no queue, no storage, no preprocessing, no boost. Models load before the clock.
  */
 async function runTesseractJs(pages: readonly BenchPage[], parallelism: number): Promise<Run> {
-  const recognizers = await Promise.all(Array.from({ length: parallelism }, () => createRecognizer({ langs: LANGS, timeoutMs: 120_000 })));
+  const recognizers = await Promise.all(Array.from({ length: parallelism }, () => createRecognizer({ langs: PRIMARY, timeoutMs: 120_000 })));
   let next = 0;
   const t0 = performance.now();
   try {
@@ -190,7 +212,7 @@ async function runTesseractJs(pages: readonly BenchPage[], parallelism: number):
   } finally {
     await Promise.all(recognizers.map((r) => r.terminate()));
   }
-  return { label: 'tesseract.js alone (pool\'s recognizer)', parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
+  return { label: `tesseract.js alone (pool's recognizer, ${PRIMARY})`, parallelism, pages: pages.length, seconds: (performance.now() - t0) / 1000, load: os.loadavg()[0]! };
 }
 
 /** The pool drains one document per page; wall time from enqueue to the last row at 5. */
@@ -212,14 +234,38 @@ async function runPool(label: string, storage: string, docs: Array<{ source: 'in
     const { rows } = await db.query(
       `SELECT coalesce(sum((ocr_progress->>'pages')::int), 0)::int AS pages FROM extraction_queue`,
     );
-    return { label, parallelism: workers, pages: pool.stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples };
+    const stageMs = { ...pool.stats.stageMs };
+    return { label, parallelism: workers, pages: pool.stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples, stageMs };
   }, { SERVER_RESERVE_CPU_PERCENT: RESERVE_CPU });
+}
+
+function addStages(a: StageMs, b: StageMs): StageMs {
+  return Object.fromEntries(STAGES.map((s) => [s, a[s] + b[s]])) as StageMs;
+}
+
+/**
+ * Where the pool's time went: each stage's time per page (summed over the workers' documents, so with 2
+ * workers the stages add up to about twice the wall time per page) and its share of the summed stages.
+ */
+function stageTable(runs: Run[]): string {
+  const rows: string[][] = [['stage', ...runs.flatMap((r) => [`ms/page, ${r.parallelism} worker(s)`, 'share'])]];
+  for (const s of STAGES) {
+    rows.push([
+      s,
+      ...runs.flatMap((r) => {
+        const total = STAGES.reduce((n, k) => n + r.stageMs![k], 0);
+        return [(r.stageMs![s] / r.pages).toFixed(0), `${((100 * r.stageMs![s]) / total).toFixed(1)} %`];
+      }),
+    ]);
+  }
+  rows.push(['wall time ÷ pages × workers', ...runs.flatMap((r) => [((r.seconds * 1000 * r.parallelism) / r.pages).toFixed(0), ''])]);
+  return `\nper-stage cost of the pool (completion log line \`stages\`, ocr_stage_duration_seconds)\n\n${table(rows)}`;
 }
 
 async function main() {
   console.log(machineHeader(`bench:ocr — ${PAGES} scanned pages × ${ROUNDS} rounds (one-page documents, ${DPI} DPI, ${LANGS}); ${TEXT_DOCS} born-digital documents × ${TEXT_PAGES} pages`));
   const native = values['no-native'] ? null : nativeTesseract();
-  if (native) console.log(`native baseline: ${native} (Debian), OMP_THREAD_LIMIT=1, --psm 6 (index) / 3 (acte), --dpi ${DPI}`);
+  if (native) console.log(`native baseline: ${native} (Debian), -l ${LANGS} and -l ${PRIMARY}, OMP_THREAD_LIMIT=1, --psm 6 (index) / 3 (acte), --dpi ${DPI}`);
   else if (!values['no-native']) console.log('native baseline: `tesseract` with fra and eng not found (apt-get install -y tesseract-ocr tesseract-ocr-fra): baseline column skipped');
   const storage = mkdtempSync(path.join(os.tmpdir(), 'bench-ocr-storage-'));
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-ocr-pgm-'));
@@ -241,8 +287,9 @@ async function main() {
     // hits every configuration alike; each row below sums its rounds.
     const models: NativeModel[] = native
       ? [
-          { key: 'fast', label: 'native tesseract, Debian model (baseline)' },
-          { key: 'best', label: 'native tesseract, pool\'s model (baseline)', tessdataDir: stageSameModel(mkdtempSync(path.join(work, 'tessdata-'))) },
+          { key: 'fast', label: `native tesseract -l ${LANGS}, Debian model (baseline)`, langs: LANGS },
+          { key: 'fra', label: `native tesseract -l ${PRIMARY}, Debian model (baseline)`, langs: PRIMARY },
+          { key: 'best', label: `native tesseract -l ${LANGS}, pool's model (baseline)`, langs: LANGS, tessdataDir: stageSameModel(mkdtempSync(path.join(work, 'tessdata-'))) },
         ]
       : [];
     const order: Array<{ engine: string; w: number }> = [];
@@ -271,6 +318,7 @@ async function main() {
                 seconds: prev.seconds + r.seconds,
                 activeSum: (prev.activeSum ?? 0) + (r.activeSum ?? 0),
                 activeSamples: (prev.activeSamples ?? 0) + (r.activeSamples ?? 0),
+                stageMs: prev.stageMs && r.stageMs ? addStages(prev.stageMs, r.stageMs) : r.stageMs,
               }
             : r,
         );
@@ -288,11 +336,11 @@ async function main() {
     console.log('\nOCR\'d pages (scanned)\n');
     console.log(
       table([
-        ['engine', 'workers / processes', 'mean active', 'pages', 'seconds', 'pages/min', 'load (1 min) after', 'pool ÷ native, Debian model', 'pool ÷ native, same model'],
+        ['engine', 'workers / processes', 'mean active', 'pages', 'seconds', 'pages/min', 'load (1 min) after', `÷ native ${LANGS}, Debian model`, `÷ native ${PRIMARY}, Debian model`, `÷ native ${LANGS}, same model`],
         ...order.map(({ engine, w }) => {
           const r = at(engine, w)!;
           const active = r.activeSamples ? ((r.activeSum ?? 0) / r.activeSamples).toFixed(2) : '–';
-          return [r.label, String(w), active, String(r.pages), r.seconds.toFixed(1), ppm(r).toFixed(1), r.load.toFixed(2), vs(r, 'fast', w), vs(r, 'best', w)];
+          return [r.label, String(w), active, String(r.pages), r.seconds.toFixed(1), ppm(r).toFixed(1), r.load.toFixed(2), vs(r, 'fast', w), vs(r, 'fra', w), vs(r, 'best', w)];
         }),
       ]),
     );
@@ -307,6 +355,7 @@ async function main() {
         (native ? `, native Debian model ${scale('fast')}, native same model ${scale('best')}` : '') +
         ` (${os.cpus().length} cores)`,
     );
+    console.log(stageTable([1, 2].map((w) => at('pool', w)!)));
 
     // Born-digital pages: read from the text layer, no render, no OCR.
     const textDocs: Array<{ source: 'index' | 'acte'; path: string }> = [];

@@ -365,3 +365,80 @@ export const INDEX_412_7: RegisterSpec = {
     },
   ],
 };
+
+// ------------------------------------------------------------------------------------------------
+// English documents: Quebec registries hold deeds and register pages in English too (language routing,
+// src/ocr/routing.ts, must read them as well as fra+eng did).
+
+/** A deed of sale drawn up in English, Montreal 1987 (typed). */
+export const SALE_1987_EN: DeedSpec = {
+  kind: 'deed',
+  fonts: { body: 'Times-Roman', bold: 'Times-Bold' },
+  size: 11,
+  leading: 14.5,
+  justify: true,
+  blocks: [
+    { kind: 'title', text: 'DEED OF SALE' },
+    { kind: 'para', text: 'ON THE FOURTEENTH day of the month of April, in the year one thousand nine hundred and eighty-seven.' },
+    { kind: 'para', text: `BEFORE Me${NB}Thomas McKENNA, the undersigned notary for the Province of Quebec, practising in the City of Montreal.` },
+    {
+      kind: 'para',
+      text: 'APPEARED: Mr. Douglas William FRASER, retired engineer, residing at 4417 Western Avenue, in the City of Westmount, hereinafter called the "Vendor",',
+    },
+    { kind: 'para', text: 'AND: Mrs. Eileen Margaret O\'CONNOR, teacher, residing at 212 Sherbrooke Street West, in the City of Montreal, hereinafter called the "Purchaser".' },
+    {
+      kind: 'para',
+      text: 'WHICH PARTIES have agreed as follows: the Vendor hereby sells, with legal warranty, to the Purchaser, who accepts, the immovable property described below, with the building thereon erected bearing civic number 4417 Western Avenue.',
+    },
+    {
+      kind: 'para',
+      text: `DESCRIPTION: that certain lot of land known and designated as lot number ONE HUNDRED AND TWELVE of the official subdivision of original lot number TWO HUNDRED AND SIX (206-112) on the official plan and book of reference of the Municipality of the Town of Westmount, registration division of Montreal.`,
+    },
+    {
+      kind: 'para',
+      text: `TITLE: the Vendor acquired the said property from the estate of the late Arthur James BELL by deed of sale executed before Me${NB}Paul GRANT, notary, on the third of June, nineteen hundred and sixty-nine, and registered at Montreal under number ${nb('2 104 577')}.`,
+    },
+    {
+      kind: 'para',
+      text: `PRICE: this sale is made for the price of ONE HUNDRED AND SIXTY-FIVE THOUSAND DOLLARS (${nb('165 000,00 $')}), which the Vendor acknowledges having received from the Purchaser, whereof quit.`,
+    },
+    { kind: 'para', text: 'The Purchaser shall be the owner of the said property from this day and shall pay all taxes and assessments due from and after this day.' },
+    { kind: 'para', text: 'WHEREOF ACTE at Montreal, under number four thousand and eighty-one of the minutes of the undersigned notary.' },
+    { kind: 'para', text: 'AND AFTER DUE READING hereof, the parties have signed with and in the presence of the said notary.' },
+    { kind: 'gap', pt: 20 },
+    { kind: 'signatures', names: ['Douglas William FRASER', 'Eileen Margaret O\'CONNOR', `Me${NB}Thomas McKENNA, notary`] },
+  ],
+};
+
+/** A register page of lot 206-112 (Westmount) with English headings and entries. */
+export const INDEX_206_112_EN: RegisterSpec = {
+  kind: 'register',
+  rules: 'columns',
+  fonts: { body: 'Helvetica', bold: 'Helvetica-Bold' },
+  size: 9,
+  columns: [
+    { title: 'Presentation', width: 92 },
+    { title: 'Nature of the deed', width: 158 },
+    { title: 'Parties', width: 252 },
+    { title: 'Registration No.', width: 96, align: 'right' },
+    { title: 'Remarks', width: 172 },
+  ],
+  pages: [
+    {
+      title: 'INDEX OF IMMOVABLES',
+      info: [
+        'Registration division: Montreal      Cadastre: Town of Westmount      Lot: 206-112',
+        'Entries of the deeds affecting the said lot since the opening of the index',
+      ],
+      rows: [
+        ['1969-06-03', 'Sale', 'Estate of A. J. Bell to D. W. Fraser', '2 104 577', 'Price 38 500 $'],
+        ['1969-06-03', 'Hypothec', 'D. W. Fraser to the Royal Trust Company', '2 104 578', '30 000 $'],
+        ['1978-10-17', 'Discharge', 'The Royal Trust Company to D. W. Fraser', '2 917 240', 'Cancels 2 104 578'],
+        ['1982-02-09', 'Servitude', 'D. W. Fraser and the Bell Telephone Company', '3 201 655', 'Right of way for the lines'],
+        ['1987-04-14', 'Sale', 'D. W. Fraser to E. M. O\'Connor', '3 855 012', 'Price 165 000 $'],
+        ['1987-04-14', 'Hypothec', 'E. M. O\'Connor to the Bank of Montreal', '3 855 013', '120 000 $'],
+        ['1995-09-28', 'Notice of address', 'Bank of Montreal', '4 611 390', 'For the hypothec 3 855 013'],
+      ],
+    },
+  ],
+};

@@ -154,7 +154,8 @@ export const OPTIONS = {
     schema: langs,
     default: 'fra+eng',
     unit: 'languages',
-    description: 'Tesseract languages, from the @tesseract.js-data packages (nothing is downloaded).',
+    description:
+      'Tesseract languages, from the @tesseract.js-data packages (nothing is downloaded), primary first: a page is read with the primary alone, and with all of them when it is in another one (src/ocr/routing.ts) or for the words the primary was unsure of (src/ocr/second-opinion.ts).',
   },
   OCR_DPI: {
     schema: int(72, 600),

@@ -170,7 +170,7 @@ class Demo {
       status.onProgress(c, p, saved);
       this.view?.progress(c.workerId, this.labels.get(c.id) ?? c.documentNumber ?? c.id, p);
     };
-    const pool = new WorkerPool(config, log, { onProgress });
+    const pool = new WorkerPool(config, log, { onProgress, onStages: status.onStages });
     // Registered before the pool, so it runs after it (in reverse): the page shows the pool stopping.
     this.later('status server', () => status.stop());
     this.later('pool', () => pool.stop());

@@ -19,10 +19,11 @@ import {
 } from './orientation';
 import { openPdf, type GreyImage, type PdfDocument, type RenderedPage } from './pdf';
 import { prepareForOcr, type PreparedImage } from './preprocess';
+import { fitsBetter, routeTo } from './routing';
+import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-opinion';
+import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
-import { rereadWithPrimary, type RereadReport } from './reread';
-import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
 
 export interface OcrEngineOptions {
@@ -37,10 +38,18 @@ export interface OcrEngineOptions {
   /** Pixel budget per rendered page (see `OpenPdfOptions.maxPixels`). */
   maxPixels?: number;
   /**
-   * Re-read, with the first language alone, the words a later language's model won, keeping the new
-   * reading only when it adds diacritics (src/ocr/diacritics.ts). Default true; needs 2+ languages.
+   * Language routing (src/ocr/routing.ts): read each page with the first language alone and with another
+   * only when the page shows it is in that language. Default true; false reads every page with all of
+   * `langs` at once (one tesseract pass with every model, the way before routing, for comparisons).
    */
-  rereadDiacritics?: boolean;
+  routing?: boolean;
+  /**
+   * Read the words the primary model was unsure of again with all languages (src/ocr/second-opinion.ts).
+   * Default true; needs 2+ languages and routing.
+   */
+  secondOpinion?: boolean;
+  /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
+  secondaryIdleMs?: number;
   /**
    * Prepare rendered pages before recognition (src/ocr/preprocess.ts): resolution from the measured text
    * size and enlargement of small text (every page), deskew (index pages).
@@ -61,31 +70,36 @@ export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
 };
 
 export class OcrEngine {
-  private recognizer: Recognizer | null;
-  /** The primary language alone, for re-reads; started on the first page that needs one. */
-  private primary: Recognizer | null = null;
+  /**
+   * Loaded models by language string. The one every page is read with (the primary language, or all of
+   * `langs` without routing) stays loaded; another is loaded when a page is routed to it and released
+   * after `secondaryIdleMs` unused, so a thread holds one model in the common case.
+   */
+  private readonly recognizers = new Map<string, Recognizer>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private terminated = false;
   /** `langs` as language codes, primary first. */
   private readonly langCodes: string[];
+  /** The language string every page is read with first. */
+  private readonly first: string;
 
-  private constructor(
-    private readonly options: OcrEngineOptions,
-    recognizer: Recognizer,
-  ) {
-    this.recognizer = recognizer;
+  private constructor(private readonly options: OcrEngineOptions) {
     this.langCodes = parseLangs(options.langs);
+    this.first = options.routing === false ? options.langs : this.langCodes[0]!;
   }
 
   static async create(options: OcrEngineOptions): Promise<OcrEngine> {
     if (!Number.isFinite(options.dpi) || options.dpi < 72 || options.dpi > 1200) {
       throw new RangeError(`dpi must be between 72 and 1200, got ${options.dpi}`);
     }
-    const recognizer = await createRecognizer({
-      langs: options.langs,
-      timeoutMs: options.timeoutMs,
-      recognizeTimeoutMs: options.pageTimeoutMs,
-    });
-    return new OcrEngine(options, recognizer);
+    const engine = new OcrEngine(options);
+    await engine.recognizer(engine.first);
+    return engine;
+  }
+
+  /** Language strings of the models loaded now (for tests and memory accounting). */
+  get loadedModels(): string[] {
+    return [...this.recognizers.keys()];
   }
 
   /**
@@ -116,14 +130,14 @@ export class OcrEngine {
     }
   }
 
-  /** Stop the tesseract worker. Idempotent; `ocrDocument` throws afterwards. */
+  /** Stop the tesseract workers. Idempotent; `ocrDocument` throws afterwards. */
   async terminate(): Promise<void> {
     this.terminated = true;
-    const r = this.recognizer;
-    const p = this.primary;
-    this.recognizer = null;
-    this.primary = null;
-    await Promise.all([r?.terminate(), p?.terminate()]);
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    const all = [...this.recognizers.values()];
+    this.recognizers.clear();
+    await Promise.all(all.map((r) => r.terminate()));
   }
 
   private async readPage(
@@ -134,38 +148,93 @@ export class OcrEngine {
     progress: (p: Omit<PageProgress, 'pages'>) => void,
   ): Promise<PageResult> {
     const pageNumber = index + 1;
+    let t = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = now - t;
+      t = now;
+      return ms;
+    };
     const info = doc.pageInfo(index);
     const layer = decideTextLayer(doc, index, info, this.langCodes);
     if (layer.use) {
-      return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0 };
+      const timings = { renderMs: lap(), preprocessMs: 0, recognitionMs: 0 };
+      return { pageNumber, text: info.text, source: 'text-layer', confidence: null, words: [], width: 0, height: 0, timings };
     }
     const textLayer = layer.note ? { textLayer: layer.note } : {};
     const rendered = doc.renderGrey(index, this.options.dpi);
+    const renderMs = lap();
+    const blank = (img: GreyImage, why: string): PageResult => ({
+      pageNumber,
+      text: '',
+      source: 'ocr',
+      confidence: null,
+      words: [],
+      width: img.width,
+      height: img.height,
+      empty: why,
+      ...textLayer,
+      timings: { renderMs, preprocessMs: lap(), recognitionMs: 0 },
+    });
     const empty = unreadablePage(rendered);
-    if (empty) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: rendered.width, height: rendered.height, empty, ...textLayer };
+    if (empty) return blank(rendered, empty);
     let { prepared, image, dpi } = this.prepare(rendered, mode);
     const tooSmall = unreadablePage(image);
-    if (tooSmall) return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], width: image.width, height: image.height, empty: tooSmall, ...textLayer };
+    if (tooSmall) return blank(image, tooSmall);
+    let preprocessMs = lap();
+    let recognitionMs = 0;
     progress({ stage: 'ocr', page: pageNumber });
-    const recognizer = await this.liveRecognizer();
-    let r = await this.recognizeOnce(recognizer, image, psm, dpi);
+    const passes: string[] = [this.first];
+    let lang = this.first;
+    const primary = await this.recognizer(this.first);
+    let r = await this.recognizeOnce(primary, image, psm, dpi, passes);
     let rotated: Rotation = 0;
     if (this.options.orientation !== false && wantsOrientationCheck(r.words)) {
-      const turn = await findRotation(recognizer, image, dpi, r);
+      const turn = await findRotation(primary, image, dpi, r);
       if (turn !== 0) {
         const turnedPage: RenderedPage = { ...rendered, ...rotateGrey(rendered, turn) };
-        const { prepared: turnedPrepared, image: turnedImage, dpi: turnedDpi } = this.prepare(turnedPage, mode);
-        const again = await this.recognizeOnce(recognizer, turnedImage, psm, turnedDpi);
+        recognitionMs += lap();
+        const turned = this.prepare(turnedPage, mode);
+        preprocessMs += lap();
+        passes.push(`${this.first}/turned ${turn}`);
+        const again = await this.recognizeOnce(primary, turned.image, psm, turned.dpi, passes);
         // The sample said so; the whole page must agree before its reading is replaced. A first reading
         // of vertical text can be nearly as confident as the upright one (and still worse), hence 0.9.
         if (confidentWords(again.words) >= Math.max(1, TURNED_READING_SHARE * confidentWords(r.words))) {
-          [r, image, dpi, prepared, rotated] = [again, turnedImage, turnedDpi, turnedPrepared, turn];
+          [r, image, dpi, prepared, rotated] = [again, turned.image, turned.dpi, turned.prepared, turn];
           progress({ stage: 'ocr', page: pageNumber, rotated: turn });
         }
       }
     }
-    const reread = await this.rereadDiacritics(image, r, dpi);
-    r = reread.recognition;
+    const routed = this.options.routing === false ? false : routeTo(r.words, this.first, this.langCodes.slice(1)) !== null;
+    const all = this.options.langs;
+    let opinion: SecondOpinionReport | undefined;
+    if (routed) {
+      // The page is in another language: read it with every model, as tesseract would have without routing.
+      passes.push(all);
+      const again = await this.withRecognizer(all, (rec) => rec.recognize(image, psm, { dpi }));
+      if (fitsBetter(again, r)) {
+        r = again;
+        lang = all;
+      }
+    } else if (this.options.routing !== false && this.options.secondOpinion !== false && this.langCodes.length > 1) {
+      const unsure = unsureWords(r.words);
+      if (unsure.length > 0) {
+        passes.push(`${all}/words`);
+        // The French word list is the boost's, loaded once per thread; other primary languages go without.
+        const words = this.first === 'fra' ? frenchDictionary() : undefined;
+        const first = r;
+        try {
+          const second = await this.withRecognizer(all, (rec) => secondOpinion(image, first, unsure, rec, dpi, words));
+          r = second.recognition;
+          opinion = second.report;
+        } catch (err) {
+          // A refinement, not the reading: the page keeps the primary reading.
+          opinion = { asked: unsure.length, changed: 0, failed: coerceError(err).message };
+        }
+      }
+    }
+    recognitionMs += lap();
     return {
       pageNumber,
       text: r.text,
@@ -174,8 +243,11 @@ export class OcrEngine {
       words: r.words,
       width: image.width,
       height: image.height,
+      lang,
+      passes,
+      ...(opinion ? { secondOpinion: opinion } : {}),
+      timings: { renderMs, preprocessMs, recognitionMs },
       ...(prepared ? { preprocess: prepared.report } : {}),
-      ...(reread.report ? { reread: reread.report } : {}),
       ...textLayer,
       ...(rotated ? { rotated } : {}),
     };
@@ -203,49 +275,59 @@ export class OcrEngine {
   }
 
   /**
-   * One reading of a page. Otsu's global threshold can lose every character on tinted, low-contrast
-   * paper (one dev page: 0 words, then 86 % word recall with Sauvola). A page that reads as (nearly)
-   * empty gets a second, local-threshold pass; the pass with more readable words wins. Costs one extra
-   * pass on blank pages.
+   * One reading of a page with the first model. Otsu's global threshold can lose every character on
+   * tinted, low-contrast paper (one dev page: 0 words, then 86 % word recall with Sauvola). A page that
+   * reads as (nearly) empty gets a second, local-threshold pass; the pass with more readable words wins.
+   * A page where tesseract found words but could read few of them is handwriting or noise, which Sauvola
+   * does not fix: no second pass (see `wantsSauvolaRetry`).
    */
-  private async recognizeOnce(recognizer: Recognizer, image: GreyImage, psm: Psm, dpi: number): Promise<Recognition> {
+  private async recognizeOnce(recognizer: Recognizer, image: GreyImage, psm: Psm, dpi: number, passes: string[]): Promise<Recognition> {
     const r = await recognizer.recognize(image, psm, { dpi });
-    const readable = readableWordCount(r.words);
-    if (readable >= MIN_READABLE_WORDS) return r;
+    if (!wantsSauvolaRetry(r.words)) return r;
+    passes.push(`${this.first}/sauvola`);
     const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
-    return readableWordCount(retry.words) > readable ? retry : r;
+    return readableWordCount(retry.words) > readableWordCount(r.words) ? retry : r;
   }
 
-  private async rereadDiacritics(image: GreyImage, r: Recognition, dpi: number): Promise<{ recognition: Recognition; report?: RereadReport }> {
-    const [first, ...others] = this.langCodes;
-    if (this.options.rereadDiacritics === false || others.length === 0) return { recognition: r };
-    // The French word list is the boost's, loaded once per thread; other primary languages go without.
-    const words = first === 'fra' ? frenchDictionary() : undefined;
-    const primary = async () => {
-      if (!this.primary?.alive) {
-        this.primary = await createRecognizer({ langs: first!, timeoutMs: this.options.timeoutMs, recognizeTimeoutMs: this.options.pageTimeoutMs });
-      }
-      return this.primary;
-    };
-    try {
-      return await rereadWithPrimary(image, r, first!, primary, dpi, words);
-    } catch (err) {
-      // A refinement, not the reading: the page keeps tesseract's text. A timed-out re-read stopped its
-      // worker, which the next page replaces.
-      return { recognition: r, report: { reread: 0, changed: 0, failed: coerceError(err).message } };
-    }
-  }
-
-  /** A page timeout kills the worker; start a fresh one for the next page or document. */
-  private async liveRecognizer(): Promise<Recognizer> {
+  /**
+   * The recogniser for `langs`, started if needed (a page timeout kills a worker: the next page gets a
+   * fresh one).
+   */
+  private async recognizer(langs: string): Promise<Recognizer> {
     if (this.terminated) throw new Error('OCR engine is terminated');
-    if (this.recognizer?.alive) return this.recognizer;
-    this.recognizer = await createRecognizer({
-      langs: this.options.langs,
+    const live = this.recognizers.get(langs);
+    if (live?.alive) return live;
+    const started = await createRecognizer({
+      langs,
       timeoutMs: this.options.timeoutMs,
       recognizeTimeoutMs: this.options.pageTimeoutMs,
     });
-    return this.recognizer;
+    if (this.terminated) {
+      await started.terminate();
+      throw new Error('OCR engine is terminated');
+    }
+    this.recognizers.set(langs, started);
+    return started;
+  }
+
+  /** Use a routed-to model, then release it once it has gone unused for `secondaryIdleMs`. */
+  private async withRecognizer<T>(langs: string, use: (r: Recognizer) => Promise<T>): Promise<T> {
+    clearTimeout(this.idleTimers.get(langs));
+    this.idleTimers.delete(langs);
+    try {
+      return await use(await this.recognizer(langs));
+    } finally {
+      if (!this.terminated) {
+        const timer = setTimeout(() => {
+          this.idleTimers.delete(langs);
+          const r = this.recognizers.get(langs);
+          this.recognizers.delete(langs);
+          void r?.terminate();
+        }, this.options.secondaryIdleMs ?? DEFAULT_SECONDARY_IDLE_MS);
+        timer.unref();
+        this.idleTimers.set(langs, timer);
+      }
+    }
   }
 }
 
@@ -277,6 +359,22 @@ async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: numbe
 
 /** A turned page's reading replaces the first when it has at least this share of its confident words. */
 export const TURNED_READING_SHARE = 0.9;
+
+/** How long a model loaded for routing stays loaded unused. */
+export const DEFAULT_SECONDARY_IDLE_MS = 5 * 60_000;
+
+/**
+ * Whether a first pass calls for a Sauvola retry: fewer than `MIN_READABLE_WORDS` readable words, and
+ * fewer than `MAX_WORDS_FOR_RETRY` words found at all (a page where tesseract found many words it could
+ * not read is handwriting or noise, not text lost to the threshold).
+ */
+export function wantsSauvolaRetry(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>): boolean {
+  if (readableWordCount(words) >= MIN_READABLE_WORDS) return false;
+  return words.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).length < MAX_WORDS_FOR_RETRY;
+}
+
+/** Above this many words found, a nearly unreadable first pass is not retried (see `wantsSauvolaRetry`). */
+export const MAX_WORDS_FOR_RETRY = 40;
 
 /** Below this many readable words an OCR'd page is retried with Sauvola binarisation. */
 export const MIN_READABLE_WORDS = 5;

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   // Status server (DESIGN §5) in this process; progress is published live as it is committed.
   const status = createPoolStatus(config, log.child({ component: 'status' }));
-  const pool = new WorkerPool(config, log, { onProgress: status.onProgress });
+  const pool = new WorkerPool(config, log, { onProgress: status.onProgress, onStages: status.onStages });
 
   stopOnSignals(log, () => pool.stop().then(() => status.stop()), { requested: 'shutdown requested', failed: 'shutdown failed' });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));

@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
-import { boxKey, wordLanguages } from './hocr';
 import type { OcrWord } from './types';
 import type { GreyImage } from './pdf';
 
@@ -31,7 +30,7 @@ export const PSM = {
   AUTO: 3,
   /** One uniform block of text: register tables (index), far better than AUTO on them. */
   SINGLE_BLOCK: 6,
-  /** One line of text: a single word cropped from a page, read again (src/ocr/reread.ts). */
+  /** One line of text: a single word cropped from a page, read again (src/ocr/second-opinion.ts). */
   SINGLE_LINE: 7,
 } as const;
 export type Psm = (typeof PSM)[keyof typeof PSM] | 4 | 11;
@@ -235,7 +234,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     await worker.terminate();
     throw new Error(`cannot set tesseract parameters: ${coerceError(err).message}`, { cause: err });
   }
-  return new TesseractRecognizer(worker, langs, codes, options.recognizeTimeoutMs);
+  return new TesseractRecognizer(worker, langs, options.recognizeTimeoutMs);
 }
 
 class TesseractRecognizer implements Recognizer {
@@ -247,7 +246,6 @@ class TesseractRecognizer implements Recognizer {
   constructor(
     worker: Tesseract.Worker,
     readonly langs: string,
-    private readonly codes: readonly string[],
     private readonly recognizeTimeoutMs: number | undefined,
   ) {
     this.worker = worker;
@@ -279,9 +277,7 @@ class TesseractRecognizer implements Recognizer {
       await worker.setParameters(changed);
       Object.assign(this.current, changed);
     }
-    // hOCR is the only output that says which language model read a word; only asked for when there is a choice.
-    const several = this.codes.length > 1;
-    const job = worker.recognize(pgm, {}, { text: true, blocks: true, hocr: several });
+    const job = worker.recognize(pgm, {}, { text: true, blocks: true });
     let result: Tesseract.RecognizeResult;
     try {
       result = this.recognizeTimeoutMs
@@ -296,15 +292,7 @@ class TesseractRecognizer implements Recognizer {
       throw new RetryableError(`tesseract failed on a ${image.width}×${image.height} image: ${coerceError(err).message}`, { cause: err });
     }
     const page = result.data;
-    const words = collectWords(page);
-    if (several && page.hocr) {
-      const langs = wordLanguages(page.hocr, this.codes[0]!);
-      for (const w of words) {
-        const lang = langs.get(boxKey(w));
-        if (lang) w.lang = lang;
-      }
-    }
-    return { text: page.text ?? '', confidence: page.confidence ?? 0, words };
+    return { text: page.text ?? '', confidence: page.confidence ?? 0, words: collectWords(page) };
   }
 
   async terminate(): Promise<void> {

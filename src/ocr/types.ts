@@ -1,6 +1,6 @@
 import type { Rotation } from './orientation';
 import type { PreprocessReport } from './preprocess';
-import type { RereadReport } from './reread';
+import type { SecondOpinionReport } from './second-opinion';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
@@ -13,8 +13,6 @@ export interface OcrWord {
   y0: number;
   x1: number;
   y1: number;
-  /** The language model that read it (`fra`, `eng`, …), when several were loaded. */
-  lang?: string;
 }
 
 export interface PageResult {
@@ -35,13 +33,29 @@ export interface PageResult {
   empty?: string;
   /** Why the page's text layer was set aside and the scan OCR'd (src/ocr/text-layer.ts). */
   textLayer?: string;
-  /** Words re-read by the first language for their diacritics (OCR'd pages with 2+ languages). */
-  reread?: RereadReport;
   /**
    * How far, in degrees clockwise, the page was turned to be read upright (src/ocr/orientation.ts);
    * absent when it was read as scanned. Word boxes, width and height are those of the turned page.
    */
   rotated?: Rotation;
+  /** OCR'd pages: the language model whose reading the page keeps (`fra`, `eng`, or `fra+eng` without routing). */
+  lang?: string;
+  /**
+   * OCR'd pages: every tesseract pass run on the page, in order: `fra`, `fra/sauvola` (retry of a
+   * near-empty page), `fra+eng` (the page is in another language), `fra+eng/words` (unsure words re-read).
+   */
+  passes?: string[];
+  /** Unsure words read again by every language (src/ocr/second-opinion.ts). */
+  secondOpinion?: SecondOpinionReport;
+  /** Time spent on this page in each stage, ms (a text-layer page's reading counts as its render). */
+  timings?: PageTimings;
+}
+
+export interface PageTimings {
+  renderMs: number;
+  preprocessMs: number;
+  /** Every tesseract pass on the page: the first, a Sauvola retry, a routed re-read. */
+  recognitionMs: number;
 }
 
 export interface DocumentResult {

@@ -49,8 +49,14 @@ export interface JobDeps {
   storageGate?: StorageGate;
 }
 
+/** Where a completed document's time went, ms (see `STAGES`). */
+export type StageMs = Record<StageName, number>;
+/** The stages of a completed document, in order: download (rate limiter + storage) to the final write. */
+export const STAGES = ['download', 'render', 'preprocess', 'recognition', 'boost', 'database'] as const;
+export type StageName = (typeof STAGES)[number];
+
 export type JobOutcome =
-  | { kind: 'completed'; pages: number; ms: number; cpuMs: number }
+  | { kind: 'completed'; pages: number; ms: number; cpuMs: number; stages: StageMs }
   | { kind: 'failed'; status: 3 | 4; error: string }
   | { kind: 'released' }
   /** Handed back (6 → 3, attempt not spent) because the environment's storage is failing as a whole. */
@@ -105,6 +111,7 @@ export class Job {
     const beat = setInterval(() => void this.beat(), Math.max(1000, Math.floor(deps.leaseMs / 3)));
     try {
       this.setProgress('downloading', 0, 0, 'downloading PDF');
+      const downloadStart = performance.now();
       const ref = parseStoragePath(claim.supabasePath, claim.documentSource);
       let pdf: Uint8Array;
       try {
@@ -114,6 +121,7 @@ export class Job {
         throw err;
       }
       deps.storageGate?.succeeded();
+      const downloadMs = performance.now() - downloadStart;
       this.throwIfAborted();
       if (pdf.byteLength === 0) throw new PermanentError('empty file: the stored object has 0 bytes');
       if (!isPdfMagic(pdf)) throw new PermanentError(`not a PDF (got ${describeContent(pdf)})`);
@@ -139,6 +147,7 @@ export class Job {
         worker: claim.workerId,
         message: `${out.ocrPages} page(s) OCR'd, ${out.textLayerPages} read from the text layer`,
       };
+      const dbStart = performance.now();
       const res = await this.write(() =>
         complete(deps.db, claim, {
           fileContent: out.fileContent,
@@ -147,25 +156,32 @@ export class Job {
           confidence: out.confidence,
         }),
       );
+      const databaseMs = performance.now() - dbStart;
       if (!res.applied) return this.lost('complete');
       this.progress = done;
       deps.onProgress?.(claim, done);
       const ms = Date.now() - this.startedAt;
+      const stages: StageMs = { download: downloadMs, ...out.stageMs, database: databaseMs };
       log.info(
         {
           pages: out.pages,
           ocrPages: out.ocrPages,
           ms,
           cpuMs: Math.round(result.cpuMs),
+          // Per-stage cost of this document, ms; what is not in them is queueing and messaging.
+          stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])),
+          passes: out.passes,
+          langs: out.langs,
+          wordsReread: out.secondOpinion.asked,
+          wordsChanged: out.secondOpinion.changed,
+          ...(out.secondOpinion.failures.length ? { secondOpinionFailures: out.secondOpinion.failures } : {}),
           confidence: out.confidence?.mean,
           flaggedPages: out.confidence?.flaggedPages,
           ...(rotatedPages(out.confidence).length ? { rotatedPages: rotatedPages(out.confidence) } : {}),
-          accentsRestored: out.accentsRestored,
-          ...(out.rereadFailures.length ? { rereadFailures: out.rereadFailures } : {}),
         },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
-      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs };
+      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs, stages };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     try {
       const doc = await engine.ocrDocument(msg.pdf, msg.mode, (progress) => send({ type: 'progress', jobId: msg.jobId, progress }));
       const fileContent = joinPages(doc.pages);
+      const boostStart = performance.now();
       const boosted = boostSafely(msg.mode, doc.pages, fileContent);
+      const boostMs = performance.now() - boostStart;
       const cpu = process.cpuUsage(cpuStart);
       send({
         type: 'result',
@@ -48,8 +50,19 @@ async function main(): Promise<void> {
           textLayerPages: doc.pages.filter((p) => p.source === 'text-layer').length,
           pageConfidence: doc.pages.map((p) => p.confidence),
           confidence: boosted.confidence,
-          accentsRestored: doc.pages.reduce((n, p) => n + (p.reread?.changed ?? 0), 0),
-          rereadFailures: doc.pages.flatMap((p) => (p.reread?.failed ? [`page ${p.pageNumber}: ${p.reread.failed}`] : [])),
+          stageMs: {
+            render: sum(doc.pages, (p) => p.timings?.renderMs ?? 0),
+            preprocess: sum(doc.pages, (p) => p.timings?.preprocessMs ?? 0),
+            recognition: sum(doc.pages, (p) => p.timings?.recognitionMs ?? 0),
+            boost: boostMs,
+          },
+          passes: tally(doc.pages.flatMap((p) => p.passes ?? [])),
+          langs: tally(doc.pages.flatMap((p) => (p.lang ? [p.lang] : []))),
+          secondOpinion: {
+            asked: sum(doc.pages, (p) => p.secondOpinion?.asked ?? 0),
+            changed: sum(doc.pages, (p) => p.secondOpinion?.changed ?? 0),
+            failures: doc.pages.flatMap((p) => (p.secondOpinion?.failed ? [`page ${p.pageNumber}: ${p.secondOpinion.failed}`] : [])),
+          },
         },
       });
     } catch (err) {
@@ -58,6 +71,14 @@ async function main(): Promise<void> {
     }
   });
   send({ type: 'ready' });
+}
+
+const sum = (pages: PageResult[], f: (p: PageResult) => number) => pages.reduce((n, p) => n + f(p), 0);
+
+function tally(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 /**

@@ -30,7 +30,7 @@ import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { pastBudget, type TimeBudgets } from './budget';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
-import { Job, type JobDeps, type JobOutcome, type StorageGate } from './job';
+import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs, type StorageGate } from './job';
 import { afterFailure, afterProbe, afterSuccess, classifyStorageError, CLOSED, probeDue, type BreakerPolicy, type BreakerState } from './storage-breaker';
 import type { OcrThread } from './ocr-thread-host';
 import { WorkerSlot, type SlotHost } from './worker-slot';
@@ -58,11 +58,15 @@ export interface PoolStats {
   held: number;
   lost: number;
   pages: number;
+  /** Time completed documents spent in each stage, summed, ms. */
+  stageMs: StageMs;
 }
 
 export interface PoolOptions {
   /** Extra hook for live progress publishing (status server, demo). */
   onProgress?: JobDeps['onProgress'];
+  /** Called with each completed document's stage times (the status server's stage histogram). */
+  onStages?: (stages: StageMs, pages: number, claim: Claim) => void;
   /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
   /**
@@ -90,7 +94,16 @@ const STORAGE_PROBE_TIMEOUT_MS = 15_000;
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
   readonly slots: WorkerSlot[] = [];
-  readonly stats: PoolStats = { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0 };
+  readonly stats: PoolStats = {
+    completed: 0,
+    failed: 0,
+    retried: 0,
+    released: 0,
+    held: 0,
+    lost: 0,
+    pages: 0,
+    stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs,
+  };
   readonly pollIntervalMs: number;
   allocation: Allocation | undefined;
   capacity: Capacity | undefined;
@@ -264,6 +277,8 @@ export class WorkerPool implements SlotHost {
         this.stats.completed++;
         this.stats.pages += outcome.pages;
         this.costs.record(c.documentSource === 'acte' ? 'acte' : 'index', { pages: outcome.pages, ms: outcome.ms });
+        for (const s of STAGES) this.stats.stageMs[s] += outcome.stages[s];
+        this.options.onStages?.(outcome.stages, outcome.pages, c);
         break;
       case 'failed':
         if (outcome.status === 4) this.stats.failed++;

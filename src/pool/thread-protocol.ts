@@ -20,10 +20,21 @@ export interface JobOutput {
   pageConfidence: (number | null)[];
   /** Per-page mean word confidence and low-confidence flags, stored in `ocr_confidence`. */
   confidence: DocumentConfidence;
-  /** Words whose accents the French re-read restored (src/ocr/reread.ts), over all pages. */
-  accentsRestored: number;
-  /** Why a page's re-read could not run, one entry per such page (its text stays as tesseract read it). */
-  rereadFailures: string[];
+  /** Time spent in the thread's stages over all pages, ms. */
+  stageMs: ThreadStageMs;
+  /** Tesseract passes by kind over all pages (`fra`, `fra/sauvola`, `eng`): what the refinements cost. */
+  passes: Record<string, number>;
+  /** OCR'd pages by the language model whose reading was kept. */
+  langs: Record<string, number>;
+  /** Unsure words read again by every language (src/ocr/second-opinion.ts), and how many changed. */
+  secondOpinion: { asked: number; changed: number; failures: string[] };
+}
+
+export interface ThreadStageMs {
+  render: number;
+  preprocess: number;
+  recognition: number;
+  boost: number;
 }
 
 export type FromThread =

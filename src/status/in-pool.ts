@@ -8,7 +8,7 @@ import type Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { JobDeps } from '../pool/job';
-import type { WorkerPool } from '../pool/pool';
+import type { PoolOptions, WorkerPool } from '../pool/pool';
 import { ProgressPublisher } from '../progress/publisher';
 import { publishAllocation, removeAllocation } from './allocation';
 import { PoolMetrics } from './pool-metrics';
@@ -19,6 +19,8 @@ const ALLOCATION_INTERVAL_MS = 5_000;
 export interface PoolStatus {
   /** Give this to the pool as `PoolOptions.onProgress`. */
   readonly onProgress: NonNullable<JobDeps['onProgress']>;
+  /** Give this to the pool as `PoolOptions.onStages`. */
+  readonly onStages: NonNullable<PoolOptions['onStages']>;
   /** Start the HTTP server (before the pool starts, so /healthz answers and /readyz says "starting"). */
   start(pool: WorkerPool): Promise<void>;
   /** After the pool has stopped: close the server, flush the publisher. */
@@ -82,6 +84,9 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
       metrics.observe(claim, p);
       if (p.stage === 'done' || p.stage === 'failed') publisher.committed(claim.env, claim.id);
       else saved?.then((ok) => ok && publisher.committed(claim.env, claim.id));
+    },
+    onStages(stages, pages) {
+      metrics.observeStages(stages, pages);
     },
     async start(p) {
       pool = p;

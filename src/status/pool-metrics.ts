@@ -3,6 +3,7 @@
  * durations (timed from the progress hook), the rate limiter's counters and the live publisher's.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { STAGES, type StageMs } from '../pool/job';
 import type { WorkerPool } from '../pool/pool';
 import type { ProgressPublisher } from '../progress/publisher';
 import type { Progress } from '../queue/progress';
@@ -23,6 +24,7 @@ interface Timing {
 export class PoolMetrics {
   private readonly jobDuration: Histogram<'source' | 'outcome'>;
   private readonly pageDuration: Histogram<'source'>;
+  private readonly stageDuration: Histogram<'stage'>;
   private readonly timings = new Map<string, Timing>();
 
   constructor(registry: Registry, pool: () => WorkerPool | undefined, publisher: ProgressPublisher) {
@@ -61,6 +63,16 @@ export class PoolMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60],
       registers,
     });
+    this.stageDuration = new Histogram({
+      name: 'ocr_stage_duration_seconds',
+      help:
+        'Time per page in each stage of a completed document (download, render, preprocess, recognition, boost, database): ' +
+        "one observation per document and stage, the stage's time in it divided by its pages.",
+      labelNames: ['stage'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    });
+    for (const stage of STAGES) this.stageDuration.zero({ stage });
     new Counter({
       name: 'ocr_limiter_calls_total',
       help: 'Rate-limited calls (storage downloads) by the limiter they went through: shared (Redis) or local.',
@@ -145,6 +157,12 @@ export class PoolMetrics {
       this.jobDuration.observe({ source, outcome: p.stage === 'done' ? 'completed' : 'failed' }, (now - t.startedAt) / 1000);
       this.timings.delete(key);
     }
+  }
+
+  /** Fed with each completed document's stage times (the pool's `onStages`). */
+  observeStages(stages: StageMs, pages: number): void {
+    const n = Math.max(1, pages);
+    for (const stage of STAGES) this.stageDuration.observe({ stage }, stages[stage] / 1000 / n);
   }
 
   private prune(now: number): void {

@@ -143,3 +143,30 @@ export async function imagePdf(image: Uint8Array, dpi: number): Promise<Uint8Arr
     doc.destroy();
   }
 }
+
+/**
+ * An image-only PDF (no text layer, so the engine must OCR it): the pages of `makePdf(pages)` rendered
+ * in grey at `dpi` and put back as one image per page.
+ */
+export async function scannedPdf(pages: PageSpec[], dpi = 300): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const text = mupdf.Document.openDocument(await makePdf(pages), 'application/pdf');
+  const out = new mupdf.PDFDocument();
+  try {
+    for (let i = 0; i < text.countPages(); i++) {
+      const page = text.loadPage(i);
+      const [x0, y0, x1, y1] = page.getBounds();
+      const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
+      const image = out.addImage(new mupdf.Image(pixmap));
+      const resources = out.addObject({ XObject: { Im0: image } });
+      const [w, h] = [x1 - x0, y1 - y0];
+      out.insertPage(-1, out.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q`));
+      pixmap.destroy();
+      page.destroy();
+    }
+    return out.saveToBuffer('compress').asUint8Array().slice();
+  } finally {
+    out.destroy();
+    text.destroy();
+  }
+}

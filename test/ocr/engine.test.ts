@@ -6,6 +6,7 @@ import { OcrEngine, PSM_FOR_MODE, joinPages, readableWordCount } from '../../src
 import { loadMupdf } from '../../src/ocr/pdf';
 import { PSM } from '../../src/ocr/tesseract';
 import type { PageProgress } from '../../src/ocr/types';
+import { scannedPdf } from '../helpers/pdfs';
 
 const DEV = path.join(__dirname, '..', 'fixtures');
 
@@ -33,6 +34,18 @@ function bagOfWordsRecall(groundTruth: string, output: string): number {
   }
   return found / truth.length;
 }
+
+/** An English deed paragraph (Quebec registries hold English deeds too), drawn as a scan by `scannedPdf`. */
+const ENGLISH_DEED = [
+  'DEED OF SALE. On the fourteenth day of the month of April, in the year one thousand',
+  'nine hundred and eighty-seven, before the undersigned notary for the Province of Quebec,',
+  'appeared Mr. Douglas William Fraser, who hereby sells to the Purchaser, who accepts,',
+  'the immovable property described below, with the building thereon erected, which the',
+  'Vendor acquired from the estate of the late Arthur James Bell by deed of sale executed',
+  'before Paul Grant, notary, and registered at Montreal under the number given below.',
+  'The Purchaser shall be the owner of the said property from this day and shall pay all',
+  'taxes and assessments that are due from and after this day, whereof quit and discharge.',
+];
 
 let engine: OcrEngine;
 beforeAll(async () => {
@@ -96,37 +109,69 @@ describe('OcrEngine', () => {
     expect(readableWordCount(result.pages[0]!.words)).toBeGreaterThan(50);
     const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-note1949-btv1b530924453.txt`, 'utf8'), joinPages(result.pages));
     expect(recall).toBeGreaterThanOrEqual(0.75);
+    expect(result.pages[0]!.passes!.slice(0, 2)).toEqual(['fra', 'fra/sauvola']);
   }, 60_000);
 
-  it('gives back the accents the English model dropped on capitals, and nothing else', async () => {
-    // With fra+eng, tesseract keeps the English model's VALLIERE / LEFEVRE / EVALUATION on this scan.
-    const pdf = readFileSync(`${DEV}/synthetic/acte2-scan.pdf`);
-    const plain = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, rereadDiacritics: false });
-    let before: Awaited<ReturnType<OcrEngine['ocrDocument']>>;
-    try {
-      before = await plain.ocrDocument(pdf, 'acte');
-    } finally {
-      await plain.terminate();
-    }
-    const after = await engine.ocrDocument(pdf, 'acte');
-    const [b, a] = [before.pages[0]!, after.pages[0]!];
-    expect(b.text).toMatch(/VALLIERE,[\s\S]*LEFEVRE,[\s\S]*EVALUATION/);
-    expect(b.words.find((w) => w.text === 'VALLIERE,')?.lang).toBe('eng');
+  describe('language routing', () => {
+    it('reads a French page with the French model alone, so capitals keep their accents', async () => {
+      // Read with fra+eng at once, tesseract keeps the English model's VALLIERE / LEFEVRE / EVALUATION here.
+      const result = await engine.ocrDocument(readFileSync(`${DEV}/synthetic/acte2-scan.pdf`), 'acte');
+      const page = result.pages[0]!;
+      expect(page.lang).toBe('fra');
+      // At most its unsure words are read again by both models, never the whole page.
+      expect(page.passes!.filter((p) => p !== 'fra+eng/words')).toEqual(['fra']);
+      expect(page.text).toMatch(/VALLIÈRE,[\s\S]*LEFÈVRE,[\s\S]*ÉVALUATION/);
+      expect(page.text).not.toMatch(/VALLIERE|LEFEVRE|EVALUATION/);
+    }, 60_000);
 
-    expect(a.text).toMatch(/VALLIÈRE,[\s\S]*LEFÈVRE,[\s\S]*ÉVALUATION/);
-    expect(a.text).not.toMatch(/VALLIERE|LEFEVRE|EVALUATION/);
-    expect(a.words.find((w) => w.text === 'VALLIÈRE,')).toMatchObject({ lang: 'fra' });
-    expect(a.reread!.changed).toBe(3);
-    expect(a.reread!.reread).toBeGreaterThanOrEqual(3);
-    // Only those three words changed, in the text as in the word list.
-    const changed = b.words.map((w, i) => [w.text, a.words[i]!.text]).filter(([x, y]) => x !== y);
-    expect(changed).toEqual([
-      ['VALLIERE,', 'VALLIÈRE,'],
-      ['LEFEVRE,', 'LEFÈVRE,'],
-      ['EVALUATION', 'ÉVALUATION'],
-    ]);
-    expect(a.text.replace('VALLIÈRE', 'VALLIERE').replace('LEFÈVRE', 'LEFEVRE').replace('ÉVALUATION', 'EVALUATION')).toBe(b.text);
-  }, 120_000);
+    it('reads the words the French model was unsure of again with both models, and keeps the surer readings', async () => {
+      // On this letter the French model alone reads the date as "IB58"; both models together read 1858.
+      const result = await engine.ocrDocument(readFileSync(`${DEV}/pdf/tapus-lettre1858-3_eac6a.pdf`), 'acte');
+      const page = result.pages[0]!;
+      expect(page.passes).toEqual(['fra', 'fra+eng/words']);
+      expect(page.secondOpinion!.asked).toBeGreaterThan(page.secondOpinion!.changed);
+      expect(page.secondOpinion!.changed).toBeGreaterThan(0);
+      expect(page.text).toContain('1858');
+    }, 60_000);
+
+    it('reads an English page again with both models, keeps that reading, and releases the second model when idle', async () => {
+      const english = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, secondaryIdleMs: 300 });
+      try {
+        expect(english.loadedModels).toEqual(['fra']);
+        const result = await english.ocrDocument(await scannedPdf([{ lines: ENGLISH_DEED }]), 'acte');
+        const page = result.pages[0]!;
+        expect(page).toMatchObject({ lang: 'fra+eng', passes: ['fra', 'fra+eng'] });
+        expect(bagOfWordsRecall(ENGLISH_DEED.join('\n'), page.text)).toBeGreaterThanOrEqual(0.9);
+        expect(english.loadedModels).toEqual(['fra', 'fra+eng']);
+        // Released after secondaryIdleMs unused: the thread is back to one model.
+        const deadline = Date.now() + 10_000;
+        while (english.loadedModels.length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(english.loadedModels).toEqual(['fra']);
+      } finally {
+        await english.terminate();
+      }
+    }, 120_000);
+
+    it('without routing, reads every page with all languages in one pass', async () => {
+      const all = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, routing: false });
+      try {
+        const result = await all.ocrDocument(await scannedPdf([{ lines: ENGLISH_DEED }]), 'acte');
+        expect(result.pages[0]).toMatchObject({ lang: 'fra+eng', passes: ['fra+eng'] });
+        expect(all.loadedModels).toEqual(['fra+eng']);
+      } finally {
+        await all.terminate();
+      }
+    }, 120_000);
+  });
+
+  it('times each page\'s stages', async () => {
+    const result = await engine.ocrDocument(await scannedPdf([{ lines: ENGLISH_DEED.slice(0, 3) }, { lines: [] }]), 'acte');
+    for (const p of result.pages) {
+      expect(p.timings!.renderMs).toBeGreaterThan(0);
+      expect(p.timings!.preprocessMs).toBeGreaterThan(0);
+      expect(p.timings!.recognitionMs).toBeGreaterThan(0);
+    }
+  }, 60_000);
 
   it('uses psm 6 for register tables and psm 3 for deeds', () => {
     expect(PSM_FOR_MODE).toEqual({ index: PSM.SINGLE_BLOCK, acte: PSM.AUTO });

@@ -122,7 +122,11 @@ describe('pool supervisor', () => {
     await seedDocs(8, 'acte', 'acte1-scan.pdf');
     const daemon = startDaemon({ DEV_DATABASE_URL: db.url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '2', REDIS_URL: redis.url });
     try {
-      await daemon.waitForLog((l) => l.msg === 'document completed', 120_000);
+      const completed = await daemon.waitForLog((l) => l.msg === 'document completed', 120_000);
+      // The completion line says where the document's time went, per stage, in ms.
+      expect(Object.keys(completed.stages)).toEqual(['download', 'render', 'preprocess', 'recognition', 'boost', 'database']);
+      expect(completed.stages.recognition).toBeGreaterThan(0);
+      expect(completed.passes).toMatchObject({ fra: expect.any(Number) });
       await redis.stop();
       await daemon.waitForLog((l) => /continuing on a local limiter/.test(l.msg), 60_000);
       await redis.start();

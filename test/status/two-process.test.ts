@@ -127,6 +127,12 @@ describe('pool in one process, status server in another', () => {
       expect(poolMetrics.find((x) => x.name === 'ocr_pages_total')?.value).toBe(3);
       expect(poolMetrics.find((x) => x.name === 'ocr_page_duration_seconds_count')?.value).toBe(3);
       expect(poolMetrics.find((x) => x.name === 'ocr_job_duration_seconds_count')?.value).toBe(1);
+      // One observation per completed document and stage: its time in that stage per page.
+      const stage = (name: string, stage: string) => poolMetrics.find((x) => x.name === name && x.labels.stage === stage)?.value;
+      for (const st of ['download', 'render', 'preprocess', 'recognition', 'boost', 'database']) {
+        expect(stage('ocr_stage_duration_seconds_count', st)).toBe(1);
+      }
+      expect(stage('ocr_stage_duration_seconds_sum', 'recognition')).toBeGreaterThan(0);
     }, 60_000);
 
     it('a client that reconnects with Last-Event-ID mid-document loses nothing and gets nothing twice', async () => {
