@@ -346,15 +346,22 @@ async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: numbe
     const glance = await recognizer.recognize(rotateGrey(centralSample(image, shape, undefined, GLANCE), 180), PSM.SINGLE_BLOCK, { dpi });
     if (confidentWords(glance.words) === 0) return 0;
   }
-  const sample = centralSample(image, shape);
-  // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
-  const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
-  const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
-  for (const turn of turns) {
-    const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
-    counts[turn] = confidentWords(read.words);
-  }
-  return chooseRotation(counts);
+  const readTurns = async (sample: ReturnType<typeof centralSample>): Promise<Record<Rotation, number>> => {
+    // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
+    const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
+    const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
+    for (const turn of turns) {
+      const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
+      counts[turn] = confidentWords(read.words);
+    }
+    return counts;
+  };
+  const counts = await readTurns(centralSample(image, shape));
+  const chosen = chooseRotation(counts);
+  if (chosen !== 0 || shape === 'square' || turns.every((t) => counts[t] === 0)) return chosen;
+  // A turn read a few words in the band, too few to decide (a small page, the primary model alone):
+  // the square around the band, three times the text, decides.
+  return chooseRotation(await readTurns(centralSample(image, 'square')));
 }
 
 /** A turned page's reading replaces the first when it has at least this share of its confident words. */
