@@ -6,21 +6,14 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, row, type TestDb } from '../helpers/db';
-import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { row, type TestDb } from '../helpers/db';
+import { FIXTURES, startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import { deedLines, makePdf } from '../helpers/pdfs';
 
 let db: TestDb;
-let storage: ReturnType<typeof tempStorage>;
-beforeAll(async () => {
-  db = await createTestDb();
-  storage = tempStorage();
-});
-afterAll(async () => {
-  await db?.drop();
-  storage?.remove();
-});
+let storage: TempStorage;
+useDbAndStorage((d, s) => ([db, storage] = [d, s]));
 
 async function insert(source: string, supabasePath: string, maxAttempts = 3): Promise<string> {
   const { rows } = await db.pool.query(

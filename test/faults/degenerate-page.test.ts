@@ -5,23 +5,16 @@
  * stderr reaches the JSON log as lines of its own.
  */
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { relayLines } from '../../src/pool/ocr-thread-host';
 import { fitForRecognizer, unreadablePage } from '../../src/ocr/unreadable';
-import { createTestDb, row, type TestDb } from '../helpers/db';
-import { startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { row, type TestDb } from '../helpers/db';
+import { startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import { deedLines, makePdf } from '../helpers/pdfs';
 
 let db: TestDb;
-let storage: ReturnType<typeof tempStorage>;
-beforeAll(async () => {
-  db = await createTestDb();
-  storage = tempStorage();
-});
-afterAll(async () => {
-  await db?.drop();
-  storage?.remove();
-});
+let storage: TempStorage;
+useDbAndStorage((d, s) => ([db, storage] = [d, s]));
 
 const grey = (width: number, height: number, fill = 255) => ({ width, height, pixels: new Uint8Array(width * height).fill(fill) });
 

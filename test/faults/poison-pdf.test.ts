@@ -5,23 +5,16 @@
  * queued behind two of them is served. A job interrupted at shutdown after a page budget keeps its
  * attempt spent, so restarts cannot keep a poison document alive forever.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, row, type TestDb } from '../helpers/db';
-import { startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { row, type TestDb } from '../helpers/db';
+import { startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import { deedLines, makeFillsPdf, makeNestedFormsPdf, makePdf } from '../helpers/pdfs';
 
 const PAGE_BUDGET_MS = 3_000;
 
 let db: TestDb;
-let storage: ReturnType<typeof tempStorage>;
-beforeAll(async () => {
-  db = await createTestDb();
-  storage = tempStorage();
-});
-afterAll(async () => {
-  await db?.drop();
-  storage?.remove();
-});
+let storage: TempStorage;
+useDbAndStorage((d, s) => ([db, storage] = [d, s]));
 
 /** Rows are claimed oldest first: `ageS` seconds in the past orders them. */
 async function insert(source: string, supabasePath: string, ageS: number): Promise<string> {

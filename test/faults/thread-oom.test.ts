@@ -2,21 +2,14 @@
  * An OCR thread that runs out of memory (a runaway document against the thread's resourceLimits) is
  * replaced; its document is retried and, still too big, ends at 4 with the reason; the pool goes on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, row, type TestDb } from '../helpers/db';
-import { startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { row, type TestDb } from '../helpers/db';
+import { startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import { deedLines, makePdf } from '../helpers/pdfs';
 
 let db: TestDb;
-let storage: ReturnType<typeof tempStorage>;
-beforeAll(async () => {
-  db = await createTestDb();
-  storage = tempStorage();
-});
-afterAll(async () => {
-  await db?.drop();
-  storage?.remove();
-});
+let storage: TempStorage;
+useDbAndStorage((d, s) => ([db, storage] = [d, s]));
 
 describe('an OCR thread out of memory', () => {
   it('is replaced, its document retried then failed with the reason, the other documents done', async () => {

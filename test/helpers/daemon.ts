@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDb, type TestDb } from './db';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Pages the tests read: copies of a few development pages, kept in the repository (see test/fixtures/SOURCES.md). */
@@ -102,4 +104,24 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export type TempStorage = ReturnType<typeof tempStorage>;
+
+/**
+ * For one test file: a fresh database and a temporary storage folder, made before its tests and removed
+ * after them. `set` hands them to the file's own variables.
+ */
+export function useDbAndStorage(set: (db: TestDb, storage: TempStorage) => void): void {
+  let db: TestDb | undefined;
+  let storage: TempStorage | undefined;
+  beforeAll(async () => {
+    db = await createTestDb();
+    storage = tempStorage();
+    set(db, storage);
+  });
+  afterAll(async () => {
+    await db?.drop();
+    storage?.remove();
+  });
 }

@@ -3,21 +3,13 @@
  * daemon process with its OCR threads; SIGINT ends it with exit 0.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, row, type TestDb } from '../helpers/db';
-import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { row, type TestDb } from '../helpers/db';
+import { FIXTURES, startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 
 let db: TestDb;
-let storage: ReturnType<typeof tempStorage>;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  storage = tempStorage();
-});
-afterAll(async () => {
-  await db?.drop();
-  storage?.remove();
-});
+let storage: TempStorage;
+useDbAndStorage((d, s) => ([db, storage] = [d, s]));
 
 async function insert(source: string, supabasePath: string | null, number: string): Promise<string> {
   const { rows } = await db.pool.query(
