@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrEngine } from '../../src/ocr/engine';
 import { dictionaryShare, inkOutsideShare, judgeScannedTextLayer } from '../../src/ocr/text-layer';
 import { pageConfidence } from '../../src/boost/confidence';
+import { row, type TestDb } from '../helpers/db';
+import { startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import { makeScanPdf } from '../helpers/pdfs';
 
 // Plain ASCII: the test fonts are simple fonts without an encoding for accents.
@@ -88,4 +90,31 @@ describe('scanned pages with a text layer', () => {
     expect(page!.source).toBe('text-layer');
     expect(page!.text).toContain(SCAN[0]);
   }, 60_000);
+});
+
+describe('in the pool', () => {
+  let db: TestDb;
+  let storage: TempStorage;
+  useDbAndStorage((d, s) => ([db, storage] = [d, s]));
+
+  // The row itself: the stamped scan completes (5) with the scan's words in file_content, not the stamp
+  // alone, and ocr_confidence says why its text layer was set aside; a plain scan behind it completes too.
+  it('a stamped scan ends at 5 with the scan OCR\'d; a document queued behind it completes', async () => {
+    storage.put('actes/stamped.pdf', await makeScanPdf(SCAN, { lines: STAMP }));
+    storage.put('actes/plain.pdf', await makeScanPdf(SCAN.slice(0, 10)));
+    const insert = async (p: string) =>
+      (await db.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) VALUES ('acte', $1, 3) RETURNING id`, [p])).rows[0].id as string;
+    const stamped = await insert('stamped.pdf');
+    const plain = await insert('plain.pdf');
+    const daemon = startDaemon({ DEV_DATABASE_URL: db.url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '1' });
+    try {
+      await waitFor(async () => (await row(db.pool, plain)).status_id === 5, 150_000, 'the document behind the stamped scan');
+      const r = await row(db.pool, stamped);
+      expect({ status: r.status_id, error: r.ocr_error }).toEqual({ status: 5, error: null });
+      expect(r.file_content.split(/\s+/).filter((w: string) => w === 'notaire').length).toBeGreaterThan(10);
+      expect(r.ocr_confidence.pages[0].textLayer).toMatch(/^text layer ignored: \d+ % of the ink lies outside it/);
+    } finally {
+      await daemon.stop('SIGINT');
+    }
+  }, 200_000);
 });
