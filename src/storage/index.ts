@@ -74,19 +74,40 @@ export function isPdfMagic(bytes: Uint8Array): boolean {
  */
 export function describeContent(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'empty';
-  const head = new TextDecoder('utf-8', { fatal: false })
-    .decode(bytes.subarray(0, 512))
-    .replace(/^\uFEFF/, '')
-    .trimStart()
-    .toLowerCase();
+  // Markup and JSON are text first: random bytes that happen to start with '{' or '<' are binary
+  // (one random file in 128 starts with '{', and was called JSON).
+  const text = utf8Text(bytes.subarray(0, 512));
+  if (text === null) return mostlyPrintable(bytes) ? 'text' : 'binary';
+  const head = text.replace(/^\uFEFF/, '').trimStart().toLowerCase();
   if (head.startsWith('<!doctype html') || head.startsWith('<html') || /<(head|body|title)[\s>]/.test(head)) return 'HTML';
   if (head.startsWith('<?xml') || head.startsWith('<')) return 'XML';
   if (head.startsWith('{') || head.startsWith('[')) return 'JSON';
+  return 'text';
+}
+
+/** `sample` as UTF-8 text (a character cut at its end is allowed), or null when it is not mostly text. */
+function utf8Text(sample: Uint8Array): string | null {
+  for (let cut = 0; cut < 4 && cut < sample.length; cut++) {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, sample.length - cut));
+    } catch {
+      continue;
+    }
+    let controls = 0;
+    for (const ch of text) if (ch < ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') controls++;
+    return controls / Math.max(1, text.length) < 0.1 ? text : null;
+  }
+  return null;
+}
+
+/** Latin-1 or similar text that is not UTF-8: over 90 % printable bytes in the first 512. */
+function mostlyPrintable(bytes: Uint8Array): boolean {
   let printable = 0;
   const n = Math.min(bytes.length, 512);
   for (let i = 0; i < n; i++) {
     const b = bytes[i] ?? 0;
     if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0xc0) printable++;
   }
-  return printable / n > 0.9 ? 'text' : 'binary';
+  return printable / n > 0.9;
 }

@@ -87,6 +87,11 @@ describe('describeContent', () => {
     [enc('{"error":"not_found"}'), 'JSON'],
     [enc('just some words\n'), 'text'],
     [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]), 'binary'],
+    // Random bytes that happen to open like JSON or markup are still binary.
+    [Uint8Array.from([0x7b, ...Array.from({ length: 511 }, (_, i) => (i * 149 + 7) % 256)]), 'binary'],
+    [Uint8Array.from([0x3c, ...Array.from({ length: 511 }, (_, i) => (i * 151 + 3) % 256)]), 'binary'],
+    // An error page in French (UTF-8 accents) is still recognised.
+    [enc('<html><body>Accès refusé : clé révoquée, réessayez plus tard. Désolé, données indisponibles.</body></html>'), 'HTML'],
   ])('%#: %s', (bytes, expected) => {
     expect(describeContent(bytes)).toBe(expected);
   });
