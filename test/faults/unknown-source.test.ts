@@ -3,21 +3,15 @@
  * claimed as such (through the same partial index as before, now on lower(btrim())); a source nobody
  * takes ('plan') is not claimed, and check-ocr-queue reports it as unhealthy with its count.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../src/check/run';
 import { claim } from '../../src/queue/claim';
 import { readyDepth } from '../../src/queue/depth';
 import { skipPlans } from '../../src/queue/skip-plans';
-import { createTestDb, seed, type TestDb } from '../helpers/db';
+import { seed, type TestDb, useTestDb } from '../helpers/db';
 
 let db: TestDb;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => db.drop());
-beforeEach(async () => {
-  await db.pool.query('TRUNCATE extraction_queue');
-});
+useTestDb((d) => (db = d), { truncateEach: true });
 
 describe('document_source variants', () => {
   it('case and surrounding spaces do not hide a deed from the acte workers', async () => {

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { createTestDb, type TestDb } from './db';
+import { afterAll } from 'vitest';
+import { type TestDb, useTestDb } from './db';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Pages the tests read: copies of a few development pages, kept in the repository (see test/fixtures/SOURCES.md). */
@@ -113,15 +113,10 @@ export type TempStorage = ReturnType<typeof tempStorage>;
  * after them. `set` hands them to the file's own variables.
  */
 export function useDbAndStorage(set: (db: TestDb, storage: TempStorage) => void): void {
-  let db: TestDb | undefined;
   let storage: TempStorage | undefined;
-  beforeAll(async () => {
-    db = await createTestDb();
+  useTestDb((db) => {
     storage = tempStorage();
     set(db, storage);
   });
-  afterAll(async () => {
-    await db?.drop();
-    storage?.remove();
-  });
+  afterAll(() => storage?.remove());
 }

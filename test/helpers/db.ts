@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadMigrations } from '../../src/db/migrate';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,6 +36,24 @@ export interface TestDb {
   url: string;
   pool: pg.Pool;
   drop(): Promise<void>;
+}
+
+/**
+ * For one test file: a fresh, migrated database made before its tests and dropped after them; with
+ * `truncateEach`, extraction_queue is emptied before every test. `set` hands it to the file's variable.
+ */
+export function useTestDb(set: (db: TestDb) => void, opts: { truncateEach?: boolean } = {}): void {
+  let db: TestDb | undefined;
+  beforeAll(async () => {
+    db = await createTestDb();
+    set(db);
+  });
+  afterAll(async () => db?.drop());
+  if (opts.truncateEach) {
+    beforeEach(async () => {
+      await db!.pool.query('TRUNCATE extraction_queue');
+    });
+  }
 }
 
 /** A fresh, migrated database of its own. */

@@ -1,16 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claim } from '../../src/queue/claim';
-import { createTestDb, row, seed, type TestDb } from '../helpers/db';
+import { row, seed, type TestDb, useTestDb } from '../helpers/db';
 
 let db: TestDb;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => db.drop());
-beforeEach(async () => {
-  await db.pool.query('TRUNCATE extraction_queue');
-});
+useTestDb((d) => (db = d), { truncateEach: true });
 
 describe('claim', () => {
   it('moves the oldest ready row of the source to 6, burns an attempt and sets worker, start and lease', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pageConfidence } from '../../src/boost/confidence';
 import { claim } from '../../src/queue/claim';
 import { complete } from '../../src/queue/complete';
@@ -9,16 +9,10 @@ import { recoverStale } from '../../src/queue/recover-stale';
 import { release } from '../../src/queue/release';
 import { skipPlans } from '../../src/queue/skip-plans';
 import type { Claim } from '../../src/queue/types';
-import { createTestDb, row, seed, type TestDb } from '../helpers/db';
+import { row, seed, type TestDb, useTestDb } from '../helpers/db';
 
 let db: TestDb;
-beforeAll(async () => {
-  db = await createTestDb();
-});
-afterAll(async () => db.drop());
-beforeEach(async () => {
-  await db.pool.query('TRUNCATE extraction_queue');
-});
+useTestDb((d) => (db = d), { truncateEach: true });
 
 async function claimOne(worker = 'w1', leaseMs = 60_000): Promise<Claim> {
   const c = await claim(db.pool, 'dev', worker, 'index', leaseMs);
