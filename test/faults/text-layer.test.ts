@@ -10,7 +10,7 @@ import { dictionaryShare, inkOutsideShare, judgeScannedTextLayer } from '../../s
 import { pageConfidence } from '../../src/boost/confidence';
 import { row, type TestDb } from '../helpers/db';
 import { startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
-import { makeScanPdf } from '../helpers/pdfs';
+import { scannedPdf } from '../helpers/pdfs';
 
 // Plain ASCII: the test fonts are simple fonts without an encoding for accents.
 const WORDS = ['acte', 'vente', 'immeuble', 'cadastre', 'lot', 'notaire', 'servitude', 'prix', 'terrain', 'maison', 'contrat', 'partie', 'droit'];
@@ -66,7 +66,7 @@ describe('the rule', () => {
 
 describe('scanned pages with a text layer', () => {
   it('a scan with a certification stamp: the scan is OCR\'d, the stamp noted', async () => {
-    const pdf = await makeScanPdf(SCAN, { lines: STAMP });
+    const pdf = await scannedPdf([{ lines: SCAN }], 200, { lines: STAMP });
     const [page] = (await engine.ocrDocument(pdf, 'acte')).pages;
     expect(page!.source).toBe('ocr');
     expect(page!.textLayer).toMatch(/^text layer ignored: \d+ % of the ink lies outside it/);
@@ -76,7 +76,7 @@ describe('scanned pages with a text layer', () => {
   }, 120_000);
 
   it('a scan under an invisible garbage OCR layer: the scan is OCR\'d', async () => {
-    const pdf = await makeScanPdf(SCAN, { invisible: true, lines: SCAN.map((_, i) => ({ x: 36, y: lineY(i), size: 10, text: garbage(12, i + 1) })) });
+    const pdf = await scannedPdf([{ lines: SCAN }], 200, { invisible: true, lines: SCAN.map((_, i) => ({ x: 36, y: lineY(i), size: 10, text: garbage(12, i + 1) })) });
     const [page] = (await engine.ocrDocument(pdf, 'acte')).pages;
     expect(page!.source).toBe('ocr');
     expect(page!.textLayer).toMatch(/^text layer ignored: \d+ % of its words are dictionary words/);
@@ -85,7 +85,7 @@ describe('scanned pages with a text layer', () => {
   }, 120_000);
 
   it('a searchable scan whose invisible layer is right is read, not OCR\'d', async () => {
-    const pdf = await makeScanPdf(SCAN, { invisible: true, lines: SCAN.map((text, i) => ({ x: 36, y: lineY(i), size: 10, text })) });
+    const pdf = await scannedPdf([{ lines: SCAN }], 200, { invisible: true, lines: SCAN.map((text, i) => ({ x: 36, y: lineY(i), size: 10, text })) });
     const [page] = (await engine.ocrDocument(pdf, 'acte')).pages;
     expect(page!.source).toBe('text-layer');
     expect(page!.text).toContain(SCAN[0]);
@@ -100,8 +100,8 @@ describe('in the pool', () => {
   // The row itself: the stamped scan completes (5) with the scan's words in file_content, not the stamp
   // alone, and ocr_confidence says why its text layer was set aside; a plain scan behind it completes too.
   it('a stamped scan ends at 5 with the scan OCR\'d; a document queued behind it completes', async () => {
-    storage.put('actes/stamped.pdf', await makeScanPdf(SCAN, { lines: STAMP }));
-    storage.put('actes/plain.pdf', await makeScanPdf(SCAN.slice(0, 10)));
+    storage.put('actes/stamped.pdf', await scannedPdf([{ lines: SCAN }], 200, { lines: STAMP }));
+    storage.put('actes/plain.pdf', await scannedPdf([{ lines: SCAN.slice(0, 10) }], 200));
     const insert = async (p: string) =>
       (await db.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) VALUES ('acte', $1, 3) RETURNING id`, [p])).rows[0].id as string;
     const stamped = await insert('stamped.pdf');

@@ -85,32 +85,6 @@ export interface ScanOverlay {
 }
 
 /**
- * A "scanned" page: `lines` typeset as makePdf does, rendered to grey pixels at `dpi`, embedded as one
- * full-page image with no text; `overlay` adds a text layer on top (a stamp, an OCR layer).
- */
-export async function makeScanPdf(lines: string[], overlay?: ScanOverlay, dpi = 200): Promise<Uint8Array> {
-  const mupdf = await loadMupdf();
-  const source = mupdf.Document.openDocument(await makePdf([{ lines }]), 'application/pdf');
-  const page = source.loadPage(0);
-  const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
-  const doc = new mupdf.PDFDocument();
-  try {
-    const image = doc.addImage(new mupdf.Image(pixmap));
-    const font = doc.addSimpleFont(new mupdf.Font('Times-Roman'));
-    const mode = overlay?.invisible ? '3 Tr ' : '';
-    const text = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escape(l.text)}) Tj ET`).join('\n');
-    const body = `q 595 0 0 842 0 0 cm /Im0 Do Q\n${text}`;
-    doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({ XObject: { Im0: image }, Font: { F1: font } }), body));
-    return doc.saveToBuffer('compress').asUint8Array().slice();
-  } finally {
-    doc.destroy();
-    pixmap.destroy();
-    page.destroy();
-    source.destroy();
-  }
-}
-
-/**
  * `pdf` with every page turned `degrees` clockwise (the page's /Rotate), the way a scan fed sideways or
  * upside down comes out: MuPDF renders the page turned, as any viewer would.
  */
@@ -145,22 +119,26 @@ export async function imagePdf(image: Uint8Array, dpi: number): Promise<Uint8Arr
 }
 
 /**
- * An image-only PDF (no text layer, so the engine must OCR it): the pages of `makePdf(pages)` rendered
- * in grey at `dpi` and put back as one image per page.
+ * A scan: the pages of `makePdf(pages)` rendered in grey at `dpi` and put back as one full-page image
+ * each, with no text (the engine must OCR them). `overlay` adds a text layer over every page: a stamp,
+ * or an OCR layer when `invisible`.
  */
-export async function scannedPdf(pages: PageSpec[], dpi = 300): Promise<Uint8Array> {
+export async function scannedPdf(pages: PageSpec[], dpi = 300, overlay?: ScanOverlay): Promise<Uint8Array> {
   const mupdf = await loadMupdf();
   const text = mupdf.Document.openDocument(await makePdf(pages), 'application/pdf');
   const out = new mupdf.PDFDocument();
   try {
+    const font = out.addSimpleFont(new mupdf.Font('Times-Roman'));
+    const mode = overlay?.invisible ? '3 Tr ' : '';
+    const layer = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escape(l.text)}) Tj ET`).join('\n');
     for (let i = 0; i < text.countPages(); i++) {
       const page = text.loadPage(i);
       const [x0, y0, x1, y1] = page.getBounds();
       const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
       const image = out.addImage(new mupdf.Image(pixmap));
-      const resources = out.addObject({ XObject: { Im0: image } });
+      const resources = out.addObject({ XObject: { Im0: image }, Font: { F1: font } });
       const [w, h] = [x1 - x0, y1 - y0];
-      out.insertPage(-1, out.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q`));
+      out.insertPage(-1, out.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q\n${layer}`));
       pixmap.destroy();
       page.destroy();
     }
