@@ -17,6 +17,7 @@ import { coerceError } from '../errors';
 import type { Logger } from '../logger';
 import { describeUrl } from '../config';
 import './bottleneck-redis7';
+import { withTimeout } from '../util/timeout';
 import { createLocalBottleneck } from './local';
 import type { LimiterCounters, LimiterOptions, RateLimiter } from './types';
 
@@ -160,7 +161,7 @@ export class RedisRateLimiter implements RateLimiter {
     });
     client.on('error', () => undefined); // reported through the limiter's own failures, not as crashes
     this.client = client;
-    await withTimeout(
+    await timedOut(
       new Promise<void>((resolve, reject) => {
         client.once('ready', resolve);
         client.once('end', () => reject(new Error('Redis connection ended')));
@@ -185,7 +186,7 @@ export class RedisRateLimiter implements RateLimiter {
     });
     limiter.on('error', (e) => this.onLimiterError(e));
     this.shared = limiter;
-    await withTimeout(limiter.ready(), this.opts.connectTimeoutMs ?? 2_000, 'shared limiter');
+    await timedOut(limiter.ready(), this.opts.connectTimeoutMs ?? 2_000, 'shared limiter');
     // Settings already in Redis win over the constructor's (bottleneck's init keeps them); apply ours, but
     // leave the current reservoir alone so a restarting process does not refill it.
     await limiter.updateSettings({
@@ -206,7 +207,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.probing = true;
     try {
       if (this.shared && this.client?.status === 'ready') {
-        await withTimeout(this.shared.running(), this.opts.commandTimeoutMs ?? 3_000, 'shared limiter probe');
+        await timedOut(this.shared.running(), this.opts.commandTimeoutMs ?? 3_000, 'shared limiter probe');
       } else {
         await this.connect();
       }
@@ -236,12 +237,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    Promise.resolve(p).finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    }),
-  ]);
+/** `p`, or an error saying `${what} timed out after ${ms} ms`. */
+function timedOut<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(Promise.resolve(p), ms, () => new Error(`${what} timed out after ${ms} ms`));
 }

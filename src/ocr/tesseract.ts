@@ -22,6 +22,7 @@ import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
 import type { OcrWord } from './types';
+import { withTimeout } from '../util/timeout';
 import type { GreyImage } from './pdf';
 
 /** Tesseract page segmentation modes used here (the full list is in tesseract.js `PSM`). */
@@ -157,22 +158,6 @@ export function toPgm(image: GreyImage): Buffer {
   header.copy(out, 0);
   out.set(pixels, header.length);
   return out;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(coerceError(e));
-      },
-    );
-  });
 }
 
 /**

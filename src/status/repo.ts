@@ -14,6 +14,7 @@ import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 import { readInFlight } from '../check/queries';
 import type { InFlightDocument } from '../check/types';
+import { withTimeout } from '../util/timeout';
 
 /** Rows per document_source × status. */
 export type QueueCounts = { source: string; status: string; statusId: number; count: number }[];
@@ -99,7 +100,7 @@ export class StatusRepo {
   /** Reachable and complete? Both within `timeoutMs`. */
   async check(env: EnvName, timeoutMs = 2_000): Promise<{ ok: boolean; error?: string }> {
     try {
-      const report = await withTimeout(checkSchema(this.db(env)), timeoutMs, 'database did not answer');
+      const report = await answerWithin(checkSchema(this.db(env)), timeoutMs, 'database did not answer');
       return report.ok ? { ok: true } : { ok: false, error: describeSchemaReport(env, report) };
     } catch (err) {
       return { ok: false, error: `${env}: database unreachable: ${(err as Error).message}` };
@@ -111,9 +112,7 @@ export class StatusRepo {
   }
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(t),
-  );
+/** `p`, or an error saying `${what} within ${ms} ms` (e.g. "database did not answer within 2000 ms"). */
+export function answerWithin<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(p, ms, () => new Error(`${what} within ${ms} ms`));
 }

@@ -33,7 +33,7 @@ import { HttpError, presentedToken, sendError, sendJson, sendText, tokenMatches 
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
-import { StatusRepo, withTimeout } from './repo';
+import { answerWithin, StatusRepo } from './repo';
 import { serveAllEvents, serveDocumentEvents, type SseDeps } from './sse';
 import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
 
@@ -228,7 +228,7 @@ export class StatusServer {
     let workers: { ok: boolean; detail: string };
     if (this.opts.pool) workers = this.opts.pool.workersStarted();
     else {
-      const live = await withTimeout(this.repo.workers(), 2_000, 'registry did not answer').catch(() => []);
+      const live = await answerWithin(this.repo.workers(), 2_000, 'registry did not answer').catch(() => []);
       workers = { ok: live.length > 0, detail: `${live.length} live worker(s) in the registry` };
       // Alone, this server speaks for every host: a document past its time budget anywhere is a worker
       // that is not being freed. (Inside a pool, the probe above covers that pool's own documents.)
@@ -242,7 +242,7 @@ export class StatusServer {
     const storagePaused: Record<string, { host: string; pid: number; reason: string; message: string; since: Date }[]> = {};
     await Promise.all(
       this.repo.envNames.map(async (e) => {
-        const list = await withTimeout(this.repo.pauses(e), 2_000, 'pauses not read').catch(() => []);
+        const list = await answerWithin(this.repo.pauses(e), 2_000, 'pauses not read').catch(() => []);
         if (list.length) storagePaused[e] = list.map((p) => ({ host: p.host, pid: p.pid, reason: p.reason, message: p.message, since: p.since }));
       }),
     );
@@ -255,7 +255,7 @@ export class StatusServer {
     const budgets = { pageMs: pageTimeoutMs, documentMs: documentTimeoutMs };
     const per = await Promise.all(
       this.repo.envNames.map(async (env) => {
-        const docs = await withTimeout(this.repo.inFlight(env), 2_000, 'database did not answer').catch(() => []);
+        const docs = await answerWithin(this.repo.inFlight(env), 2_000, 'database did not answer').catch(() => []);
         return docs.flatMap((d) => {
           const why = inFlightPastBudget(d, budgets);
           return why ? [`${env} ${d.id} (${d.worker ?? '?'}) ${why}`] : [];
