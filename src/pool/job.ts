@@ -14,7 +14,7 @@ import { complete } from '../queue/complete';
 import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
 import { saveProgress, type Progress, type Stage } from '../queue/progress';
-import { release } from '../queue/release';
+import { release, type ReleaseOptions, type ReleaseResult } from '../queue/release';
 import type { Claim } from '../queue/types';
 import { decideFailure, type BackoffPolicy } from '../retry';
 import { describeContent, isPdfMagic, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
@@ -213,10 +213,7 @@ export class Job {
       ? 'handed back on shutdown'
       : `interrupted by shutdown after ${Math.round(runningMs / 1000)} s (page ${p.page} of ${p.pages}, ${p.stage}); ` +
         `the attempt counts: it ran longer than the page time budget of ${Math.round(this.deps.budgets.pageMs / 1000)} s`;
-    const res = await this.write(() => release(this.deps.db, this.claim, { reason, refund })).catch((err) => {
-      this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
-      return { applied: false as const, reason: 'lost' as const };
-    });
+    const res = await this.handBack({ reason, refund });
     if (!res.applied) return this.lost('release');
     if (refund) this.deps.log.info('document handed back (6 → 3) on shutdown, attempt not counted');
     else this.deps.log.warn({ runningMs, status: res.status }, `document handed back (6 → ${res.status}) on shutdown, attempt counted`);
@@ -225,13 +222,18 @@ export class Job {
 
   private async onHold(reason: string): Promise<JobOutcome> {
     await this.progressChain;
-    const res = await this.write(() => release(this.deps.db, this.claim, { reason: `storage paused: ${reason}`.slice(0, 500), refund: true })).catch((err) => {
-      this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
-      return { applied: false as const, reason: 'lost' as const };
-    });
+    const res = await this.handBack({ reason: `storage paused: ${reason}`.slice(0, 500), refund: true });
     if (!res.applied) return this.lost('release');
     this.deps.log.info({ reason }, 'document handed back (6 → 3), attempt not spent: the environment’s storage is failing');
     return { kind: 'held', reason };
+  }
+
+  /** 6 → 3 (or 4 when an unrefunded attempt was the last), fenced; a failed write leaves the row to its lease. */
+  private handBack(opts: ReleaseOptions): Promise<ReleaseResult> {
+    return this.write(() => release(this.deps.db, this.claim, opts)).catch((err) => {
+      this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
+      return { applied: false as const, reason: 'lost' as const };
+    });
   }
 
   private lost(during: string): JobOutcome {
