@@ -12,6 +12,7 @@ import { describeSchemaReport } from '../db/schema';
 import type { EnvironmentSnapshot } from './queries';
 import { pastBudget, type TimeBudgets } from '../pool/budget';
 import type { CheckReport, EnvironmentReport, InFlightDocument, StatusCount } from './types';
+import { KNOWN_SOURCES } from '../queue/ready';
 
 export interface Verdict {
   healthy: boolean;
@@ -19,8 +20,6 @@ export interface Verdict {
   warnings: string[];
 }
 
-/** Sources some worker takes, after lower(btrim()) as the claim compares them. */
-export const KNOWN_SOURCES = ['index', 'acte', 'plan_cadastraux'] as const;
 
 /** A worker can be late noticing a page change (progress is written once per stage): this much slack. */
 export const BUDGET_GRACE_MS = 60_000;

@@ -29,6 +29,11 @@ export const BLOCKED_KEY = 'blocked';
  */
 export const SOURCE = `lower(btrim(document_source))`;
 
+/** Sources the workers OCR, as SOURCE reads them (register pages, deeds). */
+const OCR_SOURCES = ['index', 'acte'] as const;
+/** Every source some worker takes: cadastral plans too, passed to 5 without OCR. */
+export const KNOWN_SOURCES = [...OCR_SOURCES, 'plan_cadastraux'] as const;
+
 export const HAS_PDF = `(supabase_path IS NOT NULL AND btrim(supabase_path) <> '')`;
 export const ATTEMPTS_LEFT = `(coalesce(ocr_attempts, 0) < coalesce(ocr_max_attempts, 3))`;
 export const IN_BACKOFF = `coalesce(ocr_next_attempt_at > now(), false)`;
@@ -41,7 +46,7 @@ export const READY = `(status_id = ${READY_STATUS} AND ${HAS_PDF} AND ${ATTEMPTS
  * to 5 without a claim. A row of another source ('plan', 'cadastre') is never ready: check-ocr-queue
  * reports it as unknown.
  */
-export const READY_FOR_POOL = `(status_id = ${READY_STATUS} AND (coalesce(${SOURCE} = 'plan_cadastraux', false) OR (${SOURCE} IN ('index', 'acte') AND ${READY})))`;
+export const READY_FOR_POOL = `(status_id = ${READY_STATUS} AND (coalesce(${SOURCE} = 'plan_cadastraux', false) OR (${SOURCE} IN (${OCR_SOURCES.map((x) => `'${x}'`).join(', ')}) AND ${READY})))`;
 
 /** The short key of a status id (`ready`, `ocr_done`…), `status_N` for one the upstream added. */
 export function statusKey(id: number): string {
