@@ -10,9 +10,10 @@
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
-import { READY, SOURCE } from './ready';
+import { DEFAULT_MAX_ATTEMPTS, READY, RUNNING_STATUS, SOURCE } from './ready';
 import type { Claim, DocumentSource } from './types';
 
+/** $1 = source (as SOURCE reads it), $2 = worker id, $3 = lease length (ms). */
 const SQL = `
 WITH candidate AS (
   SELECT id FROM extraction_queue
@@ -23,7 +24,7 @@ WITH candidate AS (
    FOR UPDATE SKIP LOCKED
 )
 UPDATE extraction_queue q
-   SET status_id = 6,
+   SET status_id = ${RUNNING_STATUS},
        ocr_attempts = coalesce(q.ocr_attempts, 0) + 1,
        ocr_worker_id = $2,
        ocr_started_at = now(),
@@ -36,7 +37,7 @@ UPDATE extraction_queue q
   FROM candidate
  WHERE q.id = candidate.id
 RETURNING q.id, lower(btrim(q.document_source)) AS document_source, q.document_number, q.supabase_path, q.ocr_attempts,
-          coalesce(q.ocr_max_attempts, 3) AS ocr_max_attempts, q.ocr_lease_expires_at`;
+          coalesce(q.ocr_max_attempts, ${DEFAULT_MAX_ATTEMPTS}) AS ocr_max_attempts, q.ocr_lease_expires_at`;
 
 /** One source per call: each call is then an ordered scan of the partial ready index. */
 export async function claim(

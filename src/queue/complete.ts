@@ -6,10 +6,15 @@
 import type { DocumentConfidence } from '../boost/confidence';
 import type { Queryable } from '../db/pg';
 import { FENCE, fenced, fenceParams } from './fence';
+import { DONE_STATUS } from './ready';
 import type { Claim, FencedResult } from './types';
 
+/**
+ * $1-$3 = the fence (id, worker, attempt), $4 = file_content, $5 = boosted_file_content,
+ * $6 = final progress (json), $7 = ocr_confidence (json, or NULL).
+ */
 const SQL = `UPDATE extraction_queue
-                SET status_id = 5,
+                SET status_id = ${DONE_STATUS},
                     file_content = $4,
                     boosted_file_content = $5,
                     ocr_completed_at = now(),

@@ -4,7 +4,7 @@ import { READY, SOURCE } from './ready';
 
 export type Depth = Record<string, number>;
 
-// Rows waiting out a retry backoff are not ready: the allocator must not plan workers for them.
+// No parameters. Rows waiting out a retry backoff are not ready: the allocator must not plan workers for them.
 const SQL = `SELECT ${SOURCE} AS document_source, count(*)::int AS n FROM extraction_queue WHERE ${READY} GROUP BY 1`;
 
 export async function readyDepth(db: Queryable): Promise<Depth> {

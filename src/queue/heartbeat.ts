@@ -6,6 +6,7 @@ import type { Queryable } from '../db/pg';
 import { FENCE, fenced, fenceParams } from './fence';
 import type { Claim, FencedResult } from './types';
 
+/** $1-$3 = the fence (id, worker, attempt), $4 = lease length (ms) from now. */
 const SQL = `UPDATE extraction_queue
                 SET ocr_lease_expires_at = now() + $4 * interval '1 millisecond'
               WHERE ${FENCE}`;

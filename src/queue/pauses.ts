@@ -16,6 +16,7 @@ export interface PauseRecord {
   nextProbeAt: Date | null;
 }
 
+/** $1 = pool id, $2 = host, $3 = pid, $4 = reason, $5 = message, $6 = since, $7 = next probe (or NULL). */
 const UPSERT = `
 INSERT INTO ocr_storage_pauses (pool_id, host, pid, reason, message, since, next_probe_at, heartbeat_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, now())
@@ -23,27 +24,31 @@ ON CONFLICT (pool_id) DO UPDATE
    SET host = excluded.host, pid = excluded.pid, reason = excluded.reason, message = excluded.message,
        since = excluded.since, next_probe_at = excluded.next_probe_at, heartbeat_at = now()`;
 
+/** $1 = pool id. */
+const CLEAR = 'DELETE FROM ocr_storage_pauses WHERE pool_id = $1';
+/** $1 = age (ms) past which a heartbeat belongs to a dead pool. */
+const PRUNE = `DELETE FROM ocr_storage_pauses WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`;
+/** $1 = WORKER_TTL_MS: heartbeats younger than this are live. */
+const LIVE = `SELECT * FROM ocr_storage_pauses
+               WHERE heartbeat_at >= now() - $1 * interval '1 millisecond'
+               ORDER BY since, pool_id`;
+
 export async function publishPause(db: Queryable, p: PauseRecord): Promise<void> {
   await db.query(UPSERT, [p.poolId, p.host, p.pid, p.reason, p.message.slice(0, 1000), p.since, p.nextProbeAt]);
 }
 
 export async function clearPause(db: Queryable, poolId: string): Promise<void> {
-  await db.query('DELETE FROM ocr_storage_pauses WHERE pool_id = $1', [poolId]);
+  await db.query(CLEAR, [poolId]);
 }
 
 export async function pruneDeadPauses(db: Queryable, olderThanMs = 10 * WORKER_TTL_MS): Promise<number> {
-  const r = await db.query(`DELETE FROM ocr_storage_pauses WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`, [olderThanMs]);
+  const r = await db.query(PRUNE, [olderThanMs]);
   return r.rowCount ?? 0;
 }
 
 /** Pauses of live pools, oldest first; [] when the table does not exist yet (migration not run). */
 export async function livePauses(db: Queryable, ttlMs = WORKER_TTL_MS): Promise<PauseRecord[]> {
-  const { rows } = await db.query(
-    `SELECT * FROM ocr_storage_pauses
-      WHERE heartbeat_at >= now() - $1 * interval '1 millisecond'
-      ORDER BY since, pool_id`,
-    [ttlMs],
-  ).catch((err: { code?: string }) => {
+  const { rows } = await db.query(LIVE, [ttlMs]).catch((err: { code?: string }) => {
     if (err.code === '42P01') return { rows: [] as any[] }; // undefined_table: this environment lags in migrations
     throw err;
   });

@@ -17,6 +17,7 @@ export interface Progress {
   worker: string;
 }
 
+/** $1-$3 = the fence (id, worker, attempt), $4 = the progress document (json). */
 const SQL = `UPDATE extraction_queue
                 SET ocr_progress = $4::jsonb || jsonb_build_object('updatedAt', now())
               WHERE ${FENCE}`;

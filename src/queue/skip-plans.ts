@@ -3,16 +3,18 @@
  * extractor sees them finished. Batched, and SKIP LOCKED so several hosts can run it at once.
  */
 import type { Queryable } from '../db/pg';
+import { DONE_STATUS, PLAN_SOURCE, READY_STATUS, SOURCE } from './ready';
 
+/** $1 = batch size. */
 const SQL = `
 WITH plans AS (
   SELECT id FROM extraction_queue
-   WHERE status_id = 3 AND lower(btrim(document_source)) = 'plan_cadastraux'
+   WHERE status_id = ${READY_STATUS} AND ${SOURCE} = '${PLAN_SOURCE}'
    LIMIT $1
    FOR UPDATE SKIP LOCKED
 )
 UPDATE extraction_queue q
-   SET status_id = 5,
+   SET status_id = ${DONE_STATUS},
        ocr_completed_at = now(),
        ocr_error = NULL,
        ocr_progress = jsonb_build_object('stage', 'done', 'message', 'plan cadastral: no OCR', 'percent', 100,

@@ -23,6 +23,7 @@ export interface LiveWorker extends WorkerRecord {
   heartbeatAt: Date;
 }
 
+/** $1 = the records, a json array of {worker_id, host, pid, mode, state, document_id, progress, jobs_done}. */
 const UPSERT = `
 INSERT INTO ocr_workers (worker_id, host, pid, mode, state, document_id, progress, jobs_done, heartbeat_at)
 SELECT w.worker_id, w.host, w.pid, w.mode, w.state, w.document_id, w.progress, w.jobs_done, now()
@@ -48,20 +49,24 @@ export async function publishWorkers(db: Queryable, workers: WorkerRecord[]): Pr
   await db.query(UPSERT, [JSON.stringify(json)]);
 }
 
+/** $1 = worker ids. */
+const REMOVE = 'DELETE FROM ocr_workers WHERE worker_id = ANY($1::text[])';
+/** $1 = age (ms) past which a heartbeat belongs to a dead pool. */
+const PRUNE = `DELETE FROM ocr_workers WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`;
+/** $1 = WORKER_TTL_MS: heartbeats younger than this are live. */
+const LIVE = `SELECT * FROM ocr_workers WHERE heartbeat_at >= now() - $1 * interval '1 millisecond' ORDER BY host, worker_id`;
+
 export async function removeWorkers(db: Queryable, workerIds: string[]): Promise<void> {
-  await db.query('DELETE FROM ocr_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
+  await db.query(REMOVE, [workerIds]);
 }
 
 export async function pruneDeadWorkers(db: Queryable, olderThanMs = 10 * WORKER_TTL_MS): Promise<number> {
-  const r = await db.query(`DELETE FROM ocr_workers WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`, [olderThanMs]);
+  const r = await db.query(PRUNE, [olderThanMs]);
   return r.rowCount ?? 0;
 }
 
 export async function liveWorkers(db: Queryable, ttlMs = WORKER_TTL_MS): Promise<LiveWorker[]> {
-  const { rows } = await db.query(
-    `SELECT * FROM ocr_workers WHERE heartbeat_at >= now() - $1 * interval '1 millisecond' ORDER BY host, worker_id`,
-    [ttlMs],
-  );
+  const { rows } = await db.query(LIVE, [ttlMs]);
   return rows.map((r) => ({
     workerId: r.worker_id,
     host: r.host,

@@ -8,6 +8,8 @@ import { checkEnvironment } from '../../src/check/run';
 import { createLogger } from '../../src/logger';
 import { claim } from '../../src/queue/claim';
 import { readyDepth } from '../../src/queue/depth';
+import { isExhausted } from '../../src/queue/outcome';
+import { ATTEMPTS_LEFT, DEFAULT_MAX_ATTEMPTS, EXHAUSTED } from '../../src/queue/ready';
 import { StatusServer, urlOf } from '../../src/status/server';
 import { createTestDb, seed, type TestDb } from '../helpers/db';
 
@@ -65,5 +67,18 @@ describe('a row in retry backoff', () => {
     const r = await readiness();
     expect(r).toMatchObject({ depth: 0, checkReady: 0, metricsReady: 0, metricsBlocked: 2 });
     expect(await claim(db.pool, 'dev', 'w1', 'acte', 60_000)).toBeNull();
+  });
+});
+
+describe('exhausted', () => {
+  it('means the same in SQL (EXHAUSTED, ATTEMPTS_LEFT) and in TypeScript (isExhausted), NULLs included', async () => {
+    for (const [attempts, max] of [[0, 3], [2, 3], [3, 3], [4, 3], [null, 3], [null, null], [2, null], [3, null], [0, 0], [1, 5]] as const) {
+      const { rows } = await db.pool.query(
+        `SELECT ${EXHAUSTED} AS exhausted, ${ATTEMPTS_LEFT} AS left FROM (VALUES ($1::int, $2::int)) AS v(ocr_attempts, ocr_max_attempts)`,
+        [attempts, max],
+      );
+      const ts = isExhausted({ attempt: attempts ?? 0, maxAttempts: max ?? DEFAULT_MAX_ATTEMPTS });
+      expect({ attempts, max, exhausted: rows[0].exhausted, left: rows[0].left }).toEqual({ attempts, max, exhausted: ts, left: !ts });
+    }
   });
 });

@@ -210,3 +210,46 @@ describe('skipPlans', () => {
     expect((await row(db.pool, idx!)).status_id).toBe(3);
   });
 });
+
+describe('final or retry, decided on the row’s limit at write time', () => {
+  it('fail: a limit raised while the job ran gives it another attempt', async () => {
+    const [id] = await seed(db.pool, [{ maxAttempts: 1 }]);
+    const c = await claimOne();
+    await db.pool.query('UPDATE extraction_queue SET ocr_max_attempts = 2 WHERE id = $1', [id]);
+    expect(await fail(db.pool, c, { message: 'boom', permanent: false, backoffMs: 0 })).toEqual({ applied: true, status: 3, error: 'boom' });
+    expect(await row(db.pool, id!)).toMatchObject({ status_id: 3, ocr_attempts: 1, ocr_max_attempts: 2 });
+  });
+
+  it('fail: a limit lowered while the job ran makes its failure final', async () => {
+    const [id] = await seed(db.pool, [{ maxAttempts: 3 }]);
+    const c = await claimOne();
+    await db.pool.query('UPDATE extraction_queue SET ocr_max_attempts = NULL WHERE id = $1', [id]);
+    await db.pool.query('UPDATE extraction_queue SET ocr_max_attempts = 1 WHERE id = $1', [id]);
+    expect(await fail(db.pool, c, { message: 'boom', permanent: false, backoffMs: 0 })).toEqual({ applied: true, status: 4, error: 'attempts exhausted (1/1): boom' });
+  });
+
+  it('release without refund: a NULL limit reads as the default of 3', async () => {
+    const [id] = await seed(db.pool, [{ attempts: 2, maxAttempts: 5 }]);
+    const c = await claimOne();
+    await db.pool.query('UPDATE extraction_queue SET ocr_max_attempts = NULL WHERE id = $1', [id]);
+    expect(await release(db.pool, c, { reason: 'interrupted', refund: false })).toEqual({ applied: true, status: 4 });
+    expect((await row(db.pool, id!)).ocr_error).toBe('attempts exhausted (3/3): interrupted');
+  });
+
+  it('release with refund keeps ocr_error and ocr_last_error_at as they were', async () => {
+    const [id] = await seed(db.pool, [{}]);
+    await db.pool.query(`UPDATE extraction_queue SET ocr_error = 'earlier', ocr_last_error_at = '2026-01-01T00:00:00Z' WHERE id = $1`, [id]);
+    expect(await release(db.pool, await claimOne())).toEqual({ applied: true, status: 3 });
+    const r = await row(db.pool, id!);
+    expect(r).toMatchObject({ status_id: 3, ocr_attempts: 0, ocr_error: 'earlier' });
+    expect(r.ocr_last_error_at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('recoverStale: a row at 6 with NULL attempts and limit reads as 0 of 3', async () => {
+    const [id] = await seed(db.pool, [{ status: 6 }]);
+    await db.pool.query(`UPDATE extraction_queue SET ocr_attempts = NULL, ocr_max_attempts = NULL, ocr_worker_id = NULL,
+                                ocr_started_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    expect(await recoverStale(db.pool, 60_000)).toMatchObject({ requeued: [id], failed: [] });
+    expect((await row(db.pool, id!)).ocr_error).toBe('lease expired: worker ? stopped before finishing (attempt 0/3)');
+  });
+});
