@@ -3,6 +3,8 @@
  * reported precisely ("prod: extraction_queue.ocr_lease_expires_at missing") instead of failing obscurely
  * on the first claim.
  */
+import { presentStatuses, presentTables, tableColumns } from '../queue/reads/catalog';
+import { DONE_STATUS, FAILED_STATUS, READY_STATUS, RUNNING_STATUS } from '../queue/ready';
 import type { Queryable } from './pg';
 
 export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers'];
@@ -38,32 +40,23 @@ export interface SchemaReport {
   missingStatuses: number[];
 }
 
+/** The statuses ocr-pool moves rows between. */
+const REQUIRED_STATUSES = [READY_STATUS, FAILED_STATUS, DONE_STATUS, RUNNING_STATUS];
+
 export async function checkSchema(db: Queryable): Promise<SchemaReport> {
-  const { rows: tables } = await db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
-    [REQUIRED_TABLES],
-  );
-  const have = new Set(tables.map((t) => t.table_name));
+  const have = await presentTables(db, REQUIRED_TABLES);
   const missingTables = REQUIRED_TABLES.filter((t) => !have.has(t));
 
   let missingColumns: string[] = [];
   if (have.has('extraction_queue')) {
-    const { rows } = await db.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = 'extraction_queue'`,
-    );
-    const cols = new Set(rows.map((r) => r.column_name));
+    const cols = await tableColumns(db, 'extraction_queue');
     missingColumns = REQUIRED_COLUMNS.filter((c) => !cols.has(c)).map((c) => `extraction_queue.${c}`);
   }
 
   let missingStatuses: number[] = [];
   if (have.has('extraction_status')) {
-    const { rows } = await db.query<{ id: number }>(`SELECT id FROM extraction_status WHERE id = ANY($1::int[])`, [
-      [3, 4, 5, 6],
-    ]);
-    const ids = new Set(rows.map((r) => Number(r.id)));
-    missingStatuses = [3, 4, 5, 6].filter((id) => !ids.has(id));
+    const ids = await presentStatuses(db, REQUIRED_STATUSES);
+    missingStatuses = REQUIRED_STATUSES.filter((id) => !ids.has(id));
   }
 
   return {

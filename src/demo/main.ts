@@ -19,6 +19,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { ConfigError, describeUrl, loadConfig, type Config } from '../config';
 import { migrate } from '../db/migrate';
+import { countFinished, deleteRows, finalRows, rowStatuses } from '../queue/demo-rows';
 import { createLogger } from '../logger';
 import { WorkerPool, type PoolOptions } from '../pool/pool';
 import { createPoolStatus } from '../status/in-pool';
@@ -141,7 +142,7 @@ class Demo {
     const tag = external ? `demo-${process.pid} ` : '';
     const ids = await seedQueue(client, samples, tag);
     if (external) {
-      this.later('sample rows', () => client.query('DELETE FROM extraction_queue WHERE id = ANY($1::uuid[])', [[...ids.values()]]));
+      this.later('sample rows', () => deleteRows(client, [...ids.values()]));
     }
     for (const [sampleId, rowId] of ids) this.labels.set(rowId, sampleId);
     say(`Queue:    ${migrated.applied.length ? `migrations ${migrated.applied.join(', ')} applied; ` : 'schema up to date; '}${ids.size} rows at status 3 (ready for OCR)`);
@@ -237,7 +238,7 @@ class Demo {
     const announced = new Set<string>();
     const rowIds = [...ids.values()];
     while (!this.interrupted) {
-      const { rows } = await client.query<{ id: string; status_id: number }>('SELECT id, status_id FROM extraction_queue WHERE id = ANY($1::uuid[])', [rowIds]);
+      const rows = await rowStatuses(client, rowIds);
       const final = rows.filter((r) => r.status_id === 4 || r.status_id === 5);
       for (const r of final) {
         const sampleId = this.labels.get(r.id)!;
@@ -257,12 +258,7 @@ class Demo {
   private async keepWatching(client: pg.Client, only: string[] | null): Promise<void> {
     while (!this.interrupted) {
       try {
-        const { rows } = await client.query<{ final: number; total: number }>(
-          `SELECT count(*) FILTER (WHERE status_id IN (4, 5))::int AS final, count(*)::int AS total
-             FROM extraction_queue WHERE $1::uuid[] IS NULL OR id = ANY($1::uuid[])`,
-          [only],
-        );
-        const r = rows[0];
+        const r = await countFinished(client, only);
         if (r) this.view?.finished(r.final, r.total);
       } catch {
         /* the next poll will tell */
@@ -272,12 +268,7 @@ class Demo {
   }
 
   private async finalRows(client: pg.Client, ids: Map<string, string>): Promise<Map<string, FinalRow>> {
-    const { rows } = await client.query(
-      `SELECT id, status_id, file_content, boosted_file_content, ocr_error, ocr_attempts, ocr_started_at,
-              coalesce(ocr_completed_at, CASE WHEN status_id = 4 THEN ocr_last_error_at END) AS finished_at, ocr_progress
-         FROM extraction_queue WHERE id = ANY($1::uuid[])`,
-      [[...ids.values()]],
-    );
+    const rows = await finalRows(client, [...ids.values()]);
     const out = new Map<string, FinalRow>();
     for (const r of rows) {
       out.set(this.labels.get(r.id)!, {

@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
+import { seedRow } from '../queue/demo-rows';
 
 /** samples/ at the root of the package (this file runs from src/demo or dist/demo). */
 export const SAMPLES_DIR = path.join(__dirname, '..', '..', 'samples');
@@ -60,13 +61,7 @@ export function stageStorage(samples: readonly Sample[], storageDir: string, dir
 export async function seedQueue(db: Pick<pg.Client, 'query'>, samples: readonly Sample[], tag = ''): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const [i, s] of samples.entries()) {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO extraction_queue (document_source, document_number, supabase_path, status_id, created_at, updated_at)
-       VALUES ($1, $2, $3, 3, now() - make_interval(secs => $4), now())
-       RETURNING id`,
-      [s.source, `${tag}${s.documentNumber}`, s.supabasePath, samples.length - i],
-    );
-    ids.set(s.id, rows[0]!.id);
+    ids.set(s.id, await seedRow(db, s.source, `${tag}${s.documentNumber}`, s.supabasePath, samples.length - i));
   }
   return ids;
 }

@@ -4,7 +4,8 @@
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
-import { statusKey } from '../queue/ready';
+import { jobRows, runningJobRows } from '../queue/reads/jobs';
+import { DEFAULT_MAX_ATTEMPTS, DONE_STATUS, FAILED_STATUS, statusKey } from '../queue/ready';
 import { versionOf } from './version';
 
 
@@ -48,19 +49,10 @@ export function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
-const COLUMNS = `id, document_source, document_number, status_id, ocr_progress, ocr_attempts, ocr_max_attempts,
-                 ocr_worker_id, ocr_started_at, ocr_completed_at, ocr_error, ocr_last_error_at,
-                 ocr_next_attempt_at, ocr_lease_expires_at`;
-
-const BY_IDS = `SELECT ${COLUMNS} FROM extraction_queue WHERE id = ANY($1::uuid[])`;
-
-/** Documents at 6 (in OCR): served by the partial index on status 6, cheap however large the table. */
-const RUNNING = `SELECT ${COLUMNS} FROM extraction_queue WHERE status_id = 6 ORDER BY ocr_started_at NULLS LAST, id LIMIT $1`;
-
 export async function readJobs(db: Queryable, env: EnvName, ids: string[]): Promise<JobStatus[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  const { rows } = await db.query(BY_IDS, [valid]);
+  const rows = await jobRows(db, valid);
   return rows.map((r) => toJobStatus(env, r));
 }
 
@@ -69,7 +61,7 @@ export async function readJob(db: Queryable, env: EnvName, id: string): Promise<
 }
 
 export async function readRunningJobs(db: Queryable, env: EnvName, limit = 200): Promise<JobStatus[]> {
-  const { rows } = await db.query(RUNNING, [limit]);
+  const rows = await runningJobRows(db, limit);
   return rows.map((r) => toJobStatus(env, r));
 }
 
@@ -97,7 +89,7 @@ function toProgress(p: unknown): ProgressView | null {
 export function toJobStatus(env: EnvName, r: Record<string, any>): JobStatus {
   const statusId = Number(r.status_id);
   const progress = toProgress(r.ocr_progress);
-  const final = statusId === 5 ? 'done' : statusId === 4 ? 'failed' : null;
+  const final = statusId === DONE_STATUS ? 'done' : statusId === FAILED_STATUS ? 'failed' : null;
   // A row that ended without a final progress write (attempts exhausted while waiting at 3, lease expiry
   // with no attempt left) still gets a version of its own for its final event: one microsecond later.
   const finalWithoutWrite = final !== null && progress?.stage !== final;
@@ -111,7 +103,7 @@ export function toJobStatus(env: EnvName, r: Record<string, any>): JobStatus {
     progress,
     final,
     attempts: num(r.ocr_attempts),
-    maxAttempts: num(r.ocr_max_attempts, 3),
+    maxAttempts: num(r.ocr_max_attempts, DEFAULT_MAX_ATTEMPTS),
     worker: r.ocr_worker_id ?? null,
     startedAt: iso(r.ocr_started_at),
     completedAt: iso(r.ocr_completed_at),

@@ -19,6 +19,8 @@ import type Redis from 'ioredis';
 import type { EnvName } from '../config';
 import { createPool } from '../db/pg';
 import type { Logger } from '../logger';
+import { notify } from '../queue/notify';
+import { databaseName } from '../queue/reads/catalog';
 import { readJob, type JobStatus } from './job-status';
 import { encodeLive, NOTIFY_CHANNEL, NOTIFY_MAX_BYTES, redisChannel } from './live-message';
 import { closeRedis, createRedis, REDIS_COMMAND_TIMEOUT_MS } from './redis';
@@ -127,7 +129,7 @@ export class ProgressPublisher {
         this.redisFailed(err);
       }
     }
-    await db.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, encodeLive(dbName, job, NOTIFY_MAX_BYTES)]);
+    await notify(db, NOTIFY_CHANNEL, encodeLive(dbName, job, NOTIFY_MAX_BYTES));
     this.counters.notify++;
   }
 
@@ -166,7 +168,7 @@ export class ProgressPublisher {
   private dbName(env: EnvName, db: pg.Pool): Promise<string> {
     let p = this.dbNames.get(env);
     if (!p) {
-      p = db.query<{ db: string }>('SELECT current_database() AS db').then((r) => r.rows[0]!.db);
+      p = databaseName(db);
       p.catch(() => this.dbNames.delete(env));
       this.dbNames.set(env, p);
     }

@@ -9,6 +9,8 @@ import type Redis from 'ioredis';
 import type { EnvName } from '../config';
 import { describeUrl } from '../config';
 import type { Logger } from '../logger';
+import { listen } from '../queue/notify';
+import { databaseName } from '../queue/reads/catalog';
 import { decodeLive, NOTIFY_CHANNEL, redisChannel, type LiveMessage } from './live-message';
 import type { LiveEnv } from './publisher';
 import { closeRedis, createRedis } from './redis';
@@ -130,14 +132,14 @@ class PgListener {
     client.on('end', () => lost());
     try {
       await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
+      await listen(client, NOTIFY_CHANNEL);
+      const db = await databaseName(client);
       if (this.client !== client) return;
       this.listening = true;
       this.retryMs = 500;
       if (this.warned) this.log.info({ db: describeUrl(this.env.databaseUrl) }, 'live progress: LISTEN connection back');
       this.warned = false;
-      this.onConnected(rows[0]!.db);
+      this.onConnected(db);
     } catch (err) {
       lost(err as Error);
     }

@@ -8,7 +8,8 @@ import { createPool } from '../db/pg';
 import { checkSchema, describeSchemaReport } from '../db/schema';
 import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, type JobStatus } from '../progress/job-status';
-import { BLOCKED_KEY, READY_FOR_POOL, READY_STATUS, statusKey } from '../queue/ready';
+import { BLOCKED_KEY, statusKey } from '../queue/ready';
+import { countWithBlocked } from '../queue/reads/counts';
 import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
@@ -18,11 +19,6 @@ import { withTimeout } from '../util/timeout';
 
 /** Rows per document_source × status. */
 export type QueueCounts = { source: string; status: string; statusId: number; count: number }[];
-
-// Rows at 3 that the pool cannot take now (backoff, attempts spent, no PDF) are counted apart as
-// 'blocked', so 'ready' here means what it means to the claim and to check-ocr-queue.
-const COUNTS = `SELECT document_source, status_id, (status_id = ${READY_STATUS} AND NOT ${READY_FOR_POOL}) AS blocked, count(*)::int AS n
-                  FROM extraction_queue GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
 export class StatusRepo {
   private readonly dbs = new Map<EnvName, pg.Pool>();
@@ -70,9 +66,9 @@ export class StatusRepo {
   queueCounts(env: EnvName, maxAgeMs = 0): Promise<QueueCounts> {
     const hit = this.countsCache.get(env);
     if (hit && Date.now() - hit.at <= maxAgeMs) return hit.value;
-    const value = this.db(env)
-      .query<{ document_source: string; status_id: number; blocked: boolean; n: number }>(COUNTS)
-      .then((r) => r.rows.map((x: any) => ({ source: x.document_source, status: x.blocked ? BLOCKED_KEY : statusKey(Number(x.status_id)), statusId: Number(x.status_id), count: x.n })));
+    // Rows at 3 the pool cannot take now are 'blocked' (src/queue/reads/counts.ts).
+    const value = countWithBlocked(this.db(env))
+      .then((rows) => rows.map((x) => ({ source: x.document_source, status: x.blocked ? BLOCKED_KEY : statusKey(Number(x.status_id)), statusId: Number(x.status_id), count: x.n })));
     this.countsCache.set(env, { at: Date.now(), value });
     value.catch(() => this.countsCache.delete(env));
     return value;
