@@ -20,6 +20,7 @@ import pino from 'pino';
 import { ConfigError, describeUrl, loadConfig, type Config } from '../config';
 import { migrate } from '../db/migrate';
 import { countFinished, deleteRows, finalRows, rowStatuses } from '../queue/demo-rows';
+import { DONE_STATUS, FAILED_STATUS } from '../queue/ready';
 import { createLogger } from '../logger';
 import { WorkerPool, type PoolOptions } from '../pool/pool';
 import { createPoolStatus } from '../status/in-pool';
@@ -239,7 +240,7 @@ class Demo {
     const rowIds = [...ids.values()];
     while (!this.interrupted) {
       const rows = await rowStatuses(client, rowIds);
-      const final = rows.filter((r) => r.status_id === 4 || r.status_id === 5);
+      const final = rows.filter((r) => r.status_id === FAILED_STATUS || r.status_id === DONE_STATUS);
       for (const r of final) {
         const sampleId = this.labels.get(r.id)!;
         if (announced.has(sampleId)) continue;

@@ -4,6 +4,7 @@
  * sample's ground truth, scored like ocr_metrics.py (the team's scorer; a copy is in test/fixtures/tools/) --canonical (see ./metrics).
  * Pure: the rows come in, a summary object and its text come out.
  */
+import { DONE_STATUS, FAILED_STATUS, PLAN_SOURCE } from '../queue/ready';
 import { score, type TextScore } from './metrics';
 import type { Sample } from './samples';
 
@@ -65,8 +66,8 @@ export interface DemoSummary {
 }
 
 function outcomeOf(sample: Sample, row: FinalRow): Outcome {
-  if (row.statusId === 4) return 'error';
-  if (row.statusId === 5) return sample.source === 'plan_cadastraux' ? 'plan' : 'done';
+  if (row.statusId === FAILED_STATUS) return 'error';
+  if (row.statusId === DONE_STATUS) return sample.source === PLAN_SOURCE ? 'plan' : 'done';
   return 'unfinished';
 }
 
