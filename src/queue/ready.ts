@@ -1,8 +1,10 @@
 /**
  * The queue's rules, once: status ids, the default number of attempts, and what "ready" and "exhausted"
  * mean in SQL. (Whether a failed or handed-back job is final or retried is decided in TypeScript, by
- * `decideOutcome` in ./outcome.ts, with the same `exhausted` rule.) A row is ready when the pool can claim it now: at status 3, with a PDF path,
- * attempts left and no retry backoff pending. The claim, the allocator's depth, check-ocr-queue and the
+ * `decideOutcome` in ./outcome.ts, with the same exhausted rule.)
+ *
+ * A row is ready when the pool can claim it now: at status 3, with a PDF path, attempts left and no
+ * retry backoff pending. The claim, the allocator's depth, check-ocr-queue and the
  * status server's counts all build on these fragments, so a row waiting out its backoff is never planned
  * for, counted or reported as ready by one of them and not by the others.
  *
@@ -30,8 +32,8 @@ export const STATUSES = [
 ] as const;
 
 /**
- * Attempts a row gets when its ocr_max_attempts is NULL (upstream rows inserted before migration 000002,
- * whose column default is the same 3). SQL reads a row's limit as MAX_ATTEMPTS, never the raw column.
+ * Attempts a row gets when its ocr_max_attempts is NULL (the column's default, migration 000002, is the
+ * same 3, but a writer may set NULL). SQL reads a row's limit as MAX_ATTEMPTS, never the raw column.
  */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** A row's attempts so far and its limit, as every statement reads them. */
