@@ -39,6 +39,29 @@ describe('a document running past its time budget', () => {
     expect(problem).toMatch(new RegExp(`^dev: 1 document\\(s\\) running past their time budget \\(worker not freed\\): ${stuckId} \\(h1:10:w0\\) on page 1 \\(rendering\\) for 6\\d\\d(\\.\\d)? s, past the page time budget of 120 s$`));
   });
 
+  it('a long document whose current page began recently is timed from that page, not from the claim', async () => {
+    // Claimed an hour ago (an hour of pages behind it), on page 40 for 30 s: within a 120 s page budget.
+    const { rows } = await db.pool.query(
+      `INSERT INTO extraction_queue (document_source, supabase_path, status_id, ocr_attempts, ocr_worker_id, ocr_started_at,
+                                     ocr_lease_expires_at, ocr_progress)
+       VALUES ('acte', 'long.pdf', 6, 1, 'h1:10:w1', now() - interval '1 hour', now() + interval '2 minutes',
+               jsonb_build_object('stage', 'recognizing', 'page', 40, 'pages', 300, 'percent', 13,
+                                  'updatedAt', now() - interval '30 seconds'))
+       RETURNING id`,
+    );
+    const longId: string = rows[0].id;
+    try {
+      const report = await runCheck({ env: { DEV_DATABASE_URL: db.url, OCR_PAGE_TIMEOUT_MS: '120000' } });
+      const env = report.environments[0]!;
+      const long = env.inFlight.find((d) => d.id === longId);
+      expect(long?.progressAgeSeconds).toBeGreaterThanOrEqual(29);
+      expect(long?.progressAgeSeconds).toBeLessThan(60);
+      expect(env.problems.join('\n')).not.toContain(longId);
+    } finally {
+      await db.pool.query('DELETE FROM extraction_queue WHERE id = $1', [longId]);
+    }
+  });
+
   it('within budget (a 20-minute page budget) the same row is healthy', async () => {
     const report = await runCheck({ env: { DEV_DATABASE_URL: db.url, OCR_PAGE_TIMEOUT_MS: '1200000' } });
     expect(report.environments[0]!.problems).toEqual([]);

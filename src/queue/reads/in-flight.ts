@@ -9,16 +9,15 @@ SELECT count(*)::int AS n, count(*) FILTER (WHERE ocr_lease_expires_at < now()):
 
 /**
  * The oldest, with ages by the database's clock. $1 = how many.
- * Kept as found: in this template literal `\d` cooks to `d`, so the updatedAt pattern never matches and
- * progress_age_s is always NULL (check-ocr-queue then times a page from the claim). Fixing it changes
- * what check-ocr-queue reports: a change of its own.
+ * The pattern is written with [0-9], not \d: in a template literal `\d` cooks to `d`, and the pattern
+ * then never matched, so progress_age_s was always NULL and check-ocr-queue timed a page from the claim.
  */
 const LIST = `
 SELECT id, coalesce(document_source, '') AS document_source, document_number, ocr_worker_id,
        ${ATTEMPTS}::int AS attempt, ${MAX_ATTEMPTS}::int AS max_attempts,
        ocr_started_at, extract(epoch FROM now() - ocr_started_at)::float8 AS age_s,
        ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress,
-       CASE WHEN ocr_progress->>'updatedAt' ~ '^\d{4}-\d\d-\d\dT'
+       CASE WHEN ocr_progress->>'updatedAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
             THEN extract(epoch FROM now() - (ocr_progress->>'updatedAt')::timestamptz)::float8 END AS progress_age_s
   FROM extraction_queue
  WHERE status_id = ${RUNNING_STATUS}
