@@ -23,8 +23,6 @@ import type { Line, Token } from './lines';
 
 /** Below this word confidence a word may be corrected. */
 export const LOW_CONFIDENCE = 75;
-/** Below this confidence a word that is not French may have one letter corrected or its accents restored (./french). */
-export { SPELL_CONFIDENCE } from './french';
 /** A line shorter than this share of the paragraph's longest line ends a line of its own. */
 export const SHORT_LINE_RATIO = 0.6;
 
