@@ -17,7 +17,8 @@
  * - French spelling (./french): accents restored on words that are French only with them, one misread
  *   letter fixed in unsure lower-case words. Text-layer words are never changed.
  */
-import { frenchToken, type FrenchDictionary, type SpellOptions } from './french';
+import type { FrenchDictionary } from '../text/french-words';
+import { frenchToken, type SpellOptions } from './french';
 import { keepReadDiacritics } from './faithful';
 import type { Line, Token } from './lines';
 

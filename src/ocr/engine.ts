@@ -3,7 +3,6 @@
  * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
-import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
 import {
   candidateTurns,
@@ -24,7 +23,9 @@ import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-o
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
-import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
+import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
+import { frenchDictionary } from '../text/french-words';
+import { type OcrWord, pageSeparator } from '../text/page';
 
 export interface OcrEngineOptions {
   /** Tesseract languages, e.g. `fra+eng` (OCR_LANGS). */
@@ -391,11 +392,6 @@ export function readableWordCount(words: ReadonlyArray<Pick<OcrWord, 'text' | 'c
   let n = 0;
   for (const w of words) if (w.confidence >= 60 && (w.text.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2) n++;
   return n;
-}
-
-/** The separator line written before each page's text in `file_content`. */
-export function pageSeparator(pageNumber: number): string {
-  return `--- Page ${pageNumber} ---`;
 }
 
 /**

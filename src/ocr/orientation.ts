@@ -12,7 +12,7 @@
  */
 import type { GreyImage } from './pdf';
 import { binarize, components, type Component } from './preprocess';
-import type { OcrWord } from './types';
+import type { OcrWord } from '../text/page';
 
 /** Clockwise quarter turns, in degrees: how far the page was turned to be read upright. */
 export type Rotation = 0 | 90 | 180 | 270;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { boostDocument } from '../../src/boost';
-import { makeDictionary } from '../../src/boost/french';
-import type { OcrWord, PageResult } from '../../src/ocr/types';
+import { makeDictionary } from '../../src/text/french-words';
+import type { PageResult } from '../../src/ocr/types';
+import type { OcrWord } from '../../src/text/page';
 
 /** An OCR'd page whose words all have confidence `conf`, laid out as the text's lines (no columns). */
 function ocrPage(pageNumber: number, text: string, conf = 92): PageResult {

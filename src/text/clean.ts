@@ -1,7 +1,6 @@
 /**
- * A conservative clean-up of the raw OCR text, stored as `boosted_file_content` until a real boost
- * exists. It changes no word: it only normalises encoding and whitespace, so it can never score worse
- * than the raw text.
+ * A conservative clean-up of OCR text: it changes no word, it only normalises encoding and whitespace.
+ * The OCR thread applies it to `file_content`, and the boost to each page before rebuilding it.
  */
 
 /** Control characters other than tab and newline (C0, DEL, C1). Form feed and vertical tab become newlines first. */
