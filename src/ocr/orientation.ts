@@ -11,7 +11,7 @@
  * A page that reads poorly because it is handwritten or damaged reads no better turned, and stays as it is.
  */
 import type { GreyImage } from './pdf';
-import { binarize, components, type Component } from './preprocess';
+import { binarize, components, type Component } from './page-analysis';
 import type { OcrWord } from '../text/page';
 
 /** Clockwise quarter turns, in degrees: how far the page was turned to be read upright. */
