@@ -5,6 +5,7 @@
 // reload; PM2 passes that shell's variables on to the app as well (use --update-env on reload so a
 // changed variable reaches it). Secrets (database URLs, keys) never go in this file: they come from the
 // environment (see docs/operations.md, "Configuration on a host").
+// biome-ignore lint/suspicious/noRedundantUseStrict: a CommonJS file (see above), where strict mode is not implied
 'use strict';
 
 const os = require('node:os');

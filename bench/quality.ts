@@ -14,8 +14,7 @@
  * with every language at once (`fra+eng`, no routing: the way pages were read before language routing),
  * the baseline they must not fall behind. Their totals are kept out of the French totals.
  *
- * Options: --only REGEX (documents whose name matches it), --no-preprocess (hand tesseract the rendered
- * pixels as they are), --cache DIR (keep OCR results there and reuse them: for iterating on the boost),
+ * Options: --only REGEX (documents whose name matches it), --cache DIR (keep OCR results there and reuse them: for iterating on the boost),
  * --no-native (skip native tesseract), --langs (default fra+eng, as OCR_LANGS), --dpi (default 300),
  * --rotate 90|180|270 (every page turned that far clockwise first, like a scan fed sideways or upside
  * down), --no-orientation (read pages as they come, without the orientation check),
@@ -123,7 +122,6 @@ async function main(): Promise<void> {
     options: {
       only: { type: 'string' },
       cache: { type: 'string' },
-      'no-preprocess': { type: 'boolean', default: false },
       'no-native': { type: 'boolean', default: false },
       dpi: { type: 'string', default: '300' },
       langs: { type: 'string', default: 'fra+eng' },
@@ -137,7 +135,6 @@ async function main(): Promise<void> {
   const only = values.only ? new RegExp(values.only) : null;
   const docs = devSet().filter((d) => !only || only.test(d.name));
   const native = !values['no-native'] && nativeAvailable();
-  const preprocess = !values['no-preprocess'];
   const rotate = Number(values.rotate) as 0 | 90 | 180 | 270;
   if (![0, 90, 180, 270].includes(rotate)) throw new Error(`--rotate must be 0, 90, 180 or 270, got ${values.rotate}`);
   const orientation = !values['no-orientation'];
@@ -150,14 +147,14 @@ async function main(): Promise<void> {
     for (const doc of docs) {
       const bytes = rotate ? await turnPages(new Uint8Array(readFileSync(doc.pdf)), rotate) : new Uint8Array(readFileSync(doc.pdf));
       const mode = modeOf(doc.kind);
-      const variant = `${mode}.${preprocess ? 'pre' : 'nopre'}${values.langs === 'fra+eng' ? '' : `.${values.langs}`}${routing ? '.routed' : ''}${rotate ? `.r${rotate}` : ''}${orientation ? '' : '.noorient'}`;
+      const variant = `${mode}.pre${values.langs === 'fra+eng' ? '' : `.${values.langs}`}${routing ? '.routed' : ''}${rotate ? `.r${rotate}` : ''}${orientation ? '' : '.noorient'}`;
       const cacheFile = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}.${variant}.json`) : null;
       const started = performance.now();
       let result: DocumentResult;
       if (cacheFile && existsSync(cacheFile)) {
         result = JSON.parse(readFileSync(cacheFile, 'utf8')) as DocumentResult;
       } else {
-        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, preprocess, orientation, routing });
+        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, orientation, routing });
         result = await engine.ocrDocument(bytes, mode);
         if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
       }
@@ -179,7 +176,7 @@ async function main(): Promise<void> {
       const conf = pageConfidence(result.pages);
       let allLangs: Row['allLangs'];
       if (doc.english) {
-        allLangsEngine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, preprocess, routing: false });
+        allLangsEngine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, routing: false });
         const before = await allLangsEngine.ocrDocument(bytes, mode);
         allLangs = { raw: score(gt, joinPages(before.pages)), boosted: score(gt, boostDocument(mode, before.pages).text) };
       }
@@ -202,19 +199,19 @@ async function main(): Promise<void> {
     await allLangsEngine?.terminate();
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(render(rows, { native, preprocess, rotate, routing }));
+  console.log(render(rows, { native, rotate, routing }));
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const f3 = (x: number) => x.toFixed(3);
 
-function render(all: Row[], o: { native: boolean; preprocess: boolean; rotate: number; routing: boolean }): string {
+function render(all: Row[], o: { native: boolean; rotate: number; routing: boolean }): string {
   const rows = all.filter((r) => !r.doc.english);
   const out: string[] = [];
   out.push(`# OCR quality on ../shared/ocr-dev (scored like ocr_metrics.py --canonical)`);
   out.push('');
   out.push(
-    `Preprocessing ${o.preprocess ? 'on' : 'off'}; language routing ${o.routing ? 'on (each page read with the primary language, another only when the page is in it)' : 'off (every page read with all languages at once)'}` +
+    `Language routing ${o.routing ? 'on (each page read with the primary language, another only when the page is in it)' : 'off (every page read with all languages at once)'}` +
       `${o.rotate ? `; every page turned ${o.rotate}° clockwise before reading (↻N: the page was read turned N°)` : ''}. ` +
       (o.native ? 'Native = Debian tesseract, `-l fra`, default layout, same pixels.' : 'Native tesseract: not run (no `tesseract` with `fra` on PATH, or --no-native).'),
   );

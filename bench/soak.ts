@@ -145,7 +145,7 @@ async function main() {
         }, SAMPLE_MS);
         const atStart = sample();
         await enqueue(db, docs);
-        pool.slots.forEach((s) => s.poke());
+        for (const s of pool.slots) s.poke();
         const by = await drained(db, 200);
         await new Promise((r) => setTimeout(r, 2 * SAMPLE_MS));
         clearInterval(sampler);

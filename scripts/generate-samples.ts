@@ -16,6 +16,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+// biome-ignore syntax/correctness/noTypeOnlyImportAttributes: TypeScript 5.3+ allows resolution-mode on a type-only import in a CommonJS build (Biome flags it wrongly)
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
 import {
   HYPOTHEQUE_1994,
@@ -465,7 +466,7 @@ function scanPage(m: M, fonts: Fonts, page: PageDraw, o: ScanOptions): ScanImage
       const v = img[y * pw + x]!;
       let g = ink + ((paper - ink) * v) / 255 + gauss() * noise * 1.73;
       if (o.bilevel) g = g < 150 ? 0 : 255;
-      out[y * pw + x] = g < 0 ? 0 : g > 255 ? 255 : g;
+      out[y * pw + x] = Math.min(255, Math.max(0, g));
     }
   }
   // Dust and toner specks.

@@ -17,14 +17,13 @@
  * - French spelling (./french): accents restored on words that are French only with them, one misread
  *   letter fixed in unsure lower-case words. Text-layer words are never changed.
  */
-import { frenchToken, type FrenchDictionary, type SpellOptions } from './french';
+import type { FrenchDictionary } from '../text/french-words';
+import { frenchToken, type SpellOptions } from './french';
 import { keepReadDiacritics } from './faithful';
 import type { Line, Token } from './lines';
 
 /** Below this word confidence a word may be corrected. */
 export const LOW_CONFIDENCE = 75;
-/** Below this confidence a word that is not French may have one letter corrected or its accents restored (./french). */
-export { SPELL_CONFIDENCE } from './french';
 /** A line shorter than this share of the paragraph's longest line ends a line of its own. */
 export const SHORT_LINE_RATIO = 0.6;
 

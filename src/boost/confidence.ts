@@ -3,7 +3,8 @@
  * garbage (handwriting, a bad scan) for clean text. A page below the threshold is flagged; a document is
  * flagged when any of its OCR'd pages is. Flagging never fails a job: the text is still stored.
  */
-import type { OcrWord, PageResult } from '../ocr/types';
+import type { PageResult } from '../ocr/types';
+import type { DocumentConfidence, OcrWord, PageConfidence } from '../text/page';
 
 /**
  * Pages whose mean word confidence is below this are flagged. Typed pages read by tesseract's LSTM model
@@ -11,34 +12,6 @@ import type { OcrWord, PageResult } from '../ocr/types';
  * never trained on, scores far lower because most of what it "reads" are guesses.
  */
 export const LOW_CONFIDENCE_THRESHOLD = 70;
-
-export interface PageConfidence {
-  pageNumber: number;
-  /** Mean word confidence 0..100, one decimal; null for a text-layer page (nothing was recognised). */
-  confidence: number | null;
-  /** Words the mean is based on. */
-  words: number;
-  /** Below the threshold (an OCR'd page with no word at all counts as flagged, unless it is blank). */
-  flagged: boolean;
-  /** No word, and preprocessing found no character-sized ink on the page: a blank page, not a failure. */
-  blank?: boolean;
-  /** Why the page was taken as empty without being recognised (too small or blank to hold text). */
-  empty?: string;
-  /** An OCR'd page whose text layer was set aside: why (a stamp on a scan, a garbage OCR layer). */
-  textLayer?: string;
-  /** Degrees clockwise the page was turned to be read upright (sideways or upside-down scans); absent when read as scanned. */
-  rotated?: number;
-}
-
-export interface DocumentConfidence {
-  /** Mean over the OCR'd pages (null when every page came from a text layer). */
-  mean: number | null;
-  threshold: number;
-  pages: PageConfidence[];
-  /** 1-based numbers of the flagged pages. */
-  flaggedPages: number[];
-  flagged: boolean;
-}
 
 /** A token that is a word: at least one letter or digit (punctuation and rule debris do not count). */
 function isWord(w: Pick<OcrWord, 'text'>): boolean {

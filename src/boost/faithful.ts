@@ -8,7 +8,7 @@
  * - A word read with high confidence is not turned into another spelling of the same letters
  *   (`boitiers`, printed so, stays; ./french).
  * - Capitalised words (names) are changed only where tesseract doubted the image (./french); their
- *   accents come back from a second reading of the image (src/ocr/reread.ts).
+ *   accents come back from a second reading of the image (src/ocr/second-opinion.ts).
  */
 
 /** The letters of `s` (NFC code points), each with whether it carries a combining mark. */

@@ -49,7 +49,7 @@ export function normaliseField(token: string, next: string | undefined): string 
   const date = normaliseDate(token);
   if (date !== token) return date;
   // A number, possibly with thousands/decimal separators and trailing punctuation.
-  const m = /^([(\[]?)([0-9OoDQlI|iSBZ]+(?:[.,][0-9OoDQlI|iSBZ]+)*)([.,;:)\]%]?)$/.exec(token);
+  const m = /^([([]?)([0-9OoDQlI|iSBZ]+(?:[.,][0-9OoDQlI|iSBZ]+)*)([.,;:)\]%]?)$/.exec(token);
   if (m) {
     const [, pre, body, post] = m as unknown as [string, string, string, string];
     const fixed = body.split(/([.,])/).map((p) => (p === '.' || p === ',' ? p : fixDigits(p))).join('');

@@ -1,6 +1,5 @@
 /**
- * French spelling against a word list (the `an-array-of-french-words` npm package: ~336,000 inflected
- * forms, lower case, offline). Deeds are legal records: a word is changed only when the page itself gives
+ * French spelling against the word list of src/text/french-words.ts (~336,000 inflected forms). Deeds are legal records: a word is changed only when the page itself gives
  * a reason to doubt the reading, never on the word list alone (./faithful states the rules). Two uses,
  * both on one word at a time:
  *
@@ -15,52 +14,11 @@
  *
  * Capitalised words are mostly names, which no word list holds: they are changed only below
  * CAPITAL_CONFIDENCE (their accents come back from a second reading of the image instead, in
- * src/ocr/reread.ts). No rule ever removes a diacritic that was read.
+ * src/ocr/second-opinion.ts). No rule ever removes a diacritic that was read.
  */
-import { createRequire } from 'node:module';
+import { foldAccents, withCase } from '../text/fold';
+import type { FrenchDictionary } from '../text/french-words';
 import { keepReadDiacritics } from './faithful';
-import { foldAccents, withCase } from './lexicon';
-
-export interface FrenchDictionary {
-  has(word: string): boolean;
-  /** The only dictionary word that folds (accents removed, lower case) to `key`, or undefined/null (none / several). */
-  byFold(key: string): string | null | undefined;
-}
-
-export function makeDictionary(words: Iterable<string>): FrenchDictionary {
-  // One map, keyed by the folded form, holding the word or the words that fold to it: half the memory
-  // of a Set plus a Map (≈336,000 forms).
-  const folds = new Map<string, string | string[]>();
-  for (const w of words) {
-    const k = foldAccents(w);
-    const prev = folds.get(k);
-    if (prev === undefined) folds.set(k, w);
-    else if (typeof prev === 'string') {
-      if (prev !== w) folds.set(k, [prev, w]);
-    } else if (!prev.includes(w)) prev.push(w);
-  }
-  return {
-    has: (w) => {
-      const e = folds.get(foldAccents(w));
-      return e !== undefined && (e === w || (typeof e !== 'string' && e.includes(w)));
-    },
-    byFold: (k) => {
-      const e = folds.get(k);
-      return e === undefined ? undefined : typeof e === 'string' ? e : null;
-    },
-  };
-}
-
-let cached: FrenchDictionary | null = null;
-
-/** The word list, loaded once per thread (≈0.7 s, ≈50 MB of heap). */
-export function frenchDictionary(): FrenchDictionary {
-  if (!cached) {
-    const require = createRequire(__filename);
-    cached = makeDictionary(require('an-array-of-french-words') as string[]);
-  }
-  return cached;
-}
 
 /** Letters tesseract confuses with one another in French text (substitution candidates). */
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœ'];

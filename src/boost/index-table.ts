@@ -202,7 +202,7 @@ function layout(lines: Line[], columns: Column[], header: readonly number[] = []
     if (header.includes(i)) {
       const cells = cellsOf(line, columns);
       const prev = out[out.length - 1];
-      if (prev?.kind === 'row' && prev.header) cells.forEach((c, k) => prev.cells[k]!.push(...c));
+      if (prev?.kind === 'row' && prev.header) for (const [k, c] of cells.entries()) prev.cells[k]!.push(...c);
       else out.push({ kind: 'row', line: i, cells, header: true });
       seenHeader = true;
       return;
@@ -211,7 +211,7 @@ function layout(lines: Line[], columns: Column[], header: readonly number[] = []
     const cells = cellsOf(line, columns);
     const used = usedColumns(cells);
     if (lastRow && !spans && cells[0]!.length === 0) {
-      cells.forEach((c, k) => lastRow![k]!.push(...c));
+      for (const [k, c] of cells.entries()) lastRow![k]!.push(...c);
       return;
     }
     // Before the header, a line must fill three quarters of the columns to be a row (a title over the

@@ -9,12 +9,13 @@
  *      typeset (./acte).
  * Pure: the same pages always give the same text.
  */
-import { cleanText } from '../ocr/clean';
-import { pageSeparator } from '../ocr/engine';
 import type { OcrMode, PageResult } from '../ocr/types';
+import { cleanText } from '../text/clean';
+import { frenchDictionary, type FrenchDictionary } from '../text/french-words';
+import { type DocumentConfidence, pageSeparator } from '../text/page';
 import { boostActePage } from './acte';
-import { capitalsCarryAccents, frenchDictionary, type FrenchDictionary } from './french';
-import { pageConfidence, type DocumentConfidence } from './confidence';
+import { capitalsCarryAccents } from './french';
+import { pageConfidence } from './confidence';
 import { boostIndexPage, ruleColumns } from './index-table';
 import { alignLines, lineText, type Line } from './lines';
 import { dropNoise, dropPageFurniture } from './noise';

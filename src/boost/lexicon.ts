@@ -4,6 +4,7 @@
  * Used to restore accents lost by OCR (`Hypotheque`, `HYPOTHEQUE` → `Hypothèque`, `HYPOTHÈQUE`) and to
  * fix one-letter misreadings of these words when tesseract was unsure of them.
  */
+import { foldAccents, withCase } from '../text/fold';
 
 /** Deed types (natures d'acte) as they are written in index books. */
 export const DEED_TYPES = [
@@ -31,11 +32,6 @@ const QUALIFIERS = [
   'foncier', 'reçu', 'présentation', 'entrée', 'référence', 'matricule', 'cadastré', 'cadastre',
 ];
 
-/** Remove accents and lower-case: the key OCR variants share with the right spelling. */
-export function foldAccents(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /**
  * Unaccented form → registry spelling. null where two words of the vocabulary share the unaccented form
  * (cadastre, the noun, and cadastré): nothing says which one a page meant, so such a word is left as read.
@@ -53,13 +49,6 @@ for (const phrase of [...DEED_TYPES, ...QUALIFIERS]) {
 }
 const BY_LENGTH = new Map<number, string[]>();
 for (const k of WORDS.keys()) BY_LENGTH.set(k.length, [...(BY_LENGTH.get(k.length) ?? []), k]);
-
-/** Write `word` in the case pattern of `like` (all capitals, capitalised, or as it is). */
-export function withCase(word: string, like: string): string {
-  if (like.length > 1 && like === like.toUpperCase() && like !== like.toLowerCase()) return word.toUpperCase();
-  if (/^\p{Lu}/u.test(like)) return word.charAt(0).toUpperCase() + word.slice(1);
-  return word;
-}
 
 /** Substitutions only (OCR misreads a letter; it rarely adds or drops one in a word it is unsure of). */
 function oneSubstitution(a: string, b: string): boolean {

@@ -2,7 +2,7 @@
  * Tesseract's text and its word list describe the same words in the same order. The boost works on
  * lines of tokens that carry the word's confidence, so rules can act only where the engine was unsure.
  */
-import type { OcrWord } from '../ocr/types';
+import type { OcrWord } from '../text/page';
 
 export interface Token {
   text: string;

@@ -10,7 +10,7 @@ import { checkSchema, describeSchemaReport } from './schema';
 
 async function main(): Promise<number> {
   const log = createLogger();
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env, { storage: false }); // migrating a database needs no storage
   } catch (err) {

@@ -74,7 +74,7 @@ export function levenshtein<T>(a: readonly T[], b: readonly T[]): number {
       const sub = prev[j - 1]! + (ai === b[j - 1] ? 0 : 1);
       const del = prev[j]! + 1;
       const ins = cur[j - 1]! + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = Math.min(sub, del, ins);
     }
     [prev, cur] = [cur, prev];
   }

@@ -35,8 +35,6 @@ export function describeStage(p: Progress): string {
       return p.pages ? `page${pages} read` : 'opening PDF';
     case 'ocr':
       return `page${pages} OCR`;
-    case 'boosting':
-      return 'boosting';
     case 'saving':
       return 'saving';
     case 'done':

@@ -8,8 +8,7 @@ import { createLocalLimiter } from './local';
 import { RedisRateLimiter } from './redis';
 import type { LimiterOptions, RateLimiter } from './types';
 
-export type { LimiterCounters, LimiterOptions, RateLimiter } from './types';
-export { createLocalBottleneck, createLocalLimiter } from './local';
+export type { LimiterOptions, RateLimiter } from './types';
 
 export async function createRateLimiter(
   opts: LimiterOptions & { redisUrl?: string; id?: string; jobExpirationMs: number; commandTimeoutMs?: number },

@@ -3,7 +3,6 @@
  * grey at `dpi` with MuPDF and recognised with tesseract.js. Pages are handled one at a time: only the
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
-import { frenchDictionary } from '../boost/french';
 import { PermanentError, coerceError } from '../errors';
 import {
   candidateTurns,
@@ -24,7 +23,9 @@ import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-o
 import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
-import type { DocumentResult, OcrMode, OcrWord, PageProgress, PageResult } from './types';
+import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
+import { frenchDictionary } from '../text/french-words';
+import { type OcrWord, pageSeparator } from '../text/page';
 
 export interface OcrEngineOptions {
   /** Tesseract languages, e.g. `fra+eng` (OCR_LANGS). */
@@ -43,19 +44,8 @@ export interface OcrEngineOptions {
    * `langs` at once (one tesseract pass with every model, the way before routing, for comparisons).
    */
   routing?: boolean;
-  /**
-   * Read the words the primary model was unsure of again with all languages (src/ocr/second-opinion.ts).
-   * Default true; needs 2+ languages and routing.
-   */
-  secondOpinion?: boolean;
   /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
   secondaryIdleMs?: number;
-  /**
-   * Prepare rendered pages before recognition (src/ocr/preprocess.ts): resolution from the measured text
-   * size and enlargement of small text (every page), deskew (index pages).
-   * Default true; false hands tesseract the rendered pixels as they are (for comparisons).
-   */
-  preprocess?: boolean;
   /**
    * Pages that read poorly are tried turned a quarter or a half turn (src/ocr/orientation.ts) and read
    * upright when a turn reads better. Default true; false reads every page as it was scanned.
@@ -217,7 +207,7 @@ export class OcrEngine {
         r = again;
         lang = all;
       }
-    } else if (this.options.routing !== false && this.options.secondOpinion !== false && this.langCodes.length > 1) {
+    } else if (this.options.routing !== false && this.langCodes.length > 1) {
       const unsure = unsureWords(r.words);
       if (unsure.length > 0) {
         passes.push(`${all}/words`);
@@ -255,23 +245,12 @@ export class OcrEngine {
 
   /**
    * The page as tesseract gets it. Register pages are deskewed; every page is told the resolution its
-   * text size implies, and small text is enlarged (`prepared` is undefined with `preprocess: false`);
-   * then the image is scaled to the recogniser's side limit if need be. Word boxes are in its pixels.
+   * text size implies, and small text is enlarged (src/ocr/preprocess.ts); then the image is scaled to
+   * the recogniser's side limit if need be. Word boxes are in its pixels.
    */
-  private prepare(rendered: RenderedPage, mode: OcrMode): { prepared: PreparedImage | undefined; image: GreyImage; dpi: number } {
-    const prepared =
-      this.options.preprocess === false
-        ? undefined
-        : prepareForOcr(rendered, {
-            renderDpi: rendered.dpi,
-            deskew: mode === 'index',
-            // Rule-line removal is kept out: on the dev set it lost bag-of-words F1 on every register page
-            // (0.617 → 0.387 on the hard synthetic register, 0.685 → 0.602 on a typed table), because
-            // painting the rules also erased strokes and left debris that tesseract read as letters.
-            removeRuleLines: false,
-            maxPixels: this.options.maxPixels,
-          });
-    return { prepared, ...fitForRecognizer(prepared?.image ?? rendered, prepared?.dpi ?? rendered.dpi) };
+  private prepare(rendered: RenderedPage, mode: OcrMode): { prepared: PreparedImage; image: GreyImage; dpi: number } {
+    const prepared = prepareForOcr(rendered, { renderDpi: rendered.dpi, deskew: mode === 'index', maxPixels: this.options.maxPixels });
+    return { prepared, ...fitForRecognizer(prepared.image, prepared.dpi) };
   }
 
   /**
@@ -391,11 +370,6 @@ export function readableWordCount(words: ReadonlyArray<Pick<OcrWord, 'text' | 'c
   let n = 0;
   for (const w of words) if (w.confidence >= 60 && (w.text.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2) n++;
   return n;
-}
-
-/** The separator line written before each page's text in `file_content`. */
-export function pageSeparator(pageNumber: number): string {
-  return `--- Page ${pageNumber} ---`;
 }
 
 /**

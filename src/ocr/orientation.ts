@@ -11,8 +11,8 @@
  * A page that reads poorly because it is handwritten or damaged reads no better turned, and stays as it is.
  */
 import type { GreyImage } from './pdf';
-import { binarize, components, type Component } from './preprocess';
-import type { OcrWord } from './types';
+import { binarize, components, type Component } from './page-analysis';
+import type { OcrWord } from '../text/page';
 
 /** Clockwise quarter turns, in degrees: how far the page was turned to be read upright. */
 export type Rotation = 0 | 90 | 180 | 270;

@@ -8,6 +8,7 @@
  * Every problem with the input itself (not a PDF, corrupt, truncated, encrypted, no pages, a page that
  * cannot be rendered) is thrown as a `PermanentError` with a message meant for `ocr_error`.
  */
+// biome-ignore syntax/correctness/noTypeOnlyImportAttributes: TypeScript 5.3+ allows resolution-mode on a type-only import in a CommonJS build (Biome flags it wrongly)
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
 import { PermanentError, RetryableError, coerceError } from '../errors';
 

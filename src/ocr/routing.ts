@@ -12,7 +12,7 @@
  * common to both alphabets), register pages of names and numbers and handwriting have few or none, so
  * they are never routed. Languages without a list here are never routed to.
  */
-import type { OcrWord } from './types';
+import type { OcrWord } from '../text/page';
 
 const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
   // Words that are not also words of the other list's language ("a", "on", "en", "or", "as" are both).

@@ -9,7 +9,7 @@
  */
 import type { GreyImage } from './pdf';
 import { PSM, type Recognition, type Recognizer } from './tesseract';
-import type { OcrWord } from './types';
+import type { OcrWord } from '../text/page';
 
 /** Words the primary model read with less confidence than this get a second opinion. */
 export const UNSURE_BELOW = 80;

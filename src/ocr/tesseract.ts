@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
-import type { OcrWord } from './types';
+import type { OcrWord } from '../text/page';
 import { withTimeout } from '../util/timeout';
 import type { GreyImage } from './pdf';
 

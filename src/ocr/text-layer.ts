@@ -9,7 +9,7 @@
  *   - read as language: most of its words are dictionary words (the French word list of the boost).
  * Pages that are not scans keep the text-only rule.
  */
-import { frenchDictionary } from '../boost/french';
+import { frenchDictionary } from '../text/french-words';
 import { hasUsableTextLayer, type GreyImage, type PageInfo, type PdfDocument } from './pdf';
 
 /** Resolution of the coarse render that measures the ink: an A4 page is 298×421 px, a few ms. */

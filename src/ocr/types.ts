@@ -1,19 +1,10 @@
 import type { Rotation } from './orientation';
 import type { PreprocessReport } from './preprocess';
 import type { SecondOpinionReport } from './second-opinion';
+import type { OcrWord } from '../text/page';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
-
-/** One recognised word with its box in page pixels (used by the boost to rebuild table columns). */
-export interface OcrWord {
-  text: string;
-  confidence: number; // 0..100
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
 
 export interface PageResult {
   /** 1-based. */

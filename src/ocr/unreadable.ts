@@ -5,7 +5,7 @@
  * Such a page is an empty page, noted as such, not a failure.
  */
 import type { GreyImage } from './pdf';
-import { resize } from './preprocess';
+import { resize } from './image-transforms';
 
 /** Below this many pixels on either side no line of text fits (1.4 mm at 300 DPI). */
 export const MIN_TEXT_PIXELS = 16;

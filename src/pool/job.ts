@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { withDbRetry } from '../db/retry';
 import { coerceError, PermanentError } from '../errors';
-import type { DocumentConfidence } from '../boost/confidence';
+import type { DocumentConfidence } from '../text/page';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
 import type { OcrMode, PageProgress } from '../ocr/types';

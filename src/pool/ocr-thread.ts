@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { coerceError, PermanentError } from '../errors';
 import { boostDocument, type BoostedDocument } from '../boost';
 import { pageConfidence } from '../boost/confidence';
-import { cleanText } from '../ocr/clean';
+import { cleanText } from '../text/clean';
 import { joinPages, OcrEngine } from '../ocr/engine';
 import { mupdfHeapBytes } from '../ocr/pdf';
 import type { OcrMode, PageResult } from '../ocr/types';

@@ -411,7 +411,7 @@ export class WorkerPool implements SlotHost {
         if (r.resumed) {
           this.log.info({ env: env.name, pausedMs: Date.now() - since }, `${env.name}: storage answers again: claiming resumed`);
           await this.publishPause(env);
-          this.slots.forEach((s) => s.poke());
+          for (const s of this.slots) s.poke();
         } else if (r.state.pause) {
           this.log.debug({ env: env.name, err: { message: error }, nextProbeInMs: r.state.pause.nextProbeAt - Date.now() }, `${env.name}: storage still failing`);
         }
@@ -524,7 +524,7 @@ export class WorkerPool implements SlotHost {
       `allocation: ${target.reason}`,
     );
     // Slots that were parked and may run again wake up now rather than at their next poll.
-    this.slots.forEach((s) => this.mayClaim(s) && s.poke());
+    for (const s of this.slots) if (this.mayClaim(s)) s.poke();
   }
 
   private async measureCapacity(): Promise<void> {

@@ -1,5 +1,5 @@
 /** Messages between the pool's main thread and an OCR thread. */
-import type { DocumentConfidence } from '../boost/confidence';
+import type { DocumentConfidence } from '../text/page';
 import type { OcrMode, PageProgress } from '../ocr/types';
 
 export interface ThreadInit {

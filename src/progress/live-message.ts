@@ -38,13 +38,14 @@ export function encodeLive(db: string, job: JobStatus, maxBytes = Infinity): str
 }
 
 export function decodeLive(text: string): LiveMessage | null {
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, checked field by field below
   let m: any;
   try {
     m = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!m || m.v !== 1 || typeof m.db !== 'string') return null;
+  if (m?.v !== 1 || typeof m.db !== 'string') return null;
   if (m.partial === true) {
     return ENV_NAMES.includes(m.env) && typeof m.id === 'string' && isUuid(m.id) && typeof m.version === 'number' ? m : null;
   }

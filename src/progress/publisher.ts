@@ -138,7 +138,10 @@ export class ProgressPublisher {
     // out on an open one is only seen here. Any other refusal stays a per-message fallback: a PING would
     // succeed and the next publish fail again.
     const timedOut = /timed out/i.test((err as Error)?.message ?? '');
-    if (!timedOut || this.redisSilent || this.stopped || this.redis?.status !== 'ready') return this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+    if (!timedOut || this.redisSilent || this.stopped || this.redis?.status !== 'ready') {
+      this.log.debug({ err }, 'redis publish failed; using Postgres NOTIFY');
+      return;
+    }
     this.redisSilent = true;
     this.log.warn(
       { err: { message: (err as Error)?.message }, commandTimeoutMs: this.commandTimeoutMs },

@@ -3,7 +3,7 @@
  * finished row without its boosted text. Fenced: a worker that lost its claim writes nothing.
  * A document flagged low-confidence completes like any other: the flag is in `ocr_confidence`.
  */
-import type { DocumentConfidence } from '../boost/confidence';
+import type { DocumentConfidence } from '../text/page';
 import type { Queryable } from '../db/pg';
 import { FENCE, fenced, fenceParams } from './fence';
 import { DONE_STATUS } from './ready';

@@ -6,7 +6,7 @@ import type { Queryable } from '../db/pg';
 import { FENCE, fenced, fenceParams } from './fence';
 import type { Claim, FencedResult } from './types';
 
-export type Stage = 'claimed' | 'downloading' | 'rendering' | 'ocr' | 'boosting' | 'saving' | 'done' | 'failed';
+export type Stage = 'claimed' | 'downloading' | 'rendering' | 'ocr' | 'saving' | 'done' | 'failed';
 
 export interface Progress {
   stage: Stage;

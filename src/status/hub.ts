@@ -40,7 +40,10 @@ export class DocumentHub {
   watch(env: EnvName, id: string, fn: JobListener): () => void {
     const key = `${env}:${id}`;
     let set = this.watchers.get(key);
-    if (!set) this.watchers.set(key, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.watchers.set(key, set);
+    }
     set.add(fn);
     return () => {
       const s = this.watchers.get(key);
@@ -57,13 +60,18 @@ export class DocumentHub {
   }
 
   ingest(msg: LiveMessage): void {
-    if ('job' in msg) return this.dispatch(msg.job);
+    if ('job' in msg) {
+      this.dispatch(msg.job);
+      return;
+    }
     // Too large for NOTIFY: only "changed to version V" came; read it if anyone cares.
     const key = `${msg.env}:${msg.id}`;
     if (!this.watchers.has(key) && this.all.size === 0) return;
     if (msg.version <= (this.seen.get(key) ?? -1)) return;
     this.reader.jobs(msg.env, [msg.id]).then(
-      (jobs) => jobs.forEach((j) => this.dispatch(j)),
+      (jobs) => {
+        for (const j of jobs) this.dispatch(j);
+      },
       (err) => this.log.debug({ err }, 'could not read a changed document'),
     );
   }

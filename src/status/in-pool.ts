@@ -63,7 +63,7 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
 
   const shareAllocation = async () => {
     const a = pool?.allocation;
-    if (!redis || redis.status !== 'ready' || !a) return;
+    if (redis?.status !== 'ready' || !a) return;
     await publishAllocation(redis, {
       poolId,
       host: os.hostname(),

@@ -149,7 +149,7 @@ export class PoolMetrics {
       pageDone();
       t.page = p.page;
       t.pageStartedAt = now;
-    } else if (p.stage === 'saving' || p.stage === 'boosting') {
+    } else if (p.stage === 'saving') {
       pageDone();
       t.page = 0;
     } else if (p.stage === 'done' || p.stage === 'failed') {

@@ -308,7 +308,7 @@ export class StatusServer {
   }
 
   private async allocations(): Promise<HostAllocation[] | null> {
-    if (!this.redis || this.redis.status !== 'ready') return null;
+    if (this.redis?.status !== 'ready') return null;
     return readAllocations(this.redis).catch(() => null);
   }
 }

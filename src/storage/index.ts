@@ -5,20 +5,10 @@ import { LocalStorage } from './local.js';
 import { SupabaseStorage } from './supabase.js';
 import type { ObjectStorage } from './types.js';
 
-export type { FetchOptions, ObjectRef, ObjectStorage } from './types.js';
-export { parseStoragePath, validateObjectRef, SOURCE_BUCKETS } from './path.js';
+export type { ObjectRef, ObjectStorage } from './types.js';
+export { parseStoragePath } from './path.js';
 export { LocalStorage } from './local.js';
-export { SupabaseStorage, type SupabaseStorageOptions, redactSecrets } from './supabase.js';
-export {
-  RateLimitedError,
-  ObjectNotFoundError,
-  BucketNotFoundError,
-  StorageUnavailableError,
-  ObjectTooLargeError,
-  StorageAuthError,
-  InvalidStoragePathError,
-  parseRetryAfter,
-} from './errors.js';
+export { SupabaseStorage } from './supabase.js';
 
 export interface CreateStorageOptions {
   /** `OCR_STORAGE_DIR`: when set, wins (on-premise, demo, tests). */

@@ -58,7 +58,7 @@ export function parseStoragePath(supabasePath: string, documentSource: string): 
   if (segments.length === 1) {
     checkSegment(raw, raw, false);
     const source = typeof documentSource === 'string' ? documentSource.trim().toLowerCase() : '';
-    const bucket = Object.prototype.hasOwnProperty.call(SOURCE_BUCKETS, source) ? SOURCE_BUCKETS[source] : undefined;
+    const bucket = Object.hasOwn(SOURCE_BUCKETS, source) ? SOURCE_BUCKETS[source] : undefined;
     if (bucket === undefined) {
       fail(
         `unknown document_source ${JSON.stringify(documentSource)} for a bare file name ` +
@@ -127,6 +127,7 @@ function checkSegment(seg: string, input: string, decoding: boolean): void {
     if (current.includes('\0')) fail('NUL byte in path', input);
     if (current.includes('\\')) fail('backslash in path', input);
     if (i > 0 && current.includes('/')) fail("percent-encoded '/' in a path segment", input);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     if (i > 0 && /[\u0000-\u001f\u007f]/.test(current)) fail('control character in path', input);
     let next: string;
     try {
@@ -150,6 +151,7 @@ function decodeSegment(seg: string, input: string): string {
 
 function checkChars(s: string, input: string): void {
   if (s.includes('\0')) fail('NUL byte in path', input);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0001-\u001f\u007f]/.test(s)) fail('control character in path', input);
   if (s.includes('\\')) fail('backslash in path', input);
 }

@@ -294,23 +294,23 @@ function parseJson(body: string): Record<string, unknown> | undefined {
 function looksNotFound(body: string): boolean {
   const j = parseJson(body);
   if (j) {
-    if (String(j['statusCode']) === '404') return true;
-    if (typeof j['error'] === 'string' && /^not[_ ]?found$/i.test(j['error'])) return true;
-    if (typeof j['code'] === 'string' && /^(NoSuchKey|NoSuchBucket|not_found)$/i.test(j['code'])) return true;
+    if (String(j.statusCode) === '404') return true;
+    if (typeof j.error === 'string' && /^not[_ ]?found$/i.test(j.error)) return true;
+    if (typeof j.code === 'string' && /^(NoSuchKey|NoSuchBucket|not_found)$/i.test(j.code)) return true;
   }
   return /object not found|bucket not found/i.test(body);
 }
 
 function looksBucketNotFound(body: string): boolean {
   const j = parseJson(body);
-  if (j && typeof j['code'] === 'string' && /^NoSuchBucket$/i.test(j['code'])) return true;
+  if (j && typeof j.code === 'string' && /^NoSuchBucket$/i.test(j.code)) return true;
   return /bucket not found/i.test(body);
 }
 
 function looksUnauthorized(body: string): boolean {
   const j = parseJson(body);
   if (j) {
-    const sc = String(j['statusCode']);
+    const sc = String(j.statusCode);
     if (sc === '401' || sc === '403') return true;
   }
   return /invalid jwt|jwt expired|invalid signature|unauthorized/i.test(body);

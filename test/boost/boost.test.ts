@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { boostDocument } from '../../src/boost';
-import { makeDictionary } from '../../src/boost/french';
-import type { OcrWord, PageResult } from '../../src/ocr/types';
+import { makeDictionary } from '../../src/text/french-words';
+import type { PageResult } from '../../src/ocr/types';
+import type { OcrWord } from '../../src/text/page';
 
 /** An OCR'd page whose words all have confidence `conf`, laid out as the text's lines (no columns). */
 function ocrPage(pageNumber: number, text: string, conf = 92): PageResult {
@@ -94,7 +95,10 @@ describe('boostDocument is faithful to the page (issue 16)', () => {
 describe('boostDocument on anything OCR can return', () => {
   // A small deterministic generator: the boost must never throw and must keep one separator per page.
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   const alphabet = [...'aeiouéèàçAÉOlI10|[]!=-–—’\'"«» .,;:()\n\n\t\u00A0ﬁ€%/'];
   const junk = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
 

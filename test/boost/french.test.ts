@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capitalsCarryAccents, frenchDictionary, frenchToken, frenchWord, makeDictionary } from '../../src/boost/french';
+import { capitalsCarryAccents, frenchToken, frenchWord } from '../../src/boost/french';
+import { frenchDictionary, makeDictionary } from '../../src/text/french-words';
 
 const dict = makeDictionary([
   'maître', 'évaluation', 'dévolution', 'après', 'tableau', 'extraordinaire', 'propriétaire', 'réunion',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldAccents, registryWord } from '../../src/boost/lexicon';
+import { registryWord } from '../../src/boost/lexicon';
+import { foldAccents } from '../../src/text/fold';
 
 describe('registryWord', () => {
   it.each([

@@ -32,8 +32,7 @@ function run(cmd: string, args: string[], opts: { timeoutMs: number; onLine?: (l
     const s = b.toString('utf8');
     stdout += s;
     pending += s;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
       opts.onLine?.(pending.slice(0, nl), child);
       pending = pending.slice(nl + 1);
     }

@@ -30,8 +30,7 @@ export function spawnNode(entry: string, env: Record<string, string>, opts: { ip
   let stderr = '';
   proc.stdout!.on('data', (chunk: Buffer) => {
     buf += chunk.toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
       try {

@@ -9,7 +9,7 @@ export interface PageSpec {
   lines?: string[];
 }
 
-function escape(s: string): string {
+function escapePdfString(s: string): string {
   return s.replace(/[\\()]/g, (c) => `\\${c}`);
 }
 
@@ -22,7 +22,7 @@ export async function makePdf(pages: PageSpec[], saveOptions = ''): Promise<Uint
       const w = p.width ?? 595;
       const h = p.height ?? 842;
       const resources = doc.addObject({ Font: { F1: font } });
-      const body = (p.lines ?? []).map((l, i) => `BT /F1 10 Tf 36 ${h - 40 - i * 12} Td (${escape(l)}) Tj ET`).join('\n');
+      const body = (p.lines ?? []).map((l, i) => `BT /F1 10 Tf 36 ${h - 40 - i * 12} Td (${escapePdfString(l)}) Tj ET`).join('\n');
       doc.insertPage(-1, doc.addPage([0, 0, w, h], 0, resources, body));
     }
     return doc.saveToBuffer(saveOptions).asUint8Array().slice();
@@ -130,7 +130,7 @@ export async function scannedPdf(pages: PageSpec[], dpi = 300, overlay?: ScanOve
   try {
     const font = out.addSimpleFont(new mupdf.Font('Times-Roman'));
     const mode = overlay?.invisible ? '3 Tr ' : '';
-    const layer = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escape(l.text)}) Tj ET`).join('\n');
+    const layer = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escapePdfString(l.text)}) Tj ET`).join('\n');
     for (let i = 0; i < text.countPages(); i++) {
       const page = text.loadPage(i);
       const [x0, y0, x1, y1] = page.getBounds();

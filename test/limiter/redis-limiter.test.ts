@@ -45,12 +45,13 @@ function runChild(env: Record<string, string>): { events: Event[]; exited: Promi
   });
   const events: Event[] = [];
   let onStart: () => void;
-  const started = new Promise<void>((r) => (onStart = r));
+  const started = new Promise<void>((r) => {
+    onStart = r;
+  });
   let buf = '';
   proc.stdout!.on('data', (c: Buffer) => {
     buf += c.toString();
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
       const e = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       events.push(e);
@@ -67,7 +68,10 @@ function maxOverlap(events: Event[]): number {
   points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   let max = 0;
-  for (const [, d] of points) max = Math.max(max, (cur += d));
+  for (const [, d] of points) {
+    cur += d;
+    max = Math.max(max, cur);
+  }
   return max;
 }
 

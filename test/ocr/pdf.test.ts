@@ -53,14 +53,14 @@ describe('hasUsableTextLayer', () => {
     { name: 'a short label', text: 'Page 3 / 12', usable: false },
     { name: 'punctuation noise with some letters', text: '-- .. -- :: ab cd ef !! ?? -- .. -- :: ** ## @@ %%', usable: false },
     { name: 'digits only', text: '0147 0148 0149 0150 0151 0152 0153', usable: false },
-    { name: 'replacement characters (no font encoding)', text: '\uFFFD'.repeat(50) + ' abc def ghi jkl mno pqr', usable: false },
-    { name: 'private-use glyphs', text: '\uE001\uE002\uE003'.repeat(20) + ' Vente par Monsieur Durand', usable: false },
+    { name: 'replacement characters (no font encoding)', text: `${'\uFFFD'.repeat(50)} abc def ghi jkl mno pqr`, usable: false },
+    { name: 'private-use glyphs', text: `${'\uE001\uE002\uE003'.repeat(20)} Vente par Monsieur Durand`, usable: false },
     { name: 'one short sentence', text: 'Vente par Monsieur Durand au profit de Madame Martin.', usable: true },
     { name: 'a table row', text: 'Vente 12/03/1962 Vol. 4521 n° 17 GÉRARD Jean LEFÈVRE Paul', usable: true },
     { name: 'a deed paragraph', text: prose, usable: true },
     { name: 'a deed paragraph with NBSP and tabs', text: prose.replace(/ /g, '\u00A0\t'), usable: true },
     { name: 'a stamp on a scanned page', text: 'Copie certifiée conforme - Service de la publicité foncière', imageCoverage: 1, usable: false },
-    { name: 'a full OCR layer over a scan', text: prose + ' ' + prose, imageCoverage: 0.98, usable: true },
+    { name: 'a full OCR layer over a scan', text: `${prose} ${prose}`, imageCoverage: 0.98, usable: true },
     { name: 'a sentence on a page with a small logo', text: 'Vente par Monsieur Durand au profit de Madame Martin.', imageCoverage: 0.05, usable: true },
   ])('$name → usable: $usable', ({ text, imageCoverage, usable }) => {
     expect(hasUsableTextLayer(text, { imageCoverage })).toBe(usable);

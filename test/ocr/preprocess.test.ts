@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../src/ocr/pdf';
-import { BILEVEL_SHARE, DPI_TRUST_RATIO, bilevelShare, binarize, components, estimateSkew, paperTone, prepareForOcr, resize, textSize, thickenInk } from '../../src/ocr/preprocess';
+import { resize, thickenInk } from '../../src/ocr/image-transforms';
+import { BILEVEL_SHARE, bilevelShare, binarize, components, estimateSkew, paperTone, textSize } from '../../src/ocr/page-analysis';
+import { DPI_TRUST_RATIO, prepareForOcr } from '../../src/ocr/preprocess';
 
 /**
  * A page of fake text: rows of dark `H`-shaped glyphs (`h` px tall, 0.6 h wide) on light paper, rows

@@ -40,7 +40,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const waiters = new Set<() => void>();
-  const notify = () => [...waiters].forEach((w) => w());
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
   let closedByUs = false;
   const ended = (async () => {
     if (!res.body) return;
@@ -49,17 +51,21 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     try {
       for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
         buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const ev: Partial<SseEvent> & { dataLines: string[] } = { dataLines: [] };
           let isEvent = false;
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('id:')) ((ev.id = line.slice(3).trim()), (isEvent = true));
-            else if (line.startsWith('event:')) ((ev.event = line.slice(6).trim()), (isEvent = true));
-            else if (line.startsWith('data:')) (ev.dataLines.push(line.slice(5).trim()), (isEvent = true));
+            if (line.startsWith(':')) {
+              comments.push(line.slice(1).trim());
+              continue;
+            }
+            if (line.startsWith('id:')) ev.id = line.slice(3).trim();
+            else if (line.startsWith('event:')) ev.event = line.slice(6).trim();
+            else if (line.startsWith('data:')) ev.dataLines.push(line.slice(5).trim());
+            else continue;
+            isEvent = true;
           }
           if (isEvent && ev.dataLines.length) {
             events.push({ id: ev.id, event: ev.event ?? 'message', data: JSON.parse(ev.dataLines.join('\n')) });
@@ -145,8 +151,7 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
     if (labelText) {
       const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/g;
       let consumed = 0;
-      let lm: RegExpExecArray | null;
-      while ((lm = re.exec(labelText))) {
+      for (let lm = re.exec(labelText); lm; lm = re.exec(labelText)) {
         labels[lm[1]!] = lm[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
         consumed = re.lastIndex;
       }

@@ -34,8 +34,8 @@ let server: http.Server;
 let baseUrl: string;
 
 /** Mimics Supabase storage's authenticated object route, with a few misbehaving objects. */
-function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const apikey = req.headers['apikey'];
+function handler(req: http.IncomingMessage, res: http.ServerResponse) {
+  const apikey = req.headers.apikey;
   seen.push({
     method: req.method,
     url: req.url,

@@ -1,11 +1,10 @@
 /**
- * A conservative clean-up of the raw OCR text, stored as `boosted_file_content` until a real boost
- * exists. It changes no word: it only normalises encoding and whitespace, so it can never score worse
- * than the raw text.
+ * A conservative clean-up of OCR text: it changes no word, it only normalises encoding and whitespace.
+ * The OCR thread applies it to `file_content`, and the boost to each page before rebuilding it.
  */
 
 /** Control characters other than tab and newline (C0, DEL, C1). Form feed and vertical tab become newlines first. */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/gu;
 /** Invisible characters that only split words for search: BOM / zero-width no-break space, zero-width space, soft hyphen. */
 const INVISIBLE = /[\uFEFF\u200B\u00AD]/gu;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '../../src/ocr/clean';
+import { cleanText } from '../../src/text/clean';
 import { joinPages } from '../../src/ocr/engine';
 
 describe('cleanText', () => {
