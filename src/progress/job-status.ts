@@ -4,7 +4,7 @@
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
-import { jobRows, runningJobRows } from '../queue/reads/jobs';
+import { type JobRow, jobRows, runningJobRows } from '../queue/reads/jobs';
 import { DEFAULT_MAX_ATTEMPTS, DONE_STATUS, FAILED_STATUS, statusKey } from '../queue/ready';
 import { versionOf } from './version';
 
@@ -24,7 +24,8 @@ export interface ProgressView {
 export interface JobStatus {
   env: EnvName;
   id: string;
-  source: string;
+  /** NULL in a row the extractor left without a source (the pool never claims those). */
+  source: string | null;
   number: string | null;
   status: { id: number; name: string };
   /** Version of the progress: the SSE event id (µs of its last write, see version.ts); 0 before any progress. */
@@ -86,7 +87,7 @@ function toProgress(p: unknown): ProgressView | null {
   return view;
 }
 
-export function toJobStatus(env: EnvName, r: Record<string, any>): JobStatus {
+export function toJobStatus(env: EnvName, r: JobRow): JobStatus {
   const statusId = Number(r.status_id);
   const progress = toProgress(r.ocr_progress);
   const final = statusId === DONE_STATUS ? 'done' : statusId === FAILED_STATUS ? 'failed' : null;

@@ -42,6 +42,18 @@ export async function countFinished(db: Queryable, ids: string[] | null): Promis
   return (await db.query<{ final: number; total: number }>(FINISHED, [ids])).rows[0];
 }
 
-export async function finalRows(db: Queryable, ids: string[]): Promise<Record<string, any>[]> {
-  return (await db.query(FINAL_ROWS, [ids])).rows;
+export interface DemoFinalRow {
+  id: string;
+  status_id: number;
+  file_content: string | null;
+  boosted_file_content: string | null;
+  ocr_error: string | null;
+  ocr_attempts: number | null;
+  ocr_started_at: Date | null;
+  finished_at: Date | null;
+  ocr_progress: { pages?: number; ocrPages?: number; textLayerPages?: number } | null;
+}
+
+export async function finalRows(db: Queryable, ids: string[]): Promise<DemoFinalRow[]> {
+  return (await db.query<DemoFinalRow>(FINAL_ROWS, [ids])).rows;
 }

@@ -47,9 +47,19 @@ export async function pruneDeadPauses(db: Queryable, olderThanMs = 10 * WORKER_T
 }
 
 /** Pauses of live pools, oldest first; [] when the table does not exist yet (migration not run). */
+interface PauseRow {
+  pool_id: string;
+  host: string;
+  pid: number;
+  reason: string;
+  message: string;
+  since: Date;
+  next_probe_at: Date | null;
+}
+
 export async function livePauses(db: Queryable, ttlMs = WORKER_TTL_MS): Promise<PauseRecord[]> {
-  const { rows } = await db.query(LIVE, [ttlMs]).catch((err: { code?: string }) => {
-    if (err.code === '42P01') return { rows: [] as any[] }; // undefined_table: this environment lags in migrations
+  const { rows } = await db.query<PauseRow>(LIVE, [ttlMs]).catch((err: { code?: string }) => {
+    if (err.code === '42P01') return { rows: [] as PauseRow[] }; // undefined_table: this environment lags in migrations
     throw err;
   });
   return rows.map((r) => ({
