@@ -12,7 +12,7 @@ import type { Config, EnvName } from '../config';
 import { describeUrl } from '../config';
 import { createPool } from '../db/pg';
 import { checkSchema, describeSchemaReport } from '../db/schema';
-import { environmentOrder } from '../environments';
+import { environmentOrder } from './claim-order';
 import { coerceError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';

@@ -4,7 +4,7 @@
  * each claim; the others follow in priority order, so an idle worker still takes whatever is ready.
  * With work everywhere, prod gets 1/2 of the claims, staging 1/3, dev 1/6.
  */
-import type { EnvName } from './config';
+import type { EnvName } from '../config';
 
 const WEIGHT: Record<EnvName, number> = { prod: 3, staging: 2, dev: 1 };
 const PRIORITY: EnvName[] = ['prod', 'staging', 'dev'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentOrder } from '../../src/environments';
+import { environmentOrder } from '../../src/pool/claim-order';
 
 describe('environmentOrder', () => {
   it('tries prod first most often, but every environment leads some claims (no starvation)', () => {
