@@ -1,10 +1,13 @@
 /**
- * Which environment a worker looks at first. Prod is served first, but never to the point of starving
- * the others: a weighted round robin (prod 3, staging 2, dev 1) picks the environment tried first on
- * each claim; the others follow in priority order, so an idle worker still takes whatever is ready.
- * With work everywhere, prod gets 1/2 of the claims, staging 1/3, dev 1/6.
+ * Where a worker claims from next, pure: which environment first, then which source.
+ *
+ * Environments: prod is served first, but never to the point of starving the others: a weighted round
+ * robin (prod 3, staging 2, dev 1) picks the environment tried first on each claim; the others follow in
+ * priority order, so an idle worker still takes whatever is ready. With work everywhere, prod gets 1/2 of
+ * the claims, staging 1/3, dev 1/6.
  */
 import type { EnvName } from '../config';
+import type { OcrMode } from '../ocr/types';
 
 const WEIGHT: Record<EnvName, number> = { prod: 3, staging: 2, dev: 1 };
 const PRIORITY: EnvName[] = ['prod', 'staging', 'dev'];
@@ -34,4 +37,27 @@ function smoothWeightedCycle(envs: EnvName[]): EnvName[] {
     out.push(best);
   }
   return out;
+}
+
+const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
+
+export interface ClaimOrderInput {
+  /** Environments that may be claimed from now: serving, their storage not paused. */
+  open: readonly EnvName[];
+  /** How many claims this pool has tried before (drives the environments' round robin). */
+  tick: number;
+  /** The slot's mode: its own source is tried everywhere first. */
+  mode: OcrMode;
+  /** A slot with nothing of its mode then takes the other mode's work (false only in a benchmark's baseline). */
+  workConserving: boolean;
+}
+
+/**
+ * The (environment, source) pairs to try, in order: own mode everywhere first (in environment order),
+ * then the other mode, so an idle worker never sits next to a backlog.
+ */
+export function claimOrder(input: ClaimOrderInput): { env: EnvName; source: OcrMode }[] {
+  const envs = environmentOrder(input.open, input.tick);
+  const sources = input.workConserving ? [input.mode, OTHER[input.mode]] : [input.mode];
+  return sources.flatMap((source) => envs.map((env) => ({ env, source })));
 }

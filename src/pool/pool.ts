@@ -12,7 +12,7 @@ import type { Config, EnvName } from '../config';
 import { describeUrl } from '../config';
 import { createPool } from '../db/pg';
 import { checkSchema, describeSchemaReport } from '../db/schema';
-import { environmentOrder } from './claim-order';
+import { claimOrder } from './claim-order';
 import { coerceError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
@@ -22,7 +22,7 @@ import { readyDepth } from '../queue/depth';
 import { recoverStale } from '../queue/recover-stale';
 import { release } from '../queue/release';
 import { skipPlans } from '../queue/skip-plans';
-import type { Claim, DocumentSource } from '../queue/types';
+import type { Claim } from '../queue/types';
 import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } from '../queue/workers';
 import { clearPause, publishPause, pruneDeadPauses } from '../queue/pauses';
 import { createStorage, type ObjectRef, type ObjectStorage } from '../storage';
@@ -83,7 +83,6 @@ const STATUS_INTERVAL_MS = 60_000;
 /** How often host headroom is re-measured (each sample takes 1 s of CPU observation). */
 const CAPACITY_INTERVAL_MS = 5_000;
 
-const OTHER: Record<OcrMode, OcrMode> = { index: 'acte', acte: 'index' };
 /** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
 const REGISTRY_INTERVAL_MS = 5_000;
 /** First probe of a paused environment's storage; then doubling up to OCR_STORAGE_PROBE_MAX_MS. */
@@ -235,32 +234,28 @@ export class WorkerPool implements SlotHost {
   }
 
   async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
-    const envs = environmentOrder(this.envs.filter((e) => e.serving && !e.breaker.pause).map((e) => e.name), this.tick++);
-    // Own mode everywhere first (prod first), then the other mode: an idle worker never sits next to a backlog.
-    const sources: DocumentSource[] = this.options.fixedModes ? [slot.mode] : [slot.mode, OTHER[slot.mode]];
-    for (const source of sources) {
-      for (const name of envs) {
-        const env = this.envs.find((e) => e.name === name)!;
-        const c = await claim(env.db, env.name, slot.id, source, this.config.leaseMs);
-        if (!c) continue;
-        return {
-          claim: c,
-          makeJob: (thread, log) =>
-            new Job(c, {
-              db: env.db,
-              storage: env.storage!,
-              limiter: this.limiter,
-              thread,
-              log,
-              leaseMs: this.config.leaseMs,
-              maxPdfBytes: this.config.maxPdfBytes,
-              backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
-              budgets: this.budgets,
-              onProgress: this.options.onProgress,
-              storageGate: this.storageGate(env, c),
-            }),
-        };
-      }
+    const open = this.envs.filter((e) => e.serving && !e.breaker.pause).map((e) => e.name);
+    for (const { env: name, source } of claimOrder({ open, tick: this.tick++, mode: slot.mode, workConserving: !this.options.fixedModes })) {
+      const env = this.envs.find((e) => e.name === name)!;
+      const c = await claim(env.db, env.name, slot.id, source, this.config.leaseMs);
+      if (!c) continue;
+      return {
+        claim: c,
+        makeJob: (thread, log) =>
+          new Job(c, {
+            db: env.db,
+            storage: env.storage!,
+            limiter: this.limiter,
+            thread,
+            log,
+            leaseMs: this.config.leaseMs,
+            maxPdfBytes: this.config.maxPdfBytes,
+            backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
+            budgets: this.budgets,
+            onProgress: this.options.onProgress,
+            storageGate: this.storageGate(env, c),
+          }),
+      };
     }
     return null;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentOrder } from '../../src/pool/claim-order';
+import { claimOrder, environmentOrder } from '../../src/pool/claim-order';
 
 describe('environmentOrder', () => {
   it('tries prod first most often, but every environment leads some claims (no starvation)', () => {
@@ -21,4 +21,19 @@ describe('environmentOrder', () => {
     expect(environmentOrder(['dev'], 5)).toEqual(['dev']);
     expect(environmentOrder([], 5)).toEqual([]);
   });
+});
+
+describe('claimOrder', () => {
+  const cases: { name: string; input: Parameters<typeof claimOrder>[0]; want: string[] }[] = [
+    { name: 'own mode everywhere first, then the other mode', input: { open: ['dev', 'prod'], tick: 0, mode: 'acte', workConserving: true }, want: ['prod:acte', 'dev:acte', 'prod:index', 'dev:index'] },
+    { name: 'the round robin picks the environment tried first, for both modes', input: { open: ['prod', 'staging', 'dev'], tick: 3, mode: 'index', workConserving: true }, want: ['dev:index', 'prod:index', 'staging:index', 'dev:acte', 'prod:acte', 'staging:acte'] },
+    { name: 'not work-conserving (a benchmark baseline): own mode only', input: { open: ['prod', 'dev'], tick: 0, mode: 'index', workConserving: false }, want: ['prod:index', 'dev:index'] },
+    { name: 'one environment', input: { open: ['staging'], tick: 7, mode: 'index', workConserving: true }, want: ['staging:index', 'staging:acte'] },
+    { name: 'nothing open (all paused or not serving): nothing to try', input: { open: [], tick: 0, mode: 'acte', workConserving: true }, want: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(claimOrder(c.input).map((p) => `${p.env}:${p.source}`)).toEqual(c.want);
+    });
+  }
 });
