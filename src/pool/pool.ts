@@ -7,13 +7,9 @@
  * stop claiming, let running jobs finish within the budget, hand the rest back (6 → 3).
  */
 import os from 'node:os';
-import type pg from 'pg';
-import type { Config, EnvName } from '../config';
+import type { Config } from '../config';
 import { describeUrl } from '../config';
-import { createPool } from '../db/pg';
-import { checkSchema, describeSchemaReport } from '../db/schema';
 import { claimOrder } from './claim-order';
-import { coerceError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
 import type { OcrMode } from '../ocr/types';
@@ -23,32 +19,18 @@ import { recoverStale } from '../queue/recover-stale';
 import { release } from '../queue/release';
 import { skipPlans } from '../queue/skip-plans';
 import type { Claim } from '../queue/types';
-import { publishWorkers, pruneDeadWorkers, removeWorkers, type WorkerRecord } from '../queue/workers';
-import { clearPause, publishPause, pruneDeadPauses } from '../queue/pauses';
-import { createStorage, type ObjectRef, type ObjectStorage } from '../storage';
+import { pruneDeadPauses } from '../queue/pauses';
+import { pruneDeadWorkers, type WorkerRecord } from '../queue/workers';
 import { sleep } from '../util/sleep';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { pastBudget, type TimeBudgets } from './budget';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
-import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs, type StorageGate } from './job';
-import { afterFailure, afterProbe, afterSuccess, classifyStorageError, CLOSED, probeDue, type BreakerPolicy, type BreakerState } from './storage-breaker';
+import { checkEnvironment, closeEnvironments, openEnvironments, type EnvRuntime } from './environments';
+import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs } from './job';
 import type { OcrThread } from './ocr-thread-host';
+import { PoolRegistry, REGISTRY_INTERVAL_MS } from './registry';
+import { StoragePauses } from './storage-pauses';
 import { WorkerSlot, type SlotHost } from './worker-slot';
-
-export interface EnvRuntime {
-  name: EnvName;
-  db: pg.Pool;
-  storage: ObjectStorage | undefined;
-  /** Serving only when the schema is complete and storage is configured. */
-  serving: boolean;
-  problem: string | undefined;
-  /** Storage circuit breaker: while `breaker.pause` is set, nothing is claimed from this environment. */
-  breaker: BreakerState;
-  probing: boolean;
-  /** The pause row in ocr_storage_pauses exists (so a resume deletes it). */
-  pausePublished: boolean;
-  pauseWriteWarned: boolean;
-}
 
 export interface PoolStats {
   completed: number;
@@ -83,12 +65,6 @@ const STATUS_INTERVAL_MS = 60_000;
 /** How often host headroom is re-measured (each sample takes 1 s of CPU observation). */
 const CAPACITY_INTERVAL_MS = 5_000;
 
-/** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
-const REGISTRY_INTERVAL_MS = 5_000;
-/** First probe of a paused environment's storage; then doubling up to OCR_STORAGE_PROBE_MAX_MS. */
-const STORAGE_PROBE_BASE_MS = 5_000;
-/** A probe that hangs (a dead network mount) counts as failed after this. */
-const STORAGE_PROBE_TIMEOUT_MS = 15_000;
 
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
@@ -114,8 +90,8 @@ export class WorkerPool implements SlotHost {
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
   private readonly host = os.hostname();
-  private readonly poolId = `${os.hostname()}:${process.pid}`;
-  private readonly breakerPolicy: BreakerPolicy;
+  private readonly pauses: StoragePauses;
+  private readonly registry: PoolRegistry;
 
   constructor(
     readonly config: Config,
@@ -123,33 +99,9 @@ export class WorkerPool implements SlotHost {
     private readonly options: PoolOptions = {},
   ) {
     this.pollIntervalMs = config.pollIntervalMs;
-    this.breakerPolicy = { notFoundTrip: config.storageNotFoundTrip, probeBaseMs: STORAGE_PROBE_BASE_MS, probeMaxMs: config.storageProbeMaxMs };
-    this.envs = config.environments.map((e) => {
-      let storage: ObjectStorage | undefined;
-      let problem: string | undefined;
-      try {
-        storage = createStorage({
-          storageDir: config.storageDir,
-          supabaseUrl: e.supabaseUrl,
-          supabaseServiceKey: e.supabaseServiceKey,
-          timeoutMs: config.storageTimeoutMs,
-          env: e.name,
-        });
-      } catch (err) {
-        problem = coerceError(err).message;
-      }
-      return {
-        name: e.name,
-        db: createPool(e.databaseUrl, log.child({ env: e.name }), { max: config.poolSize + 4 }),
-        storage,
-        serving: false,
-        problem,
-        breaker: CLOSED,
-        probing: false,
-        pausePublished: false,
-        pauseWriteWarned: false,
-      };
-    });
+    this.envs = openEnvironments(config, log);
+    this.pauses = new StoragePauses(this.envs, config, { changed: (env) => this.registry.publishPause(env), resumed: () => this.slots.forEach((s) => s.poke()) }, log);
+    this.registry = new PoolRegistry(this.envs, { poolId: `${this.host}:${process.pid}`, host: this.host, pid: process.pid }, (e) => this.pauses.pauseOf(e), log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
@@ -177,7 +129,7 @@ export class WorkerPool implements SlotHost {
       'starting OCR pool',
     );
     if (this.envs.length === 0) this.log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
-    await Promise.all(this.envs.map((e) => this.checkEnv(e)));
+    await Promise.all(this.envs.map((e) => checkEnvironment(e, this.log)));
     const modes = assignModes(
       Array.from({ length: this.config.poolSize }, (_, i): OcrMode => (i % 2 === 0 ? 'index' : 'acte')),
       allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth: { index: 0, acte: 0 } }),
@@ -207,7 +159,7 @@ export class WorkerPool implements SlotHost {
     if (!this.options.fixedModes) this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
     this.loops.push(this.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity()));
     this.loops.push(this.every(STATUS_INTERVAL_MS, async () => this.logStatus()));
-    this.loops.push(this.every(1_000, () => this.probeStorage()));
+    this.loops.push(this.every(1_000, () => this.pauses.probe()));
     await this.publishRegistry();
     this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })), node: process.version }, 'OCR pool serving');
@@ -234,7 +186,7 @@ export class WorkerPool implements SlotHost {
   }
 
   async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
-    const open = this.envs.filter((e) => e.serving && !e.breaker.pause).map((e) => e.name);
+    const open = this.envs.filter((e) => e.serving && !this.pauses.pauseOf(e.name)).map((e) => e.name);
     for (const { env: name, source } of claimOrder({ open, tick: this.tick++, mode: slot.mode, workConserving: !this.options.fixedModes })) {
       const env = this.envs.find((e) => e.name === name)!;
       const c = await claim(env.db, env.name, slot.id, source, this.config.leaseMs);
@@ -253,7 +205,7 @@ export class WorkerPool implements SlotHost {
             backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
             budgets: this.budgets,
             onProgress: this.options.onProgress,
-            storageGate: this.storageGate(env, c),
+            storageGate: this.pauses.gate(env, c.id),
           }),
       };
     }
@@ -317,13 +269,10 @@ export class WorkerPool implements SlotHost {
       await all;
     }
     await Promise.allSettled(this.loops);
-    for (const e of this.envs.filter((x) => x.serving)) {
-      await removeWorkers(e.db, this.slots.map((x) => x.id)).catch((err) => this.log.warn({ err, env: e.name }, 'could not remove workers from the registry'));
-      if (e.pausePublished) await clearPause(e.db, this.poolId).catch(() => undefined);
-    }
+    await this.registry.remove(this.slots.map((x) => x.id));
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
     await this.limiter?.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
-    for (const e of this.envs) await e.db.end().catch((err) => this.log.warn({ err, env: e.name }, 'closing Postgres pool failed'));
+    await closeEnvironments(this.envs, this.log);
     this.log.info({ stats: this.stats }, 'OCR pool stopped');
   }
 
@@ -342,95 +291,15 @@ export class WorkerPool implements SlotHost {
   }
 
   private async publishRegistry(): Promise<void> {
-    const records = this.workers();
-    for (const env of this.envs.filter((e) => e.serving)) {
-      await publishWorkers(env.db, records).catch((err) => this.log.warn({ err, env: env.name }, 'could not publish workers'));
-      await this.publishPause(env);
-    }
+    await this.registry.publish(this.workers());
   }
 
   /** The environments whose claiming is paused, and why. */
-  pauses(): { env: EnvName; reason: string; message: string; since: Date; nextProbeAt: Date }[] {
+  storagePauses(): { env: string; reason: string; message: string; since: Date; nextProbeAt: Date }[] {
     return this.envs.flatMap((e) => {
-      const p = e.breaker.pause;
+      const p = this.pauses.pauseOf(e.name);
       return p ? [{ env: e.name, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) }] : [];
     });
-  }
-
-  private storageGate(env: EnvRuntime, c: Claim): StorageGate {
-    return {
-      failed: (err: unknown, ref: ObjectRef) => {
-        const message = coerceError(err).message;
-        const r = afterFailure(env.breaker, { fault: classifyStorageError(err, ref.bucket), documentId: c.id, bucket: ref.bucket, message, now: Date.now() }, this.breakerPolicy);
-        env.breaker = r.state;
-        if (r.tripped) {
-          const p = r.state.pause!;
-          this.log.error(
-            { env: env.name, reason: p.reason, err: { message: p.message }, nextProbeInMs: p.nextProbeAt - p.since },
-            `${env.name}: storage is failing for the whole environment (${p.reason}): claiming paused; its documents stay at 3, attempts unspent, and resume by themselves once storage answers`,
-          );
-          void this.publishPause(env);
-        }
-        return r.verdict;
-      },
-      succeeded: () => {
-        env.breaker = afterSuccess(env.breaker);
-      },
-    };
-  }
-
-  /** Probe the storage of paused environments whose probe is due; resume those that answer. */
-  private async probeStorage(): Promise<void> {
-    await Promise.all(
-      this.envs.map(async (env) => {
-        if (!env.storage || env.probing || !probeDue(env.breaker, Date.now())) return;
-        env.probing = true;
-        const buckets = env.breaker.pause!.buckets;
-        let ok = false;
-        let error: string | undefined;
-        const deadline = AbortSignal.timeout(STORAGE_PROBE_TIMEOUT_MS);
-        try {
-          await Promise.race([
-            env.storage.probe(buckets, { signal: deadline }),
-            new Promise((_, reject) => deadline.addEventListener('abort', () => reject(new Error(`no answer within ${STORAGE_PROBE_TIMEOUT_MS} ms`)), { once: true })),
-          ]);
-          ok = true;
-        } catch (err) {
-          error = coerceError(err).message;
-        } finally {
-          env.probing = false;
-        }
-        const since = env.breaker.pause?.since ?? Date.now();
-        const r = afterProbe(env.breaker, ok, Date.now(), this.breakerPolicy);
-        env.breaker = r.state;
-        if (r.resumed) {
-          this.log.info({ env: env.name, pausedMs: Date.now() - since }, `${env.name}: storage answers again: claiming resumed`);
-          await this.publishPause(env);
-          this.slots.forEach((s) => s.poke());
-        } else if (r.state.pause) {
-          this.log.debug({ env: env.name, err: { message: error }, nextProbeInMs: r.state.pause.nextProbeAt - Date.now() }, `${env.name}: storage still failing`);
-        }
-      }),
-    );
-  }
-
-  /** Make the pause (or its end) visible to check-ocr-queue and the status server, which read Postgres only. */
-  private async publishPause(env: EnvRuntime): Promise<void> {
-    if (!env.serving) return;
-    const p = env.breaker.pause;
-    try {
-      if (p) {
-        await publishPause(env.db, { poolId: this.poolId, host: this.host, pid: process.pid, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) });
-        env.pausePublished = true;
-      } else if (env.pausePublished) {
-        await clearPause(env.db, this.poolId);
-        env.pausePublished = false;
-      }
-    } catch (err) {
-      // Once per environment: a database without the ocr_storage_pauses table (migration 5 not run) would say it every 5 s.
-      if (!env.pauseWriteWarned) this.log.warn({ err, env: env.name }, 'could not record the storage pause in ocr_storage_pauses (run `npm run migrate`?)');
-      env.pauseWriteWarned = true;
-    }
   }
 
   private every(ms: number, fn: () => Promise<void>): Promise<void> {
@@ -444,30 +313,10 @@ export class WorkerPool implements SlotHost {
     })();
   }
 
-  private async checkEnv(env: EnvRuntime): Promise<void> {
-    if (!env.storage) {
-      env.serving = false;
-      if (env.problem) this.log.error({ env: env.name }, `${env.name}: not served: ${env.problem}`);
-      return;
-    }
-    try {
-      const report = await checkSchema(env.db);
-      const was = env.serving;
-      env.serving = report.ok;
-      env.problem = report.ok ? undefined : describeSchemaReport(env.name, report);
-      if (!report.ok) this.log.error({ env: env.name, ...report }, env.problem!);
-      else if (!was) this.log.info({ env: env.name }, `${env.name}: schema complete, serving`);
-    } catch (err) {
-      env.serving = false;
-      env.problem = `${env.name}: database unreachable: ${coerceError(err).message}`;
-      this.log.error({ env: env.name, err }, env.problem);
-    }
-  }
-
   /** Recover expired leases, pass cadastral plans through, re-check environments that were not serving. */
   private async maintain(): Promise<void> {
     for (const env of this.envs) {
-      if (!env.serving) await this.checkEnv(env);
+      if (!env.serving) await checkEnvironment(env, this.log);
       if (!env.serving) continue;
       try {
         const r = await recoverStale(env.db, this.config.leaseMs);
@@ -556,7 +405,7 @@ export class WorkerPool implements SlotHost {
         workers: byModeState,
         inFlight: this.slots.filter((s) => s.job).map((s) => ({ env: s.job!.claim.env, id: s.job!.claim.id, progress: `${s.job!.progress.page}/${s.job!.progress.pages}` })),
         limiter: { kind: this.limiter.kind, ...this.limiter.counters },
-        ...(this.pauses().length ? { storagePaused: this.pauses().map((p) => ({ env: p.env, reason: p.reason, since: p.since })) } : {}),
+        ...(this.storagePauses().length ? { storagePaused: this.storagePauses().map((p) => ({ env: p.env, reason: p.reason, since: p.since })) } : {}),
         capacity: this.capacity,
         host: this.hostSample && { cpuUsedPercent: Math.round(this.hostSample.cpuUsedPercent), freeRamMb: Math.round(this.hostSample.freeRamMb) },
         stats: this.stats,
