@@ -15,20 +15,19 @@ import type { Logger } from '../logger';
 import type { OcrMode } from '../ocr/types';
 import { claim } from '../queue/claim';
 import { readyDepth } from '../queue/depth';
-import { recoverStale } from '../queue/recover-stale';
 import { release } from '../queue/release';
-import { skipPlans } from '../queue/skip-plans';
 import type { Claim } from '../queue/types';
-import { pruneDeadPauses } from '../queue/pauses';
-import { pruneDeadWorkers, type WorkerRecord } from '../queue/workers';
-import { sleep } from '../util/sleep';
+import type { WorkerRecord } from '../queue/workers';
 import { allocate, assignModes, type Allocation } from './allocator';
 import { pastBudget, type TimeBudgets } from './budget';
 import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
 import { checkEnvironment, closeEnvironments, openEnvironments, type EnvRuntime } from './environments';
 import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs } from './job';
+import { maintain, maintenanceIntervalMs } from './maintenance';
 import type { OcrThread } from './ocr-thread-host';
+import { Periodic } from './periodic';
 import { PoolRegistry, REGISTRY_INTERVAL_MS } from './registry';
+import { drainSlots } from './shutdown';
 import { StoragePauses } from './storage-pauses';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 
@@ -86,8 +85,7 @@ export class WorkerPool implements SlotHost {
   readonly costs = new CostModel();
   private tick = 0;
   limiter!: RateLimiter;
-  private readonly stopCtl = new AbortController();
-  private loops: Promise<void>[] = [];
+  private readonly periodic: Periodic;
   private stopping: Promise<void> | undefined;
   private readonly host = os.hostname();
   private readonly pauses: StoragePauses;
@@ -100,6 +98,7 @@ export class WorkerPool implements SlotHost {
   ) {
     this.pollIntervalMs = config.pollIntervalMs;
     this.envs = openEnvironments(config, log);
+    this.periodic = new Periodic(log);
     this.pauses = new StoragePauses(this.envs, config, { changed: (env) => this.registry.publishPause(env), resumed: () => this.slots.forEach((s) => s.poke()) }, log);
     this.registry = new PoolRegistry(this.envs, { poolId: `${this.host}:${process.pid}`, host: this.host, pid: process.pid }, (e) => this.pauses.pauseOf(e), log);
   }
@@ -150,18 +149,18 @@ export class WorkerPool implements SlotHost {
         ),
       );
     }
-    await this.maintain();
+    await maintain(this.envs, this.config.leaseMs, this.log);
     await this.measureCapacity();
     await this.rebalance();
     // Engines load in parallel: each takes a few seconds to read its language models.
     await Promise.all(this.slots.map((s) => s.start()));
-    this.loops.push(this.every(Math.min(15_000, Math.floor(this.config.leaseMs / 2)), () => this.maintain()));
-    if (!this.options.fixedModes) this.loops.push(this.every(this.config.rebalanceIntervalMs, () => this.rebalance()));
-    this.loops.push(this.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity()));
-    this.loops.push(this.every(STATUS_INTERVAL_MS, async () => this.logStatus()));
-    this.loops.push(this.every(1_000, () => this.pauses.probe()));
+    this.periodic.every(maintenanceIntervalMs(this.config.leaseMs), () => maintain(this.envs, this.config.leaseMs, this.log));
+    if (!this.options.fixedModes) this.periodic.every(this.config.rebalanceIntervalMs, () => this.rebalance());
+    this.periodic.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity());
+    this.periodic.every(STATUS_INTERVAL_MS, async () => this.logStatus());
+    this.periodic.every(1_000, () => this.pauses.probe());
     await this.publishRegistry();
-    this.loops.push(this.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry()));
+    this.periodic.every(REGISTRY_INTERVAL_MS, () => this.publishRegistry());
     this.log.info({ workers: this.slots.map((s) => ({ id: s.id, mode: s.mode })), node: process.version }, 'OCR pool serving');
   }
 
@@ -255,22 +254,11 @@ export class WorkerPool implements SlotHost {
   }
 
   private async doStop(): Promise<void> {
-    const budget = this.config.shutdownTimeoutMs;
-    const busy = this.slots.filter((s) => s.job).length;
-    this.log.info({ busy, budgetMs: budget }, 'stopping: no new claims; running documents get the shutdown budget');
-    this.stopCtl.abort();
-    for (const s of this.slots) s.requestStop();
-    const all = Promise.all(this.slots.map((s) => s.stopped()));
-    const finished = await Promise.race([all.then(() => true), sleep(budget).then(() => false)]);
-    if (!finished) {
-      const left = this.slots.filter((s) => s.job);
-      this.log.warn({ documents: left.map((s) => s.job!.claim.id) }, 'shutdown budget spent: handing unfinished documents back (6 → 3)');
-      await Promise.all(left.map((s) => s.abortJob()));
-      await all;
-    }
-    await Promise.allSettled(this.loops);
-    await this.registry.remove(this.slots.map((x) => x.id));
+    this.periodic.stop();
+    await drainSlots(this.slots, this.config.shutdownTimeoutMs, this.log);
+    await this.periodic.settled();
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
+    await this.registry.remove(this.slots.map((x) => x.id));
     await this.limiter?.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
     await closeEnvironments(this.envs, this.log);
     this.log.info({ stats: this.stats }, 'OCR pool stopped');
@@ -300,35 +288,6 @@ export class WorkerPool implements SlotHost {
       const p = this.pauses.pauseOf(e.name);
       return p ? [{ env: e.name, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) }] : [];
     });
-  }
-
-  private every(ms: number, fn: () => Promise<void>): Promise<void> {
-    const signal = this.stopCtl.signal;
-    return (async () => {
-      while (!signal.aborted) {
-        await sleep(ms, signal);
-        if (signal.aborted) break;
-        await fn().catch((err) => this.log.error({ err }, 'periodic task failed'));
-      }
-    })();
-  }
-
-  /** Recover expired leases, pass cadastral plans through, re-check environments that were not serving. */
-  private async maintain(): Promise<void> {
-    for (const env of this.envs) {
-      if (!env.serving) await checkEnvironment(env, this.log);
-      if (!env.serving) continue;
-      try {
-        const r = await recoverStale(env.db, this.config.leaseMs);
-        if (r.requeued.length || r.failed.length || r.exhaustedAtReady.length) this.log.warn({ env: env.name, ...r }, 'recovered stale documents');
-        await pruneDeadWorkers(env.db);
-        await pruneDeadPauses(env.db).catch(() => undefined);
-        const plans = await skipPlans(env.db);
-        if (plans.length) this.log.info({ env: env.name, count: plans.length }, 'cadastral plans marked done without OCR');
-      } catch (err) {
-        this.log.warn({ env: env.name, err }, 'maintenance failed (database unavailable?)');
-      }
-    }
   }
 
   private async rebalance(): Promise<void> {
