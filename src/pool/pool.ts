@@ -9,26 +9,22 @@
 import os from 'node:os';
 import type { Config } from '../config';
 import { describeUrl } from '../config';
-import { claimOrder } from './claim-order';
 import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
-import type { OcrMode } from '../ocr/types';
-import { claim } from '../queue/claim';
-import { readyDepth } from '../queue/depth';
-import { release } from '../queue/release';
 import type { Claim } from '../queue/types';
 import type { WorkerRecord } from '../queue/workers';
-import { allocate, assignModes, type Allocation } from './allocator';
+import { SUPERVISED, type AllocationPolicy } from './allocator';
 import { pastBudget, type TimeBudgets } from './budget';
-import { CostModel, decideCapacity, MEMORY_MB_PER_WORKER, sampleHost, type Capacity, type HostSample } from './capacity';
+import { sampleHost, type HostSample } from './capacity';
+import { Claiming, type Claimed } from './claiming';
 import { checkEnvironment, closeEnvironments, openEnvironments, type EnvRuntime } from './environments';
-import { Job, STAGES, type JobDeps, type JobOutcome, type StageMs } from './job';
+import { STAGES, type JobDeps, type JobOutcome, type StageMs } from './job';
 import { maintain, maintenanceIntervalMs } from './maintenance';
-import type { OcrThread } from './ocr-thread-host';
 import { Periodic } from './periodic';
 import { PoolRegistry, REGISTRY_INTERVAL_MS } from './registry';
 import { drainSlots } from './shutdown';
 import { StoragePauses } from './storage-pauses';
+import { CAPACITY_INTERVAL_MS, Supervisor } from './supervisor';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 
 export interface PoolStats {
@@ -50,20 +46,14 @@ export interface PoolOptions {
   onStages?: (stages: StageMs, pages: number, claim: Claim) => void;
   /** Use this rate limiter instead of building one from REDIS_URL (shared) or a local one. */
   limiter?: RateLimiter;
-  /**
-   * Baseline for benchmarks only: workers keep the mode they start with and never take the other
-   * mode's work (no rebalancing, not work-conserving), as a fixed 1/1 allocation would.
-   */
-  fixedModes?: boolean;
+  /** How the supervisor allocates workers to modes. Default: `SUPERVISED` (`allocate`); benchmarks pass a baseline. */
+  policy?: AllocationPolicy;
   /** Host sampler (tests inject a busy host). Default: os-utils. */
   sampleHost?: () => Promise<HostSample>;
 }
 
 /** How often the status line is logged. */
 const STATUS_INTERVAL_MS = 60_000;
-/** How often host headroom is re-measured (each sample takes 1 s of CPU observation). */
-const CAPACITY_INTERVAL_MS = 5_000;
-
 
 export class WorkerPool implements SlotHost {
   readonly envs: EnvRuntime[];
@@ -79,11 +69,8 @@ export class WorkerPool implements SlotHost {
     stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs,
   };
   readonly pollIntervalMs: number;
-  allocation: Allocation | undefined;
-  capacity: Capacity | undefined;
-  hostSample: HostSample | undefined;
-  readonly costs = new CostModel();
-  private tick = 0;
+  private readonly supervisor: Supervisor;
+  private readonly claiming: Claiming;
   limiter!: RateLimiter;
   private readonly periodic: Periodic;
   private stopping: Promise<void> | undefined;
@@ -99,8 +86,11 @@ export class WorkerPool implements SlotHost {
     this.pollIntervalMs = config.pollIntervalMs;
     this.envs = openEnvironments(config, log);
     this.periodic = new Periodic(log);
+    const policy = options.policy ?? SUPERVISED;
+    this.supervisor = new Supervisor(config, this.envs, this.slots, policy, options.sampleHost ?? sampleHost, log);
     this.pauses = new StoragePauses(this.envs, config, { changed: (env) => this.registry.publishPause(env), resumed: () => this.slots.forEach((s) => s.poke()) }, log);
     this.registry = new PoolRegistry(this.envs, { poolId: `${this.host}:${process.pid}`, host: this.host, pid: process.pid }, (e) => this.pauses.pauseOf(e), log);
+    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter, budgets: this.budgets, onProgress: options.onProgress, workConserving: policy.workConserving }, log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
@@ -129,14 +119,7 @@ export class WorkerPool implements SlotHost {
     );
     if (this.envs.length === 0) this.log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
     await Promise.all(this.envs.map((e) => checkEnvironment(e, this.log)));
-    const modes = assignModes(
-      Array.from({ length: this.config.poolSize }, (_, i): OcrMode => (i % 2 === 0 ? 'index' : 'acte')),
-      allocate({ poolSize: this.config.poolSize, minIndex: this.config.minIndexWorkers, minActe: this.config.minActeWorkers, depth: { index: 0, acte: 0 } }),
-    );
-    if (this.options.fixedModes) {
-      // Baseline: minimums first, then alternate; never changed afterwards.
-      for (let i = 0; i < modes.length; i++) modes[i] = i < this.config.minIndexWorkers ? 'index' : i < this.config.minIndexWorkers + this.config.minActeWorkers ? 'acte' : i % 2 === 0 ? 'index' : 'acte';
-    }
+    const modes = this.supervisor.initialModes();
     for (let i = 0; i < this.config.poolSize; i++) {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(
@@ -150,13 +133,13 @@ export class WorkerPool implements SlotHost {
       );
     }
     await maintain(this.envs, this.config.leaseMs, this.log);
-    await this.measureCapacity();
-    await this.rebalance();
+    await this.supervisor.measureCapacity();
+    await this.supervisor.rebalance();
     // Engines load in parallel: each takes a few seconds to read its language models.
     await Promise.all(this.slots.map((s) => s.start()));
     this.periodic.every(maintenanceIntervalMs(this.config.leaseMs), () => maintain(this.envs, this.config.leaseMs, this.log));
-    if (!this.options.fixedModes) this.periodic.every(this.config.rebalanceIntervalMs, () => this.rebalance());
-    this.periodic.every(CAPACITY_INTERVAL_MS, () => this.measureCapacity());
+    this.periodic.every(this.config.rebalanceIntervalMs, () => this.supervisor.rebalance());
+    this.periodic.every(CAPACITY_INTERVAL_MS, () => this.supervisor.measureCapacity());
     this.periodic.every(STATUS_INTERVAL_MS, async () => this.logStatus());
     this.periodic.every(1_000, () => this.pauses.probe());
     await this.publishRegistry();
@@ -184,37 +167,29 @@ export class WorkerPool implements SlotHost {
     return this.envs.some((e) => e.serving);
   }
 
-  async claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (t: OcrThread, log: Logger) => Job } | null> {
-    const open = this.envs.filter((e) => e.serving && !this.pauses.pauseOf(e.name)).map((e) => e.name);
-    for (const { env: name, source } of claimOrder({ open, tick: this.tick++, mode: slot.mode, workConserving: !this.options.fixedModes })) {
-      const env = this.envs.find((e) => e.name === name)!;
-      const c = await claim(env.db, env.name, slot.id, source, this.config.leaseMs);
-      if (!c) continue;
-      return {
-        claim: c,
-        makeJob: (thread, log) =>
-          new Job(c, {
-            db: env.db,
-            storage: env.storage!,
-            limiter: this.limiter,
-            thread,
-            log,
-            leaseMs: this.config.leaseMs,
-            maxPdfBytes: this.config.maxPdfBytes,
-            backoff: { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
-            budgets: this.budgets,
-            onProgress: this.options.onProgress,
-            storageGate: this.pauses.gate(env, c.id),
-          }),
-      };
-    }
-    return null;
+  get allocation() {
+    return this.supervisor.allocation;
+  }
+
+  get capacity() {
+    return this.supervisor.capacity;
+  }
+
+  get hostSample() {
+    return this.supervisor.hostSample;
+  }
+
+  get costs() {
+    return this.supervisor.costs;
+  }
+
+  claimNext(slot: WorkerSlot): Promise<Claimed | null> {
+    return this.claiming.next(slot);
   }
 
   /** Parked slots (beyond the host's capacity) take no new job; a running job is never interrupted. */
   mayClaim(slot: WorkerSlot): boolean {
-    const active = this.allocation?.active ?? this.slots.length;
-    return this.slots.indexOf(slot) < active;
+    return this.supervisor.mayClaim(slot);
   }
 
   onOutcome(slot: WorkerSlot, outcome: JobOutcome, c: Claim): void {
@@ -242,9 +217,8 @@ export class WorkerPool implements SlotHost {
     }
   }
 
-  async releaseClaim(c: Claim): Promise<void> {
-    const env = this.envs.find((e) => e.name === c.env)!;
-    await release(env.db, c).catch((err) => this.log.warn({ err }, 'could not hand back a claim; its lease will recover it'));
+  releaseClaim(c: Claim): Promise<void> {
+    return this.claiming.release(c);
   }
 
   /** Graceful, bounded, idempotent. */
@@ -288,67 +262,6 @@ export class WorkerPool implements SlotHost {
       const p = this.pauses.pauseOf(e.name);
       return p ? [{ env: e.name, reason: p.reason, message: p.message, since: new Date(p.since), nextProbeAt: new Date(p.nextProbeAt) }] : [];
     });
-  }
-
-  private async rebalance(): Promise<void> {
-    const depth = { index: 0, acte: 0 };
-    for (const env of this.envs.filter((e) => e.serving)) {
-      try {
-        const d = await readyDepth(env.db);
-        depth.index += d.index ?? 0;
-        depth.acte += d.acte ?? 0;
-      } catch (err) {
-        this.log.warn({ env: env.name, err }, 'could not read queue depth');
-      }
-    }
-    const target = allocate({
-      poolSize: this.config.poolSize,
-      minIndex: this.config.minIndexWorkers,
-      minActe: this.config.minActeWorkers,
-      depth,
-      capacity: this.capacity?.workers,
-      secondsPerDocument: { index: this.costs.get('index').secondsPerDocument, acte: this.costs.get('acte').secondsPerDocument },
-      previous: this.allocation,
-    });
-    if (this.options.fixedModes) target.active = this.slots.length || this.config.poolSize;
-    this.allocation = target;
-    if (this.slots.length && !this.options.fixedModes) {
-      const modes = assignModes(this.slots.map((s) => s.mode), target);
-      modes.forEach((m, i) => {
-        const s = this.slots[i]!;
-        if (s.mode !== m) {
-          s.mode = m;
-          s.poke();
-        }
-      });
-    }
-    this.log.info(
-      { depth, allocation: { index: target.index, acte: target.acte, active: target.active }, capacity: this.capacity, reason: target.reason },
-      `allocation: ${target.reason}`,
-    );
-    // Slots that were parked and may run again wake up now rather than at their next poll.
-    this.slots.forEach((s) => this.mayClaim(s) && s.poke());
-  }
-
-  private async measureCapacity(): Promise<void> {
-    const sample = await (this.options.sampleHost ?? sampleHost)();
-    this.hostSample = sample;
-    const busy = this.slots.filter((s) => s.job).length;
-    const next = decideCapacity({
-      poolSize: this.config.poolSize,
-      ...sample,
-      reserveCpuPercent: this.config.reserveCpuPercent,
-      reserveRamPercent: this.config.reserveRamPercent,
-      busy,
-      memoryMbPerWorker: MEMORY_MB_PER_WORKER,
-    });
-    const changed = next.workers !== this.capacity?.workers;
-    this.capacity = next;
-    if (changed && this.allocation && !this.options.fixedModes) {
-      // Park or resume at once: waiting for the next rebalance could mean 30 s over the reserve.
-      this.log.info({ capacity: next, host: sample }, `capacity ${next.workers}/${this.config.poolSize}: ${next.reason}`);
-      await this.rebalance();
-    }
   }
 
   /** One line a minute: what the pool decided and why, who does what, limiter and capacity. */
