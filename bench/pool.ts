@@ -91,7 +91,7 @@ async function run(label: string, storageDir: string, fixed: boolean): Promise<R
         `INSERT INTO extraction_queue (document_source, supabase_path, status_id) SELECT $1, $2, 3 FROM generate_series(1, $3)`,
         [source, file, DOCS],
       );
-      pool.slots.forEach((s) => s.poke());
+      pool.poke();
       for (;;) {
         const { rows } = await db.query(`SELECT count(*)::int AS n FROM extraction_queue WHERE document_source = $1 AND status_id IN (3, 6)`, [source]);
         if (rows[0].n === 0) break;

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { clearPause, publishPause } from '../queue/pauses';
 import { publishWorkers, removeWorkers, type WorkerRecord } from '../queue/workers';
 import type { EnvRuntime } from './environments';
+import type { PoolSnapshot } from './snapshot';
 import type { Pause } from './storage-breaker';
 
 /** How often the worker registry is refreshed; well inside its TTL (queue/workers.ts). */
@@ -18,6 +19,20 @@ export interface PoolIdentity {
   poolId: string;
   host: string;
   pid: number;
+}
+
+/** This pool's workers as the registry shows them. */
+export function workerRecords(snapshot: PoolSnapshot): WorkerRecord[] {
+  return snapshot.slots.map((s) => ({
+    workerId: s.id,
+    host: snapshot.host,
+    pid: snapshot.pid,
+    mode: s.mode,
+    state: s.state,
+    documentId: s.job?.documentId ?? null,
+    progress: s.job ? { env: s.job.env, ...s.job.progress } : null,
+    jobsDone: s.jobsDone,
+  }));
 }
 
 export class PoolRegistry {
