@@ -220,12 +220,12 @@ async function runPool(label: string, storage: string, docs: Array<{ source: 'in
     let activeSum = 0;
     let activeSamples = 0;
     const sampler = setInterval(() => {
-      activeSum += pool.allocation?.active ?? workers;
+      activeSum += pool.snapshot().allocation?.active ?? workers;
       activeSamples++;
     }, 200);
     const t0 = performance.now();
     await enqueue(db, docs);
-    for (const s of pool.slots) s.poke();
+    pool.poke();
     const by = await drained(db);
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
@@ -233,8 +233,9 @@ async function runPool(label: string, storage: string, docs: Array<{ source: 'in
     const { rows } = await db.query(
       `SELECT coalesce(sum((ocr_progress->>'pages')::int), 0)::int AS pages FROM extraction_queue`,
     );
-    const stageMs = { ...pool.stats.stageMs };
-    return { label, parallelism: workers, pages: pool.stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples, stageMs };
+    const { stats } = pool.snapshot();
+    const stageMs = stats.stageMs;
+    return { label, parallelism: workers, pages: stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples, stageMs };
   }, { SERVER_RESERVE_CPU_PERCENT: RESERVE_CPU });
 }
 

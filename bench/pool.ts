@@ -16,6 +16,8 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
+import type { OcrMode } from '../src/ocr/types';
+import type { AllocationPolicy } from '../src/pool/allocator';
 import { WorkerPool } from '../src/pool/pool';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '6' }, workers: { type: 'string', default: '2' } } });
@@ -44,6 +46,20 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The baseline: each worker keeps the mode it starts with (the first half index, the rest acte) and never
+ * takes the other mode's work; none is ever parked (not work-conserving, no rebalancing), as a fixed
+ * 1/1 allocation would.
+ */
+function fixedPolicy(workers: number): AllocationPolicy {
+  const modes = Array.from({ length: workers }, (_, i): OcrMode => (i < Math.ceil(workers / 2) ? 'index' : 'acte'));
+  const index = modes.filter((m) => m === 'index').length;
+  return {
+    decide: (input) => ({ allocation: { index, acte: workers - index, active: input.poolSize, reason: 'fixed modes (baseline)' }, modes: [...modes] }),
+    workConserving: false,
+  };
+}
+
 interface Result {
   label: string;
   seconds: number;
@@ -66,7 +82,7 @@ async function run(label: string, storageDir: string, fixed: boolean): Promise<R
     if (fixed) Object.assign(env, { OCR_MIN_INDEX_WORKERS: String(Math.ceil(WORKERS / 2)), OCR_MIN_ACTE_WORKERS: String(Math.floor(WORKERS / 2)) });
     const db = new pg.Pool({ connectionString: url });
     db.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) at the end ends its idle clients
-    const pool = new WorkerPool(loadConfig(env), pino({ level: 'silent' }), { fixedModes: fixed });
+    const pool = new WorkerPool(loadConfig(env), pino({ level: 'silent' }), fixed ? { policy: fixedPolicy(WORKERS) } : {});
     await pool.start();
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const phase = async (source: string, file: string) => {
@@ -75,7 +91,7 @@ async function run(label: string, storageDir: string, fixed: boolean): Promise<R
         `INSERT INTO extraction_queue (document_source, supabase_path, status_id) SELECT $1, $2, 3 FROM generate_series(1, $3)`,
         [source, file, DOCS],
       );
-      for (const s of pool.slots) s.poke();
+      pool.poke();
       for (;;) {
         const { rows } = await db.query(`SELECT count(*)::int AS n FROM extraction_queue WHERE document_source = $1 AND status_id IN (3, 6)`, [source]);
         if (rows[0].n === 0) break;

@@ -133,7 +133,8 @@ async function main() {
           peakHeap = Math.max(peakHeap, s.heapUsed);
           winPeakRss = Math.max(winPeakRss, s.rss);
           winPeakHeap = Math.max(winPeakHeap, s.heapUsed);
-          const done = pool.stats.completed + pool.stats.failed;
+          const { stats } = pool.snapshot();
+          const done = stats.completed + stats.failed;
           const next = (windows.length + 1) * WINDOW;
           if (done >= next && windows.length < Math.ceil(DOCS / WINDOW)) {
             windows.push({ upTo: next, end: s, peakRss: winPeakRss, peakHeap: winPeakHeap, seconds: (performance.now() - winStart) / 1000 });
@@ -145,7 +146,7 @@ async function main() {
         }, SAMPLE_MS);
         const atStart = sample();
         await enqueue(db, docs);
-        for (const s of pool.slots) s.poke();
+        pool.poke();
         const by = await drained(db, 200);
         await new Promise((r) => setTimeout(r, 2 * SAMPLE_MS));
         clearInterval(sampler);
@@ -155,7 +156,7 @@ async function main() {
         const settled = sample();
 
         const statuses = Object.entries(by).map(([s, n]) => `${n} at ${s}`).join(', ');
-        console.log(`finished in ${seconds.toFixed(0)} s (${((DOCS / seconds) * 60).toFixed(0)} documents/min): ${statuses}; pages ${pool.stats.pages}\n`);
+        console.log(`finished in ${seconds.toFixed(0)} s (${((DOCS / seconds) * 60).toFixed(0)} documents/min): ${statuses}; pages ${pool.snapshot().stats.pages}\n`);
         console.log(
           table([
             ['point', 'RSS MiB', 'main heap used MiB'],

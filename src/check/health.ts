@@ -8,7 +8,7 @@
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
-import { describeSchemaReport } from '../db/schema';
+import { describeSchemaReport } from '../queue/schema';
 import type { EnvironmentSnapshot } from './queries';
 import { pastBudget, type TimeBudgets } from '../pool/budget';
 import type { CheckReport, EnvironmentReport, InFlightDocument, StatusCount } from './types';

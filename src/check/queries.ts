@@ -5,7 +5,7 @@
  * columns allow, and the rest is left out rather than failing the whole check.
  */
 import type { Queryable } from '../db/pg';
-import { checkSchema, type SchemaReport } from '../db/schema';
+import { checkSchema, type SchemaReport } from '../queue/schema';
 import { livePauses } from '../queue/pauses';
 import { countByStatusAndSource } from '../queue/reads/counts';
 import { dbNow, presentTables, tableColumns } from '../queue/reads/catalog';

@@ -4,7 +4,7 @@
  * without bumping it. Times are ISO 8601 strings (UTC), durations are seconds.
  */
 import type { EnvName } from '../config';
-import type { SchemaReport } from '../db/schema';
+import type { SchemaReport } from '../queue/schema';
 
 export const REPORT_VERSION = 1;
 

@@ -9,7 +9,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { ConfigError, describeUrl, loadConfig } from '../config';
-import { describeSchemaReport } from '../db/schema';
+import { describeSchemaReport } from '../queue/schema';
 import { languageDataFile, parseLangs } from '../ocr/tesseract';
 import { readEnvironment } from './queries';
 import { safeMessage } from './run';

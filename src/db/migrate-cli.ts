@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ConfigError, describeUrl, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { migrate } from './migrate';
-import { checkSchema, describeSchemaReport } from './schema';
+import { checkSchema, describeSchemaReport } from '../queue/schema';
 
 async function main(): Promise<number> {
   const log = createLogger();

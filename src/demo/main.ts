@@ -187,7 +187,7 @@ class Demo {
     say();
     this.view = createProgressView({ tty: this.tty, started: this.started });
     await pool.start();
-    this.view.addWorkers(pool.slots.map((s) => s.id));
+    this.view.addWorkers(pool.snapshot().slots.map((s) => s.id));
     if (liveUrl) this.view.note(`Live page: ${liveUrl}`);
 
     // 3. Until every row is final.
@@ -227,7 +227,7 @@ class Demo {
       say(`  Run the samples again: UPDATE extraction_queue SET status_id = 3, ocr_attempts = 0 WHERE document_source <> 'plan_cadastraux';`);
       if (liveUrl) say(`  Live page: ${liveUrl}`);
       this.view = createProgressView({ tty: this.tty, started: this.started, waiting: 'waiting for documents (Ctrl-C to stop)' });
-      this.view.addWorkers(pool.slots.map((s) => s.id));
+      this.view.addWorkers(pool.snapshot().slots.map((s) => s.id));
       await this.keepWatching(client, external ? [...ids.values()] : null);
       return summary.ok ? 0 : 1;
     }

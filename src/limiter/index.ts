@@ -3,6 +3,7 @@
  * engine). With REDIS_URL, one limiter shared by every worker on every host (bottleneck clustered
  * through Redis); without it, a local one, and the pool says so.
  */
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createLocalLimiter } from './local';
 import { RedisRateLimiter } from './redis';
@@ -21,4 +22,19 @@ export async function createRateLimiter(
   const limiter = new RedisRateLimiter({ ...opts, redisUrl: opts.redisUrl, id: opts.id ?? 'ocr-pool-storage' }, log);
   await limiter.start();
   return limiter;
+}
+
+/** The pool's limiter, as configured (REDIS_URL: shared; otherwise local). */
+export function limiterFromConfig(config: Config, log: Logger): Promise<RateLimiter> {
+  return createRateLimiter(
+    {
+      redisUrl: config.redisUrl,
+      perMinute: config.rateLimitPerMinute,
+      maxConcurrent: config.rateMaxConcurrent,
+      // A download never holds a shared slot longer than its own timeout, even if its process dies.
+      jobExpirationMs: config.storageTimeoutMs + 10_000,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+    },
+    log,
+  );
 }

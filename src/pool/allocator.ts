@@ -85,3 +85,21 @@ export function assignModes(current: readonly OcrMode[], target: Pick<Allocation
   }
   return next;
 }
+
+/**
+ * How the supervisor decides: the allocation and each slot's mode from what it gathered, and whether a
+ * slot with nothing of its mode takes the other mode's work. The pool's is `SUPERVISED`; a benchmark
+ * passes its own baseline (bench/pool.ts: fixed modes).
+ */
+export interface AllocationPolicy {
+  decide(input: AllocationInput, current: readonly OcrMode[]): { allocation: Allocation; modes: OcrMode[] };
+  readonly workConserving: boolean;
+}
+
+export const SUPERVISED: AllocationPolicy = {
+  decide(input, current) {
+    const allocation = allocate(input);
+    return { allocation, modes: assignModes(current, allocation) };
+  },
+  workConserving: true,
+};

@@ -16,13 +16,16 @@ import { StatusServer } from './server';
 
 const ALLOCATION_INTERVAL_MS = 5_000;
 
+/** What the status reads of the pool: its snapshot, nothing live. */
+export type PoolView = Pick<WorkerPool, 'snapshot'>;
+
 export interface PoolStatus {
   /** Give this to the pool as `PoolOptions.onProgress`. */
   readonly onProgress: NonNullable<JobDeps['onProgress']>;
   /** Give this to the pool as `PoolOptions.onStages`. */
   readonly onStages: NonNullable<PoolOptions['onStages']>;
   /** Start the HTTP server (before the pool starts, so /healthz answers and /readyz says "starting"). */
-  start(pool: WorkerPool): Promise<void>;
+  start(pool: PoolView): Promise<void>;
   /** After the pool has stopped: close the server, flush the publisher. */
   stop(): Promise<void>;
   readonly server: StatusServer;
@@ -30,7 +33,7 @@ export interface PoolStatus {
 }
 
 export function createPoolStatus(config: Config, log: Logger): PoolStatus {
-  let pool: WorkerPool | undefined;
+  let pool: PoolView | undefined;
   const publisher = new ProgressPublisher(
     config.environments.map((e) => ({ name: e.name, databaseUrl: e.databaseUrl })),
     config.redisUrl,
@@ -43,12 +46,13 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
     log,
     pool: {
       workersStarted() {
-        const slots = pool?.slots ?? [];
+        const snap = pool?.snapshot();
+        const slots = snap?.slots ?? [];
         const starting = slots.filter((s) => s.state === 'starting').length;
         const stopping = slots.filter((s) => s.state === 'stopping' || s.state === 'stopped').length;
         const parked = slots.filter((s) => s.state === 'parked').length;
         // A document past its time budget means a worker that should have been freed is not: not ready.
-        const over = pool?.overBudget() ?? [];
+        const over = snap?.overBudget ?? [];
         const ok = slots.length > 0 && starting === 0 && stopping < slots.length && over.length === 0;
         const detail = `${slots.length} worker(s): ${starting} starting, ${parked} parked (host headroom), ${stopping} stopping`;
         if (over.length === 0) return { ok, detail };
@@ -56,13 +60,14 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
       },
     },
   });
-  const metrics = new PoolMetrics(server.registry, () => pool, publisher);
+  const metrics = new PoolMetrics(server.registry, () => pool?.snapshot(), publisher);
   const poolId = `${os.hostname()}:${process.pid}`;
   const redis: Redis | undefined = server.redis;
   let allocationTimer: NodeJS.Timeout | undefined;
 
   const shareAllocation = async () => {
-    const a = pool?.allocation;
+    const snap = pool?.snapshot();
+    const a = snap?.allocation;
     if (redis?.status !== 'ready' || !a) return;
     await publishAllocation(redis, {
       poolId,
@@ -72,7 +77,7 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
       acte: a.acte,
       active: typeof a.active === 'number' ? a.active : null,
       reason: typeof a.reason === 'string' ? a.reason : null,
-      capacity: pool?.capacity ?? null,
+      capacity: snap?.capacity ?? null,
       at: new Date().toISOString(),
     }).catch((err) => log.debug({ err }, 'could not share the allocation'));
   };

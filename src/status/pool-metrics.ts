@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { STAGES, type StageMs } from '../pool/job';
-import type { WorkerPool } from '../pool/pool';
+import type { PoolSnapshot } from '../pool/snapshot';
 import type { ProgressPublisher } from '../progress/publisher';
 import type { Progress } from '../queue/progress';
 import type { Claim } from '../queue/types';
@@ -27,7 +27,7 @@ export class PoolMetrics {
   private readonly stageDuration: Histogram<'stage'>;
   private readonly timings = new Map<string, Timing>();
 
-  constructor(registry: Registry, pool: () => WorkerPool | undefined, publisher: ProgressPublisher) {
+  constructor(registry: Registry, snapshot: () => PoolSnapshot | undefined, publisher: ProgressPublisher) {
     const registers = [registry];
     new Counter({
       name: 'ocr_jobs_total',
@@ -35,7 +35,7 @@ export class PoolMetrics {
       labelNames: ['outcome'],
       registers,
       collect() {
-        const stats = pool()?.stats;
+        const stats = snapshot()?.stats;
         this.reset();
         for (const o of OUTCOMES) this.inc({ outcome: o }, stats?.[o] ?? 0);
       },
@@ -46,7 +46,7 @@ export class PoolMetrics {
       registers,
       collect() {
         this.reset();
-        this.inc(pool()?.stats.pages ?? 0);
+        this.inc(snapshot()?.stats.pages ?? 0);
       },
     });
     this.jobDuration = new Histogram({
@@ -79,7 +79,7 @@ export class PoolMetrics {
       labelNames: ['limiter'],
       registers,
       collect() {
-        const c = pool()?.limiter?.counters;
+        const c = snapshot()?.limiter?.counters;
         this.reset();
         this.inc({ limiter: 'shared' }, c?.shared ?? 0);
         this.inc({ limiter: 'local' }, c?.local ?? 0);
@@ -91,7 +91,7 @@ export class PoolMetrics {
       registers,
       collect() {
         this.reset();
-        this.inc(pool()?.limiter?.counters.fallbacks ?? 0);
+        this.inc(snapshot()?.limiter?.counters.fallbacks ?? 0);
       },
     });
     new Counter({
@@ -100,7 +100,7 @@ export class PoolMetrics {
       registers,
       collect() {
         this.reset();
-        this.inc(pool()?.limiter?.counters.rejoins ?? 0);
+        this.inc(snapshot()?.limiter?.counters.rejoins ?? 0);
       },
     });
     new Gauge({
@@ -108,7 +108,7 @@ export class PoolMetrics {
       help: '1 while rate-limited calls go through the shared (Redis) limiter, 0 while local.',
       registers,
       collect() {
-        this.set(pool()?.limiter?.kind === 'redis' ? 1 : 0);
+        this.set(snapshot()?.limiter?.kind === 'redis' ? 1 : 0);
       },
     });
     new Counter({

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { EnvName } from '../config';
 import { createPool } from '../db/pg';
-import { checkSchema, describeSchemaReport } from '../db/schema';
+import { checkSchema, describeSchemaReport } from '../queue/schema';
 import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, type JobStatus } from '../progress/job-status';
 import { BLOCKED_KEY, statusKey } from '../queue/ready';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/db/migrate';
-import { checkSchema, describeSchemaReport } from '../../src/db/schema';
+import { checkSchema, describeSchemaReport } from '../../src/queue/schema';
 import { createTestDb, type TestDb } from '../helpers/db';
 
 let db: TestDb;

@@ -31,19 +31,19 @@ describe('capacity parking', () => {
     const pool = new WorkerPool(config, pino({ level: 'silent' }), { sampleHost: async () => host });
     await pool.start();
     try {
-      expect(pool.capacity?.workers).toBe(1); // 2 foreign cores busy: only the one-worker floor runs
-      expect(pool.capacity?.reason).toMatch(/^CPU/);
-      expect(pool.slots.filter((s) => pool.mayClaim(s))).toHaveLength(1);
-      await waitFor(async () => pool.slots[1]!.state === 'parked', 5_000, 'the second worker to park');
+      expect(pool.snapshot().capacity?.workers).toBe(1); // 2 foreign cores busy: only the one-worker floor runs
+      expect(pool.snapshot().capacity?.reason).toMatch(/^CPU/);
+      expect(pool.snapshot().slots.filter((s) => s.mayClaim)).toHaveLength(1);
+      await waitFor(async () => pool.snapshot().slots[1]!.state === 'parked', 5_000, 'the second worker to park');
 
       await db.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) SELECT 'acte', 'a.pdf', 3 FROM generate_series(1, 4)`);
-      await waitFor(async () => pool.stats.completed === 4, 60_000, 'the backlog to drain on one worker');
+      await waitFor(async () => pool.snapshot().stats.completed === 4, 60_000, 'the backlog to drain on one worker');
       const workers = (await db.pool.query(`SELECT DISTINCT ocr_worker_id FROM extraction_queue`)).rows;
-      expect(workers).toEqual([{ ocr_worker_id: pool.slots[0]!.id }]);
+      expect(workers).toEqual([{ ocr_worker_id: pool.snapshot().slots[0]!.id }]);
 
       host = { ...host, cpuUsedPercent: 0 };
-      await waitFor(async () => pool.capacity?.workers === 2, 15_000, 'capacity to return');
-      await waitFor(async () => pool.slots.every((s) => s.state !== 'parked'), 5_000, 'the parked worker to resume');
+      await waitFor(async () => pool.snapshot().capacity?.workers === 2, 15_000, 'capacity to return');
+      await waitFor(async () => pool.snapshot().slots.every((s) => s.state !== 'parked'), 5_000, 'the parked worker to resume');
     } finally {
       await pool.stop();
     }

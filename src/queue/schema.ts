@@ -3,9 +3,9 @@
  * reported precisely ("prod: extraction_queue.ocr_lease_expires_at missing") instead of failing obscurely
  * on the first claim.
  */
-import { presentStatuses, presentTables, tableColumns } from '../queue/reads/catalog';
-import { DONE_STATUS, FAILED_STATUS, READY_STATUS, RUNNING_STATUS } from '../queue/ready';
-import type { Queryable } from './pg';
+import { presentStatuses, presentTables, tableColumns } from './reads/catalog';
+import { DONE_STATUS, FAILED_STATUS, READY_STATUS, RUNNING_STATUS } from './ready';
+import type { Queryable } from '../db/pg';
 
 export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers'];
 

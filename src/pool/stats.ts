@@ -1,0 +1,46 @@
+/** What this pool process has done since it started: documents by outcome, pages, time per stage. */
+import { STAGES, type JobOutcome, type StageMs } from './job';
+
+export interface PoolStats {
+  completed: number;
+  failed: number;
+  retried: number;
+  released: number;
+  held: number;
+  lost: number;
+  pages: number;
+  /** Time completed documents spent in each stage, summed, ms. */
+  stageMs: StageMs;
+}
+
+export function emptyStats(): PoolStats {
+  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs };
+}
+
+/** Count one job's outcome. */
+export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
+  switch (outcome.kind) {
+    case 'completed':
+      stats.completed++;
+      stats.pages += outcome.pages;
+      for (const s of STAGES) stats.stageMs[s] += outcome.stages[s];
+      break;
+    case 'failed':
+      if (outcome.status === 4) stats.failed++;
+      else stats.retried++;
+      break;
+    case 'released':
+      stats.released++;
+      break;
+    case 'held':
+      stats.held++;
+      break;
+    case 'lost':
+      stats.lost++;
+      break;
+  }
+}
+
+export function copyStats(stats: PoolStats): PoolStats {
+  return { ...stats, stageMs: { ...stats.stageMs } };
+}
