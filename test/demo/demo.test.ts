@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive } from '../../src/demo/postgres';
+import { alive } from '../../src/demo/postmaster';
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { parseArgs } from '../../src/demo/args';
 import { demoEnvironment } from '../../src/demo/env';
-import { livePostmaster, reapOrphans } from '../../src/demo/postgres';
+import { livePostmaster } from '../../src/demo/postmaster';
+import { reapOrphans } from '../../src/demo/run-dir';
 import { loadSamples, type Sample } from '../../src/demo/samples';
 import { formatSummary, summarize, type FinalRow } from '../../src/demo/summary';
 

@@ -11,7 +11,8 @@ import {
   parseRetryAfter,
 } from '../../src/storage/errors.js';
 import { parseStoragePath } from '../../src/storage/path.js';
-import { SupabaseStorage, redactSecrets } from '../../src/storage/supabase.js';
+import { SupabaseStorage } from '../../src/storage/supabase.js';
+import { redactSecrets } from '../../src/storage/supabase-errors.js';
 import { rejection } from '../helpers/rejection';
 
 const KEY = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2VjcmV0LXNpZ25hdHVyZQ';
