@@ -51,6 +51,11 @@ export interface OcrEngineOptions {
   /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
   secondaryIdleMs?: number;
   /**
+   * A recogniser for all of `langs` held elsewhere (the pool's main thread, shared by its OCR threads:
+   * src/ocr/shared-recognizer.ts), used for routed pages and second opinions instead of loading one here.
+   */
+  shared?: Recognizer;
+  /**
    * Prepare rendered pages before recognition (src/ocr/preprocess.ts): resolution from the measured text
    * size and enlargement of small text (every page), deskew (index pages).
    * Default true; false hands tesseract the rendered pixels as they are (for comparisons).
@@ -312,6 +317,8 @@ export class OcrEngine {
 
   /** Use a routed-to model, then release it once it has gone unused for `secondaryIdleMs`. */
   private async withRecognizer<T>(langs: string, use: (r: Recognizer) => Promise<T>): Promise<T> {
+    const shared = this.options.shared;
+    if (shared?.alive && shared.langs === langs) return use(shared);
     clearTimeout(this.idleTimers.get(langs));
     this.idleTimers.delete(langs);
     try {

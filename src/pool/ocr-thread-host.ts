@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { SharedRecognizer } from '../ocr/shared-recognizer';
 import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { OcrMode, PageProgress } from '../ocr/types';
 import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
@@ -23,6 +24,8 @@ export interface OcrThreadOptions extends ThreadInit {
   onStderr?: (line: string) => void;
   /** Replace the thread after a job that left MuPDF's heap above this (default RECYCLE_HEAP_BYTES). */
   recycleHeapBytes?: number;
+  /** The process's all-languages recogniser, lent to the thread instead of it loading its own. */
+  shared?: SharedRecognizer;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -97,8 +100,15 @@ export class OcrThread {
   /** Resolves once the engine is loaded and the thread can take a job. */
   start(): Promise<void> {
     const init: ThreadInit = { langs: this.opts.langs, dpi: this.opts.dpi, initTimeoutMs: this.opts.initTimeoutMs };
+    let channel: MessageChannel | undefined;
+    if (this.opts.shared?.langs === this.opts.langs) {
+      channel = new MessageChannel();
+      this.opts.shared.connect(channel.port1);
+      init.sharedPort = channel.port2;
+    }
     const worker = spawn('ocr-thread', {
       workerData: init,
+      transferList: channel ? [channel.port2] : [],
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
       stdout: false,
       stderr: !!this.opts.onStderr,

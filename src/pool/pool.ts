@@ -16,6 +16,9 @@ import { environmentOrder } from '../environments';
 import { coerceError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
+import { DEFAULT_SECONDARY_IDLE_MS } from '../ocr/engine';
+import { SharedRecognizer } from '../ocr/shared-recognizer';
+import { parseLangs } from '../ocr/tesseract';
 import type { OcrMode } from '../ocr/types';
 import { claim } from '../queue/claim';
 import { readyDepth } from '../queue/depth';
@@ -114,6 +117,8 @@ export class WorkerPool implements SlotHost {
   private readonly stopCtl = new AbortController();
   private loops: Promise<void>[] = [];
   private stopping: Promise<void> | undefined;
+  /** The all-languages recogniser the OCR threads share (src/ocr/shared-recognizer.ts); none with one language. */
+  private shared: SharedRecognizer | undefined;
   private readonly host = os.hostname();
   private readonly poolId = `${os.hostname()}:${process.pid}`;
   private readonly breakerPolicy: BreakerPolicy;
@@ -187,6 +192,10 @@ export class WorkerPool implements SlotHost {
       // Baseline: minimums first, then alternate; never changed afterwards.
       for (let i = 0; i < modes.length; i++) modes[i] = i < this.config.minIndexWorkers ? 'index' : i < this.config.minIndexWorkers + this.config.minActeWorkers ? 'acte' : i % 2 === 0 ? 'index' : 'acte';
     }
+    // One all-languages recogniser for every thread (routed pages, second opinions), not one each.
+    if (parseLangs(this.config.langs).length > 1) {
+      this.shared = new SharedRecognizer({ langs: this.config.langs, timeoutMs: 120_000, idleMs: DEFAULT_SECONDARY_IDLE_MS });
+    }
     for (let i = 0; i < this.config.poolSize; i++) {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(
@@ -194,7 +203,7 @@ export class WorkerPool implements SlotHost {
           id,
           modes[i]!,
           this,
-          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb, budgets: this.budgets },
+          { langs: this.config.langs, dpi: this.config.dpi, initTimeoutMs: 120_000, maxMemoryMb: this.config.workerMaxMemoryMb, budgets: this.budgets, shared: this.shared },
           this.log.child({ workerId: id }),
         ),
       );
@@ -322,6 +331,7 @@ export class WorkerPool implements SlotHost {
       await all;
     }
     await Promise.allSettled(this.loops);
+    await this.shared?.terminate().catch((err) => this.log.warn({ err }, 'stopping the shared recogniser failed'));
     for (const e of this.envs.filter((x) => x.serving)) {
       await removeWorkers(e.db, this.slots.map((x) => x.id)).catch((err) => this.log.warn({ err, env: e.name }, 'could not remove workers from the registry'));
       if (e.pausePublished) await clearPause(e.db, this.poolId).catch(() => undefined);
