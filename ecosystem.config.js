@@ -102,6 +102,12 @@ const apps = [
     // Secrets are not written here: they are read from the shell when pm2 evaluates this file.
     env: {
       ...settingsFromShell(),
+      // glibc gives each thread that allocates its own malloc arena (up to 8 per core), and the pool has
+      // many: its OCR threads, their tesseract.js workers, V8's and libuv's helpers. Each arena keeps the
+      // high-water mark of the page images that passed through it. Two arenas for the whole process:
+      // bench:soak peak 812 vs 927 MiB (2 workers, 1,000 documents, docs/benchmarks.md "Issue 14").
+      // Read by glibc when the process starts, so it can only be set here, not by the daemon itself.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX || '2',
       NODE_ENV: 'development',
     },
     // `pm2 start ecosystem.config.js --env production` (what scripts/deploy-ocr-workers.sh does):

@@ -65,6 +65,13 @@ export function relayLines(stream: NodeJS.ReadableStream, onLine: (line: string)
  */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
 
+/**
+ * Young-generation size of an OCR thread's JS heap. V8 sizes it from the old-generation limit (2 GiB by
+ * default) and lets it grow under the allocation rate of a page (pixels, word lists, the boost) to
+ * 64 MiB, which it then keeps: with 16 it costs a few more scavenges of short-lived objects.
+ */
+export const YOUNG_GENERATION_MB = 16;
+
 export function recycleAfterJob(mupdfHeapBytes: number | undefined, limit = RECYCLE_HEAP_BYTES): boolean {
   return (mupdfHeapBytes ?? 0) > limit;
 }
@@ -109,7 +116,7 @@ export class OcrThread {
     const worker = spawn('ocr-thread', {
       workerData: init,
       transferList: channel ? [channel.port2] : [],
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: false,
       stderr: !!this.opts.onStderr,
     });

@@ -165,6 +165,8 @@ describe('ecosystem.config.js', () => {
     expect(app.time).toBeFalsy();
     expect(app.env.NODE_ENV).toBe('development');
     expect(app.env_production).toEqual({ NODE_ENV: 'production' });
+    // Two malloc arenas for the whole process (glibc reads it at start): less memory kept per thread.
+    expect(app.env.MALLOC_ARENA_MAX).toBe('2');
   });
 
   it("carries the shell's settings in its env block (PM2 7 applies nothing else on reload), unset ones as ''", () => {
