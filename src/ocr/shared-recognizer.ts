@@ -31,6 +31,11 @@ export interface SharedRecognizerOptions {
   timeoutMs: number;
   /** Released after this long with no request, ms. */
   idleMs: number;
+  /**
+   * Upper bound for one request, ms: past it the recogniser is stopped (and started again for the next
+   * request), so that one runaway page cannot hold up every thread's second opinions.
+   */
+  recognizeTimeoutMs?: number;
   /** How to start it (tests); default `createRecognizer`. */
   create?: (langs: string) => Promise<Recognizer>;
 }
@@ -104,7 +109,9 @@ export class SharedRecognizer {
     this.starting ??= (async () => {
       try {
         this.starts++;
-        const create = this.options.create ?? ((langs) => createRecognizer({ langs, timeoutMs: this.options.timeoutMs }));
+        const create =
+          this.options.create ??
+          ((langs) => createRecognizer({ langs, timeoutMs: this.options.timeoutMs, recognizeTimeoutMs: this.options.recognizeTimeoutMs }));
         const r = await create(this.options.langs);
         if (this.terminated) {
           await r.terminate();

@@ -194,7 +194,12 @@ export class WorkerPool implements SlotHost {
     }
     // One all-languages recogniser for every thread (routed pages, second opinions), not one each.
     if (parseLangs(this.config.langs).length > 1) {
-      this.shared = new SharedRecognizer({ langs: this.config.langs, timeoutMs: 120_000, idleMs: DEFAULT_SECONDARY_IDLE_MS });
+      this.shared = new SharedRecognizer({
+        langs: this.config.langs,
+        timeoutMs: 120_000,
+        idleMs: DEFAULT_SECONDARY_IDLE_MS,
+        recognizeTimeoutMs: this.budgets.pageMs,
+      });
     }
     for (let i = 0; i < this.config.poolSize; i++) {
       const id = `${this.host}:${process.pid}:w${i}`;
