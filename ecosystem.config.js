@@ -103,6 +103,15 @@ const apps = [
     // Secrets are not written here: they are read from the shell when pm2 evaluates this file.
     env: {
       ...settingsFromShell(),
+      // glibc gives each thread that allocates its own malloc arena (up to 8 per core), and the pool has
+      // many: its OCR threads, their tesseract.js workers, V8's and libuv's helpers. Each arena keeps the
+      // high-water mark of the page images that passed through it, and glibc raises its mmap threshold to
+      // the largest block freed, so page-sized buffers (8 MB for an A4 page at 300 DPI) end up in arenas.
+      // Two arenas for the whole process, and blocks of 4 MiB or more always mapped (given back when
+      // freed): bench:soak peak 839 → 663 MiB, 2 workers, 1,000 documents, no growth (docs/benchmarks.md,
+      // "Issue 14"). glibc reads both when the process starts: they can only be set here, not by the daemon.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX || '2',
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ || '4194304',
       NODE_ENV: 'development',
     },
     // `pm2 start ecosystem.config.js --env production` (what scripts/deploy-ocr-workers.sh does):

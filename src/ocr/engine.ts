@@ -47,6 +47,11 @@ export interface OcrEngineOptions {
   /** A model loaded for routing is released after this long unused, ms. Default 5 minutes. */
   secondaryIdleMs?: number;
   /**
+   * A recogniser for all of `langs` held elsewhere (the pool's main thread, shared by its OCR threads:
+   * src/ocr/shared-recognizer.ts), used for routed pages and second opinions instead of loading one here.
+   */
+  shared?: Recognizer;
+  /**
    * Pages that read poorly are tried turned a quarter or a half turn (src/ocr/orientation.ts) and read
    * upright when a turn reads better. Default true; false reads every page as it was scanned.
    */
@@ -291,6 +296,8 @@ export class OcrEngine {
 
   /** Use a routed-to model, then release it once it has gone unused for `secondaryIdleMs`. */
   private async withRecognizer<T>(langs: string, use: (r: Recognizer) => Promise<T>): Promise<T> {
+    const shared = this.options.shared;
+    if (shared?.alive && shared.langs === langs) return use(shared);
     clearTimeout(this.idleTimers.get(langs));
     this.idleTimers.delete(langs);
     try {
@@ -379,12 +386,9 @@ export function readableWordCount(words: ReadonlyArray<Pick<OcrWord, 'text' | 'c
  */
 export function joinPages(pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'text'>>): string {
   if (pages.length === 0) return '';
-  return (
-    pages
-      .map((p) => {
-        const text = p.text.replace(/\s+$/u, '');
-        return text ? `${pageSeparator(p.pageNumber)}\n${text}` : pageSeparator(p.pageNumber);
-      })
-      .join('\n\n') + '\n'
-  );
+  const blocks = pages.map((p) => {
+    const text = p.text.replace(/\s+$/u, '');
+    return text ? `${pageSeparator(p.pageNumber)}\n${text}` : pageSeparator(p.pageNumber);
+  });
+  return `${blocks.join('\n\n')}\n`;
 }

@@ -299,6 +299,11 @@ class MupdfDocument implements PdfDocument {
     if (this.closed) return;
     this.closed = true;
     this.doc.destroy();
+    // MuPDF keeps decoded images and fonts in its store (up to 256 MiB) after their document is gone, and
+    // its WebAssembly memory never shrinks: without this, every thread's heap grew document after document
+    // towards that cap (26 → 95 MiB over 30 one-page scans, 241 MiB over the dev set). Nothing in it is
+    // shared between documents, which are all different files.
+    this.mupdf.emptyStore();
   }
 
   private withPage<T>(index: number, action: string, fn: (page: Mupdf.Page) => T): T {

@@ -60,7 +60,7 @@ const stripMarks = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').norm
 export function acceptSecondOpinion(first: Pick<OcrWord, 'text' | 'confidence'>, second: Pick<OcrWord, 'text' | 'confidence'>, words?: WordList): boolean {
   if (second.text === first.text || second.confidence <= first.confidence || !hasText(second.text)) return false;
   if (stripMarks(first.text) === second.text) return false;
-  return !(words && words.has(bareWord(first.text)) && !words.has(bareWord(second.text)));
+  return !(words?.has(bareWord(first.text)) && !words.has(bareWord(second.text)));
 }
 
 /**

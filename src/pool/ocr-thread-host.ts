@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { SharedRecognizer } from '../ocr/shared-recognizer';
 import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { OcrMode, PageProgress } from '../ocr/types';
 import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
@@ -23,6 +24,8 @@ export interface OcrThreadOptions extends ThreadInit {
   onStderr?: (line: string) => void;
   /** Replace the thread after a job that left MuPDF's heap above this (default RECYCLE_HEAP_BYTES). */
   recycleHeapBytes?: number;
+  /** The process's all-languages recogniser, lent to the thread instead of it loading its own. */
+  shared?: SharedRecognizer;
 }
 
 /** Start a worker thread from this package's source or build, whichever is running. */
@@ -61,6 +64,13 @@ export function relayLines(stream: NodeJS.ReadableStream, onLine: (line: string)
  */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
 
+/**
+ * Young-generation size of an OCR thread's JS heap. V8 sizes it from the old-generation limit (2 GiB by
+ * default) and lets it grow under the allocation rate of a page (pixels, word lists, the boost) to
+ * 64 MiB, which it then keeps: with 16 it costs a few more scavenges of short-lived objects.
+ */
+export const YOUNG_GENERATION_MB = 16;
+
 export function recycleAfterJob(mupdfHeapBytes: number | undefined, limit = RECYCLE_HEAP_BYTES): boolean {
   return (mupdfHeapBytes ?? 0) > limit;
 }
@@ -96,9 +106,16 @@ export class OcrThread {
   /** Resolves once the engine is loaded and the thread can take a job. */
   start(): Promise<void> {
     const init: ThreadInit = { langs: this.opts.langs, dpi: this.opts.dpi, initTimeoutMs: this.opts.initTimeoutMs };
+    let channel: MessageChannel | undefined;
+    if (this.opts.shared?.langs === this.opts.langs) {
+      channel = new MessageChannel();
+      this.opts.shared.connect(channel.port1);
+      init.sharedPort = channel.port2;
+    }
     const worker = spawn('ocr-thread', {
       workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb },
+      transferList: channel ? [channel.port2] : [],
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: false,
       stderr: !!this.opts.onStderr,
     });

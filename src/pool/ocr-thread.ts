@@ -10,6 +10,7 @@ import { pageConfidence } from '../boost/confidence';
 import { cleanText } from '../text/clean';
 import { joinPages, OcrEngine } from '../ocr/engine';
 import { mupdfHeapBytes } from '../ocr/pdf';
+import { RemoteRecognizer } from '../ocr/shared-recognizer';
 import type { OcrMode, PageResult } from '../ocr/types';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
@@ -21,7 +22,8 @@ const send = (m: FromThread) => port.postMessage(m);
 async function main(): Promise<void> {
   let engine: OcrEngine;
   try {
-    engine = await OcrEngine.create({ langs: init.langs, dpi: init.dpi, timeoutMs: init.initTimeoutMs });
+    const shared = init.sharedPort ? new RemoteRecognizer(init.sharedPort, init.langs) : undefined;
+    engine = await OcrEngine.create({ langs: init.langs, dpi: init.dpi, timeoutMs: init.initTimeoutMs, shared });
   } catch (err) {
     const e = coerceError(err);
     send({ type: 'init-failed', error: { name: e.name, message: e.message, permanent: false } });

@@ -11,6 +11,9 @@ import type { Config } from '../config';
 import { describeUrl } from '../config';
 import { limiterFromConfig, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
+import { DEFAULT_SECONDARY_IDLE_MS } from '../ocr/engine';
+import { SharedRecognizer } from '../ocr/shared-recognizer';
+import { parseLangs } from '../ocr/tesseract';
 import type { Claim } from '../queue/types';
 import { SUPERVISED, type AllocationPolicy } from './allocator';
 import type { TimeBudgets } from './budget';
@@ -54,6 +57,8 @@ export class WorkerPool {
   private readonly periodic: Periodic;
   private limiter: RateLimiter | undefined;
   private stopping: Promise<void> | undefined;
+  /** The all-languages recogniser the OCR threads share (src/ocr/shared-recognizer.ts); none with one language. */
+  private shared: SharedRecognizer | undefined;
   private readonly host = os.hostname();
   private readonly budgets: TimeBudgets;
 
@@ -94,7 +99,11 @@ export class WorkerPool {
     );
     if (this.envs.length === 0) log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
     await Promise.all(this.envs.map((e) => checkEnvironment(e, log)));
-    const threadOptions = { langs: config.langs, dpi: config.dpi, initTimeoutMs: 120_000, maxMemoryMb: config.workerMaxMemoryMb, budgets: this.budgets };
+    // One all-languages recogniser for every thread (routed pages, second opinions), not one each.
+    if (parseLangs(config.langs).length > 1) {
+      this.shared = new SharedRecognizer({ langs: config.langs, timeoutMs: 120_000, idleMs: DEFAULT_SECONDARY_IDLE_MS, recognizeTimeoutMs: this.budgets.pageMs });
+    }
+    const threadOptions = { langs: config.langs, dpi: config.dpi, initTimeoutMs: 120_000, maxMemoryMb: config.workerMaxMemoryMb, budgets: this.budgets, shared: this.shared };
     this.supervisor.initialModes().forEach((mode, i) => {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(new WorkerSlot(id, mode, this.slotHost, threadOptions, log.child({ workerId: id })));
@@ -145,6 +154,7 @@ export class WorkerPool {
     await this.periodic.settled();
     // Each clean-up step on its own: one failing must not skip the others (BullMQ's close()).
     await this.registry.remove(this.slots.map((x) => x.id));
+    await this.shared?.terminate().catch((err) => this.log.warn({ err }, 'stopping the shared recogniser failed'));
     await this.limiter?.stop().catch((err) => this.log.warn({ err }, 'limiter stop failed'));
     await closeEnvironments(this.envs, this.log);
     this.log.info({ stats: this.stats }, 'OCR pool stopped');

@@ -1,4 +1,5 @@
 /** Messages between the pool's main thread and an OCR thread. */
+import type { MessagePort } from 'node:worker_threads';
 import type { DocumentConfidence } from '../text/page';
 import type { OcrMode, PageProgress } from '../ocr/types';
 
@@ -6,6 +7,8 @@ export interface ThreadInit {
   langs: string;
   dpi: number;
   initTimeoutMs: number;
+  /** The pool's all-languages recogniser (src/ocr/shared-recognizer.ts), reached through this port. */
+  sharedPort?: MessagePort;
 }
 
 export type ToThread = { type: 'job'; jobId: number; pdf: Uint8Array; mode: OcrMode };

@@ -4,8 +4,9 @@
  * reading is French (src/ocr/text-layer.ts, src/ocr/second-opinion.ts); the boost spells with it
  * (src/boost/french.ts).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { foldAccents } from './fold';
+import { compactDictionary, wordsOfJsonArray } from './compact-dictionary';
 
 export interface FrenchDictionary {
   has(word: string): boolean;
@@ -14,36 +15,20 @@ export interface FrenchDictionary {
 }
 
 export function makeDictionary(words: Iterable<string>): FrenchDictionary {
-  // One map, keyed by the folded form, holding the word or the words that fold to it: half the memory
-  // of a Set plus a Map (≈336,000 forms).
-  const folds = new Map<string, string | string[]>();
-  for (const w of words) {
-    const k = foldAccents(w);
-    const prev = folds.get(k);
-    if (prev === undefined) folds.set(k, w);
-    else if (typeof prev === 'string') {
-      if (prev !== w) folds.set(k, [prev, w]);
-    } else if (!prev.includes(w)) prev.push(w);
-  }
-  return {
-    has: (w) => {
-      const e = folds.get(foldAccents(w));
-      return e !== undefined && (e === w || (typeof e !== 'string' && e.includes(w)));
-    },
-    byFold: (k) => {
-      const e = folds.get(k);
-      return e === undefined ? undefined : typeof e === 'string' ? e : null;
-    },
-  };
+  // One string and one hash table (./compact-dictionary): ≈12 MiB instead of ≈66 MiB per thread as a Map.
+  return compactDictionary(words);
 }
 
 let cached: FrenchDictionary | null = null;
 
-/** The word list, loaded once per thread (≈0.7 s, ≈50 MB of heap). */
+/** The word list, loaded once per thread (≈0.7 s, ≈12 MiB). */
 export function frenchDictionary(): FrenchDictionary {
   if (!cached) {
+    // Read, not require()d: the module cache would keep the 336,000-string array alive for good.
+    // `wordsOfJsonArray` hands the words over one at a time: the array is never built.
     const require = createRequire(__filename);
-    cached = makeDictionary(require('an-array-of-french-words') as string[]);
+    const file = require.resolve('an-array-of-french-words');
+    cached = makeDictionary(wordsOfJsonArray(readFileSync(file, 'utf8')));
   }
   return cached;
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../src/errors';
 import { OcrEngine, PSM_FOR_MODE, joinPages, readableWordCount } from '../../src/ocr/engine';
 import { loadMupdf } from '../../src/ocr/pdf';
+import { RemoteRecognizer, SharedRecognizer } from '../../src/ocr/shared-recognizer';
 import { PSM } from '../../src/ocr/tesseract';
 import type { PageProgress } from '../../src/ocr/types';
 import { scannedPdf } from '../helpers/pdfs';
@@ -149,6 +151,28 @@ describe('OcrEngine', () => {
         expect(english.loadedModels).toEqual(['fra']);
       } finally {
         await english.terminate();
+      }
+    }, 120_000);
+
+    it('with a shared all-languages recogniser (the pool\'s, through a port), the second opinion still happens and no second model is loaded here', async () => {
+      const shared = new SharedRecognizer({ langs: 'fra+eng', timeoutMs: 30_000, idleMs: 60_000 });
+      const { port1, port2 } = new MessageChannel();
+      shared.connect(port1);
+      const lent = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, shared: new RemoteRecognizer(port2, 'fra+eng') });
+      try {
+        const result = await lent.ocrDocument(readFileSync(`${DEV}/pdf/tapus-lettre1858-3_eac6a.pdf`), 'acte');
+        const page = result.pages[0]!;
+        expect(page.passes).toEqual(['fra', 'fra+eng/words']);
+        expect(page.secondOpinion!.changed).toBeGreaterThan(0);
+        expect(page.secondOpinion!.failed).toBeUndefined();
+        expect(page.text).toContain('1858');
+        expect(lent.loadedModels).toEqual(['fra']);
+        expect(shared.starts).toBe(1);
+        expect(shared.loaded).toBe(true);
+      } finally {
+        await lent.terminate();
+        port2.close();
+        await shared.terminate();
       }
     }, 120_000);
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryableError } from '../../src/errors';
 import { openPdf, type GreyImage } from '../../src/ocr/pdf';
-import { PSM, createRecognizer, languageDataFile, parseLangs, toPgm, type Recognizer } from '../../src/ocr/tesseract';
+import { PSM, createRecognizer, languageDataFile, parseLangs, toPgm, wordsFromTsv, type Recognizer } from '../../src/ocr/tesseract';
 
 const ACTE1_DIGITAL = path.join(__dirname, '..', 'fixtures', 'synthetic', 'acte1-digital.pdf');
 
@@ -17,6 +17,24 @@ describe('toPgm', () => {
   it('rejects pixels that do not match the size', () => {
     expect(() => toPgm({ width: 3, height: 2, pixels: new Uint8Array(5) })).toThrow(/expected 3×2 = 6/);
     expect(() => toPgm({ width: 0, height: 2, pixels: new Uint8Array(0) })).toThrow(/invalid image size/);
+  });
+});
+
+describe('wordsFromTsv', () => {
+  it('takes the word rows (level 5), drops blank words and truncates confidences as the JSON dump did', () => {
+    const tsv = [
+      'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext',
+      '1\t1\t0\t0\t0\t0\t0\t0\t1815\t2685\t-1\t',
+      '4\t1\t1\t1\t1\t0\t571\t630\t1055\t50\t-1\t',
+      '5\t1\t1\t1\t1\t1\t238\t75\t374\t24\t95.000000\t ',
+      '5\t1\t1\t1\t1\t2\t2222\t694\t228\t55\t94.806847\tPARIS,',
+      '5\t1\t1\t1\t1\t3\t2880\t689\t189\t47\t42.749062\tIB58.',
+    ].join('\n');
+    expect(wordsFromTsv(tsv)).toEqual([
+      { text: 'PARIS,', confidence: 94, x0: 2222, y0: 694, x1: 2450, y1: 749 },
+      { text: 'IB58.', confidence: 42, x0: 2880, y0: 689, x1: 3069, y1: 736 },
+    ]);
+    expect(wordsFromTsv('')).toEqual([]);
   });
 });
 

@@ -165,6 +165,9 @@ describe('ecosystem.config.js', () => {
     expect(app.time).toBeFalsy();
     expect(app.env.NODE_ENV).toBe('development');
     expect(app.env_production).toEqual({ NODE_ENV: 'production' });
+    // Two malloc arenas for the whole process, page-sized buffers mapped (glibc reads both at start).
+    expect(app.env.MALLOC_ARENA_MAX).toBe('2');
+    expect(app.env.MALLOC_MMAP_THRESHOLD_).toBe('4194304');
   });
 
   it("carries the shell's settings in its env block (PM2 7 applies nothing else on reload), unset ones as ''", () => {
