@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfidence } from '../../src/boost/confidence';
 import { score } from '../../src/demo/metrics';
-import { joinPages, OcrEngine } from '../../src/ocr/engine';
+import { OcrEngine } from '../../src/ocr/engine';
+import { joinPages } from '../../src/ocr/file-content';
 import {
   candidateTurns,
   centralSample,
