@@ -30,7 +30,7 @@ import { pageConfidence } from '../src/boost/confidence';
 import { score, type TextScore } from '../src/demo/metrics';
 import { OcrEngine } from '../src/ocr/engine';
 import { joinPages } from '../src/ocr/file-content';
-import { openPdf } from '../src/ocr/pdf';
+import { openPdf } from '../src/ocr/open-pdf';
 import { toPgm } from '../src/ocr/tesseract';
 import type { DocumentResult, OcrMode } from '../src/ocr/types';
 import { turnPages } from '../test/helpers/pdfs';

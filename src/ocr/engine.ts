@@ -6,7 +6,8 @@
 import { PermanentError, coerceError } from '../errors';
 import { findRotation, TURNED_READING_SHARE } from './find-rotation';
 import { confidentWords, rotateGrey, wantsOrientationCheck, type Rotation } from './orientation';
-import { openPdf, type GreyImage, type PdfDocument, type RenderedPage } from './pdf';
+import { openPdf } from './open-pdf';
+import type { GreyImage, PdfDocument, RenderedPage } from './pdf';
 import { prepareForOcr, type PreparedImage } from './preprocess';
 import { fitsBetter, routeTo } from './routing';
 import { readableWordCount, wantsSauvolaRetry } from './sauvola-retry';

@@ -6,7 +6,7 @@ import { PermanentError } from '../../src/errors';
 import { OcrEngine, PSM_FOR_MODE } from '../../src/ocr/engine';
 import { joinPages } from '../../src/ocr/file-content';
 import { readableWordCount } from '../../src/ocr/sauvola-retry';
-import { loadMupdf } from '../../src/ocr/pdf';
+import { loadMupdf } from '../../src/ocr/mupdf';
 import { RemoteRecognizer, SharedRecognizer } from '../../src/ocr/shared-recognizer';
 import { PSM } from '../../src/ocr/tesseract';
 import type { PageProgress } from '../../src/ocr/types';

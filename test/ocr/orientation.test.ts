@@ -15,7 +15,8 @@ import {
   wantsOrientationCheck,
   type Rotation,
 } from '../../src/ocr/orientation';
-import { loadMupdf, type GreyImage } from '../../src/ocr/pdf';
+import { loadMupdf } from '../../src/ocr/mupdf';
+import type { GreyImage } from '../../src/ocr/pdf';
 import { imagePdf, turnPages } from '../helpers/pdfs';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'orientation');
