@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMupdf } from '../src/ocr/pdf';
+import { loadMupdf } from '../src/ocr/mupdf';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
 import { drained, enqueue, withPool, type QueuedDoc } from './common-pool';
 import { loadLine, machineHeader, mib, ratio, table } from './lib';

@@ -10,7 +10,7 @@ import Redis from 'ioredis';
 import pg from 'pg';
 import { ConfigError, describeUrl, loadConfig } from '../config';
 import { describeSchemaReport } from '../queue/schema';
-import { languageDataFile, parseLangs } from '../ocr/tesseract';
+import { languageDataFile, parseLangs } from '../ocr/language-data';
 import { readEnvironment } from './queries';
 import { safeMessage } from './run';
 import { resolveTargets } from './targets';

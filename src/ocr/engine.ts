@@ -4,28 +4,20 @@
  * current page's image is ever in memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
 import { PermanentError, coerceError } from '../errors';
-import {
-  candidateTurns,
-  centralSample,
-  chooseRotation,
-  confidentWords,
-  GLANCE,
-  horizontalShare,
-  rotateGrey,
-  wantsOrientationCheck,
-  wordsInside,
-  type Rotation,
-} from './orientation';
-import { openPdf, type GreyImage, type PdfDocument, type RenderedPage } from './pdf';
+import { findRotation, TURNED_READING_SHARE } from './find-rotation';
+import { confidentWords, rotateGrey, wantsOrientationCheck, type Rotation } from './orientation';
+import { openPdf } from './open-pdf';
+import type { GreyImage, PdfDocument, RenderedPage } from './pdf';
 import { prepareForOcr, type PreparedImage } from './preprocess';
 import { fitsBetter, routeTo } from './routing';
+import { readableWordCount, wantsSauvolaRetry } from './sauvola-retry';
 import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-opinion';
-import { PSM, createRecognizer, parseLangs, type Psm, type Recognition, type Recognizer } from './tesseract';
+import { parseLangs } from './language-data';
+import { PSM, createRecognizer, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
 import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
 import { frenchDictionary } from '../text/french-words';
-import { type OcrWord, pageSeparator } from '../text/page';
 
 export interface OcrEngineOptions {
   /** Tesseract languages, e.g. `fra+eng` (OCR_LANGS). */
@@ -317,78 +309,5 @@ export class OcrEngine {
   }
 }
 
-/**
- * The quarter turn that makes a poorly read page upright, or 0. The middle of the page is read at the
- * turns its ink allows (src/ocr/orientation.ts), as one block: psm 6 has no vertical-text mode, so only
- * the upright turn reads well (psm 3 also reads a page turned 90° clockwise, which would tie with it).
- * The page as it came is judged from its first reading, inside the same square, without the words it
- * read as vertical text.
- */
-async function findRotation(recognizer: Recognizer, image: GreyImage, dpi: number, first: Recognition): Promise<Rotation> {
-  const turns = candidateTurns(horizontalShare(centralSample(image)));
-  // Lines across: a wide band; up or down: a high one, which the quarter turns make wide.
-  const shape = turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down';
-  if (shape === 'across') {
-    const glance = await recognizer.recognize(rotateGrey(centralSample(image, shape, undefined, GLANCE), 180), PSM.SINGLE_BLOCK, { dpi });
-    if (confidentWords(glance.words) === 0) return 0;
-  }
-  const readTurns = async (sample: ReturnType<typeof centralSample>): Promise<Record<Rotation, number>> => {
-    // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
-    const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
-    const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
-    for (const turn of turns) {
-      const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
-      counts[turn] = confidentWords(read.words);
-    }
-    return counts;
-  };
-  const counts = await readTurns(centralSample(image, shape));
-  const chosen = chooseRotation(counts);
-  if (chosen !== 0 || shape === 'square' || turns.every((t) => counts[t] === 0)) return chosen;
-  // A turn read a few words in the band, too few to decide (a small page, the primary model alone):
-  // the square around the band, three times the text, decides.
-  return chooseRotation(await readTurns(centralSample(image, 'square')));
-}
-
-/** A turned page's reading replaces the first when it has at least this share of its confident words. */
-export const TURNED_READING_SHARE = 0.9;
-
 /** How long a model loaded for routing stays loaded unused. */
 export const DEFAULT_SECONDARY_IDLE_MS = 5 * 60_000;
-
-/**
- * Whether a first pass calls for a Sauvola retry: fewer than `MIN_READABLE_WORDS` readable words, and
- * fewer than `MAX_WORDS_FOR_RETRY` words found at all (a page where tesseract found many words it could
- * not read is handwriting or noise, not text lost to the threshold).
- */
-export function wantsSauvolaRetry(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>): boolean {
-  if (readableWordCount(words) >= MIN_READABLE_WORDS) return false;
-  return words.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).length < MAX_WORDS_FOR_RETRY;
-}
-
-/** Above this many words found, a nearly unreadable first pass is not retried (see `wantsSauvolaRetry`). */
-export const MAX_WORDS_FOR_RETRY = 40;
-
-/** Below this many readable words an OCR'd page is retried with Sauvola binarisation. */
-export const MIN_READABLE_WORDS = 5;
-
-/** Words of two or more letters/digits recognised with confidence ≥ 60. */
-export function readableWordCount(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>): number {
-  let n = 0;
-  for (const w of words) if (w.confidence >= 60 && (w.text.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2) n++;
-  return n;
-}
-
-/**
- * `file_content`: for each page, a line `--- Page N ---` followed by the page's text (trailing whitespace
- * removed); pages separated by one blank line; the whole ends with a single `\n`. Example:
- * `--- Page 1 ---\nfirst page\n\n--- Page 2 ---\nsecond page\n`. An empty page is just its separator line.
- */
-export function joinPages(pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'text'>>): string {
-  if (pages.length === 0) return '';
-  const blocks = pages.map((p) => {
-    const text = p.text.replace(/\s+$/u, '');
-    return text ? `${pageSeparator(p.pageNumber)}\n${text}` : pageSeparator(p.pageNumber);
-  });
-  return `${blocks.join('\n\n')}\n`;
-}

@@ -1,18 +1,14 @@
 /**
- * PDF access through MuPDF.js (`mupdf`, AGPL-3.0, WebAssembly: no system libraries).
+ * An open PDF document: its pages' text layers and grey renders, through MuPDF (src/ocr/mupdf.ts loads
+ * it; src/ocr/open-pdf.ts opens and validates a file).
  *
- * `mupdf` is ESM-only with top-level await, so this CommonJS build loads it with one cached dynamic
- * `import()` (TypeScript keeps `import()` as is under `module: nodenext`). Everything after the load is
- * synchronous: opening, text extraction (~10 ms a page) and rendering (~0.1–0.5 s for a 300 DPI page).
- *
- * Every problem with the input itself (not a PDF, corrupt, truncated, encrypted, no pages, a page that
- * cannot be rendered) is thrown as a `PermanentError` with a message meant for `ocr_error`.
+ * A page that cannot be read or rendered is thrown as a `PermanentError` with a message meant for
+ * `ocr_error`; running out of memory as a `RetryableError`.
  */
 // biome-ignore syntax/correctness/noTypeOnlyImportAttributes: TypeScript 5.3+ allows resolution-mode on a type-only import in a CommonJS build (Biome flags it wrongly)
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
-import { PermanentError, RetryableError, coerceError } from '../errors';
-
-export type MupdfModule = typeof Mupdf;
+import { PermanentError, RetryableError } from '../errors';
+import { isOutOfMemory, logSince, mupdfLog, reason, type MupdfModule } from './mupdf';
 
 /** An 8-bit greyscale image, one byte per pixel, rows top to bottom, no padding, no alpha. */
 export interface GreyImage {
@@ -54,23 +50,6 @@ export interface PdfDocument {
   close(): void;
 }
 
-export interface OpenPdfOptions {
-  /**
-   * Pixel budget for one rendered page. A page that would exceed it at the requested DPI is rendered
-   * at the highest DPI that fits instead of failing (an A0 plan at 300 DPI is ≈140 MP, a 16-bit-sized
-   * mistake in a page box can ask for gigapixels). Default 120 MP = 120 MB of grey pixels, which
-   * tesseract's 32-bit WebAssembly heap still handles.
-   */
-  maxPixels?: number;
-  /** Below this DPI a downscaled render is useless for OCR: the page is refused instead. Default 50. */
-  minDpi?: number;
-}
-
-export const DEFAULT_MAX_PIXELS = 120_000_000;
-export const DEFAULT_MIN_DPI = 50;
-
-let mupdfPromise: Promise<MupdfModule> | undefined;
-
 /** Size of MuPDF's WebAssembly memory at the last render (0 before any). */
 let wasmHeapBytes = 0;
 
@@ -82,121 +61,8 @@ export function mupdfHeapBytes(): number {
   return wasmHeapBytes;
 }
 
-/** MuPDF's warnings and errors, kept so a PermanentError can say what MuPDF saw. */
-const mupdfLog: string[] = [];
-const MUPDF_LOG_MAX = 20;
-
-function remember(message: string): void {
-  mupdfLog.push(message.trim());
-  if (mupdfLog.length > MUPDF_LOG_MAX) mupdfLog.shift();
-}
-
-/** Load `mupdf` once (dynamic import: it is ESM-only with top-level await) and route its log to memory. */
-export function loadMupdf(): Promise<MupdfModule> {
-  mupdfPromise ??= import('mupdf').then((m) => {
-    // Without a log callback MuPDF prints warnings such as "warning: aes padding out of range" straight to
-    // stderr, which would break the pool's one-JSON-object-per-line logs. They are kept for error messages.
-    m.setLog({ error: (msg) => remember(`error: ${msg}`), warning: (msg) => remember(`warning: ${msg}`) });
-    return m;
-  });
-  mupdfPromise.catch(() => {
-    mupdfPromise = undefined; // let a later call try again instead of caching a failed import
-  });
-  return mupdfPromise;
-}
-
-function logSince(mark: number): string {
-  const seen = mupdfLog.slice(Math.max(0, mark));
-  const unique = [...new Set(seen)].slice(-4);
-  return unique.length ? ` (MuPDF: ${unique.join('; ')})` : '';
-}
-
-/** Error message of whatever MuPDF threw, without a trailing period. */
-function reason(err: unknown): string {
-  return coerceError(err).message.replace(/\.\s*$/, '');
-}
-
-/** Out-of-memory is about this process, not the file: another attempt (maybe on another worker) may pass. */
-function isOutOfMemory(err: unknown): boolean {
-  const e = coerceError(err);
-  return e instanceof RangeError || /out of memory|cannot allocate|malloc|memory access out of bounds/i.test(e.message);
-}
-
-const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
-const PDF_EOF = Buffer.from('%%EOF', 'latin1');
-
-/** The PDF spec wants `%PDF-` at the start; readers (and MuPDF) accept it within the first 1 KiB. */
-function hasPdfHeader(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).includes(PDF_HEADER);
-}
-
-/** A complete PDF ends with `%%EOF` (possibly followed by a few bytes of whitespace or junk). */
-function hasEofMarker(bytes: Uint8Array): boolean {
-  const tailStart = Math.max(0, bytes.byteLength - 1024);
-  return Buffer.from(bytes.buffer, bytes.byteOffset + tailStart, bytes.byteLength - tailStart).includes(PDF_EOF);
-}
-
-/**
- * Open a PDF held in memory. Throws `PermanentError` when the bytes are not a usable PDF: not a PDF,
- * corrupt, truncated, encrypted with a user password, or without pages.
- */
-export async function openPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): Promise<PdfDocument> {
-  const mupdf = await loadMupdf();
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const minDpi = options.minDpi ?? DEFAULT_MIN_DPI;
-  if (!(maxPixels > 0)) throw new RangeError(`maxPixels must be > 0, got ${maxPixels}`);
-
-  if (bytes.byteLength === 0) throw new PermanentError('not a PDF: the file is empty (0 bytes)');
-  if (!hasPdfHeader(bytes)) {
-    const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength)).toString('hex');
-    throw new PermanentError(`not a PDF: no %PDF- header in the first 1 KiB (file starts with 0x${head}, ${bytes.byteLength} bytes)`);
-  }
-
-  const mark = mupdfLog.length;
-  let doc: Mupdf.Document;
-  try {
-    // The MIME type forces the PDF parser: without it MuPDF would happily open a PNG or an EPUB.
-    doc = mupdf.Document.openDocument(bytes, 'application/pdf');
-  } catch (err) {
-    if (isOutOfMemory(err)) throw new RetryableError(`out of memory while opening the PDF: ${reason(err)}`, { cause: err });
-    throw new PermanentError(`corrupt PDF: MuPDF cannot open it: ${reason(err)}${logSince(mark)}`, { cause: err });
-  }
-
-  let ok = false;
-  try {
-    if (doc.needsPassword()) {
-      // A document with only an owner password (permissions) opens without one and is read normally.
-      throw new PermanentError('encrypted PDF: a password is required to open it');
-    }
-    const pdf = doc.asPDF();
-    const repaired = pdf?.wasRepaired() ?? false;
-    // MuPDF repairs a broken cross-reference table by scanning the objects, which also "opens" a file cut
-    // short by a failed download or upload: with no page tree left it has zero pages, with one left its
-    // pages render blank. A repaired file with no %%EOF at its end is treated as truncated rather than
-    // OCR'd into an empty, falsely successful result. (A repaired file that does end in %%EOF, e.g. with
-    // stale xref offsets after an edit, is common in the wild and is read.)
-    if (repaired && !hasEofMarker(bytes)) {
-      throw new PermanentError(
-        `truncated PDF: the file (${bytes.byteLength} bytes) has no %%EOF marker at its end and its cross-reference table is missing or broken${logSince(mark)}`,
-      );
-    }
-    let pageCount: number;
-    try {
-      pageCount = doc.countPages();
-    } catch (err) {
-      throw new PermanentError(`corrupt PDF: cannot count its pages: ${reason(err)}${logSince(mark)}`, { cause: err });
-    }
-    if (pageCount === 0) {
-      throw new PermanentError(`PDF has no pages${repaired ? ` (its structure was broken and had to be repaired${logSince(mark)})` : ''}`);
-    }
-    ok = true;
-    return new MupdfDocument(mupdf, doc, pageCount, repaired, maxPixels, minDpi);
-  } finally {
-    if (!ok) doc.destroy();
-  }
-}
-
-class MupdfDocument implements PdfDocument {
+/** A document `openPdf` (src/ocr/open-pdf.ts) has opened and checked. */
+export class MupdfDocument implements PdfDocument {
   private closed = false;
 
   constructor(
@@ -326,29 +192,4 @@ class MupdfDocument implements PdfDocument {
       page?.destroy();
     }
   }
-}
-
-/**
- * Is this text layer real text, worth using instead of OCR? Pure, so it is table-tested.
- *
- * - at least 20 letters or digits, and at least 3 words of two or more letters: a page number, a
- *   stamp or a few stray glyphs left by a scanner are not a text layer;
- * - letters and digits make at least half of the visible characters, and replacement / private-use /
- *   control characters (a font without a usable encoding) at most 10 %;
- * - on a page mostly covered by an image (`imageCoverage` ≥ 0.5, i.e. a scan), at least 200 letters or
- *   digits: a digital header or "copie certifiée" stamp on top of a scanned deed must not hide the
- *   scan from OCR. A real OCR layer over a scan (a searchable PDF) passes easily.
- */
-export function hasUsableTextLayer(text: string, options: { imageCoverage?: number } = {}): boolean {
-  const visible = text.replace(/\s+/gu, '');
-  if (visible.length === 0) return false;
-  const alnum = (visible.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  const bad = (visible.match(/[\uFFFD\p{Co}\p{Cc}\p{Cs}]/gu) ?? []).length;
-  const words = (text.match(/\p{L}{2,}/gu) ?? []).length;
-  const minAlnum = (options.imageCoverage ?? 0) >= 0.5 ? 200 : 20;
-  if (alnum < minAlnum) return false;
-  if (words < 3) return false;
-  if (alnum / visible.length < 0.5) return false;
-  if (bad / visible.length > 0.1) return false;
-  return true;
 }

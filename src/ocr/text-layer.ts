@@ -10,7 +10,7 @@
  * Pages that are not scans keep the text-only rule.
  */
 import { frenchDictionary } from '../text/french-words';
-import { hasUsableTextLayer, type GreyImage, type PageInfo, type PdfDocument } from './pdf';
+import type { GreyImage, PageInfo, PdfDocument } from './pdf';
 
 /** Resolution of the coarse render that measures the ink: an A4 page is 298×421 px, a few ms. */
 export const INK_DPI = 36;
@@ -82,4 +82,29 @@ export function decideTextLayer(doc: PdfDocument, index: number, info: PageInfo,
   // Only French has a word list here: a layer in another language is judged on its ink alone.
   const dictionary = langs[0] === 'fra' ? dictionaryShare(info.text, (w) => frenchDictionary().has(w)) : null;
   return judgeScannedTextLayer({ inkOutside, dictionary });
+}
+
+/**
+ * Is this text layer real text, worth using instead of OCR? Pure, so it is table-tested.
+ *
+ * - at least 20 letters or digits, and at least 3 words of two or more letters: a page number, a
+ *   stamp or a few stray glyphs left by a scanner are not a text layer;
+ * - letters and digits make at least half of the visible characters, and replacement / private-use /
+ *   control characters (a font without a usable encoding) at most 10 %;
+ * - on a page mostly covered by an image (`imageCoverage` ≥ 0.5, i.e. a scan), at least 200 letters or
+ *   digits: a digital header or "copie certifiée" stamp on top of a scanned deed must not hide the
+ *   scan from OCR. A real OCR layer over a scan (a searchable PDF) passes easily.
+ */
+export function hasUsableTextLayer(text: string, options: { imageCoverage?: number } = {}): boolean {
+  const visible = text.replace(/\s+/gu, '');
+  if (visible.length === 0) return false;
+  const alnum = (visible.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const bad = (visible.match(/[\uFFFD\p{Co}\p{Cc}\p{Cs}]/gu) ?? []).length;
+  const words = (text.match(/\p{L}{2,}/gu) ?? []).length;
+  const minAlnum = (options.imageCoverage ?? 0) >= 0.5 ? 200 : 20;
+  if (alnum < minAlnum) return false;
+  if (words < 3) return false;
+  if (alnum / visible.length < 0.5) return false;
+  if (bad / visible.length > 0.1) return false;
+  return true;
 }

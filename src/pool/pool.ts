@@ -13,7 +13,7 @@ import { limiterFromConfig, type RateLimiter } from '../limiter';
 import type { Logger } from '../logger';
 import { DEFAULT_SECONDARY_IDLE_MS } from '../ocr/engine';
 import { SharedRecognizer } from '../ocr/shared-recognizer';
-import { parseLangs } from '../ocr/tesseract';
+import { parseLangs } from '../ocr/language-data';
 import type { Claim } from '../queue/types';
 import { SUPERVISED, type AllocationPolicy } from './allocator';
 import type { TimeBudgets } from './budget';

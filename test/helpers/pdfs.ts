@@ -1,5 +1,5 @@
 /** PDFs made on the spot with MuPDF, for tests that need a particular kind of (bad) input. */
-import { loadMupdf } from '../../src/ocr/pdf';
+import { loadMupdf } from '../../src/ocr/mupdf';
 
 export interface PageSpec {
   /** Page size in points (1/72 in). */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfidence } from '../../src/boost/confidence';
 import { score } from '../../src/demo/metrics';
-import { joinPages, OcrEngine } from '../../src/ocr/engine';
+import { OcrEngine } from '../../src/ocr/engine';
+import { joinPages } from '../../src/ocr/file-content';
 import {
   candidateTurns,
   centralSample,
@@ -14,7 +15,8 @@ import {
   wantsOrientationCheck,
   type Rotation,
 } from '../../src/ocr/orientation';
-import { loadMupdf, type GreyImage } from '../../src/ocr/pdf';
+import { loadMupdf } from '../../src/ocr/mupdf';
+import type { GreyImage } from '../../src/ocr/pdf';
 import { imagePdf, turnPages } from '../helpers/pdfs';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'orientation');

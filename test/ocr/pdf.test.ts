@@ -2,7 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../src/errors';
-import { hasUsableTextLayer, loadMupdf, openPdf, type MupdfModule } from '../../src/ocr/pdf';
+import { loadMupdf, type MupdfModule } from '../../src/ocr/mupdf';
+import { openPdf } from '../../src/ocr/open-pdf';
+import { hasUsableTextLayer } from '../../src/ocr/text-layer';
 
 const DEV = path.join(__dirname, '..', 'fixtures');
 const LETTRE = `${DEV}/pdf/tapus-lettre1858-3_eac6a.pdf`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_WORDS_FOR_RETRY, wantsSauvolaRetry } from '../../src/ocr/engine';
+import { MAX_WORDS_FOR_RETRY, wantsSauvolaRetry } from '../../src/ocr/sauvola-retry';
 import { MIN_ROUTING_EVIDENCE, fitsBetter, languageEvidence, routeTo } from '../../src/ocr/routing';
 
 const read = (text: string, confidence = 90) => text.split(/\s+/).filter(Boolean).map((t) => ({ text: t, confidence }));

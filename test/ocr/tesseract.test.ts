@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryableError } from '../../src/errors';
-import { openPdf, type GreyImage } from '../../src/ocr/pdf';
-import { PSM, createRecognizer, languageDataFile, parseLangs, toPgm, wordsFromTsv, type Recognizer } from '../../src/ocr/tesseract';
+import { openPdf } from '../../src/ocr/open-pdf';
+import type { GreyImage } from '../../src/ocr/pdf';
+import { languageDataFile, parseLangs } from '../../src/ocr/language-data';
+import { PSM, createRecognizer, toPgm, wordsFromTsv, type Recognizer } from '../../src/ocr/tesseract';
 
 const ACTE1_DIGITAL = path.join(__dirname, '..', 'fixtures', 'synthetic', 'acte1-digital.pdf');
 

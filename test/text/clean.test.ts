@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../src/text/clean';
-import { joinPages } from '../../src/ocr/engine';
+import { joinPages } from '../../src/ocr/file-content';
 
 describe('cleanText', () => {
   it.each<{ name: string; raw: string; clean: string }>([
