@@ -154,9 +154,7 @@ export function toPgm(image: GreyImage): Buffer {
     throw new RangeError(`image has ${pixels.byteLength} bytes, expected ${width}×${height} = ${width * height}`);
   }
   const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
-  // Shared memory: handed to tesseract.js as its SharedArrayBuffer, it reaches the worker thread without
-  // the two page-sized copies a Buffer costs (tesseract.js copies a Buffer, then postMessage clones it).
-  const out = Buffer.from(new SharedArrayBuffer(header.length + pixels.byteLength));
+  const out = Buffer.allocUnsafe(header.length + pixels.byteLength);
   header.copy(out, 0);
   out.set(pixels, header.length);
   return out;
@@ -267,7 +265,7 @@ class TesseractRecognizer implements Recognizer {
     // Words from the TSV output, not `blocks`: tesseract.js builds `blocks` from a JSON dump of every
     // paragraph, line, word and symbol (with its choices), parses it and clones it across threads, for
     // the word boxes and confidences the TSV gives directly (see `wordsFromTsv`).
-    const job = worker.recognize(pgm.buffer as unknown as Tesseract.ImageLike, {}, { text: true, blocks: false, tsv: true });
+    const job = worker.recognize(pgm, {}, { text: true, blocks: false, tsv: true });
     let result: Tesseract.RecognizeResult;
     try {
       result = this.recognizeTimeoutMs
@@ -281,9 +279,6 @@ class TesseractRecognizer implements Recognizer {
       if (err instanceof RetryableError) throw err;
       throw new RetryableError(`tesseract failed on a ${image.width}×${image.height} image: ${coerceError(err).message}`, { cause: err });
     }
-    // tesseract.js keeps the image as the file /input of its in-memory file system until the next one:
-    // a page-sized copy per worker for nothing. Ordered before the next job on the worker's queue.
-    if (this.worker === worker) worker.FS('unlink', ['/input']).catch(() => {});
     const page = result.data;
     return { text: page.text ?? '', confidence: page.confidence ?? 0, words: wordsFromTsv(page.tsv ?? '') };
   }
