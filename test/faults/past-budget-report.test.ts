@@ -13,18 +13,24 @@ import { getJson } from '../status/helpers';
 
 let db: TestDb;
 let stuckId: string;
-beforeAll(async () => {
-  db = await createTestDb();
-  // On page 1 for ten minutes, lease fresh: a live worker renewing the lease of a document it cannot finish.
+
+/** A row at 6 with a fresh lease (a live worker renews it), claimed `claimedAgo`, on `page` since `pageAgo`. */
+async function insertRunning(r: { path: string; worker: string; claimedAgo: string; page: number; pages: number; stage: string; pageAgo: string }): Promise<string> {
   const { rows } = await db.pool.query(
     `INSERT INTO extraction_queue (document_source, supabase_path, status_id, ocr_attempts, ocr_worker_id, ocr_started_at,
                                    ocr_lease_expires_at, ocr_progress)
-     VALUES ('acte', 'poison.pdf', 6, 1, 'h1:10:w0', now() - interval '10 minutes', now() + interval '2 minutes',
-             jsonb_build_object('stage', 'rendering', 'page', 1, 'pages', 1, 'percent', 5,
-                                'updatedAt', now() - interval '10 minutes'))
+     VALUES ('acte', $1, 6, 1, $2, now() - $3::interval, now() + interval '2 minutes',
+             jsonb_build_object('stage', $4::text, 'page', $5::int, 'pages', $6::int, 'percent', 5,
+                                'updatedAt', now() - $7::interval))
      RETURNING id`,
+    [r.path, r.worker, r.claimedAgo, r.stage, r.page, r.pages, r.pageAgo],
   );
-  stuckId = rows[0].id;
+  return rows[0].id;
+}
+beforeAll(async () => {
+  db = await createTestDb();
+  // On page 1 for ten minutes, lease fresh: a live worker renewing the lease of a document it cannot finish.
+  stuckId = await insertRunning({ path: 'poison.pdf', worker: 'h1:10:w0', claimedAgo: '10 minutes', page: 1, pages: 1, stage: 'rendering', pageAgo: '10 minutes' });
   await publishWorkers(db.pool, [
     { workerId: 'h1:10:w0', host: 'h1', pid: 10, mode: 'acte', state: 'busy', documentId: stuckId, progress: { env: 'dev', stage: 'rendering', page: 1, pages: 1 }, jobsDone: 0 },
   ]);
@@ -41,15 +47,7 @@ describe('a document running past its time budget', () => {
 
   it('a long document whose current page began recently is timed from that page, not from the claim', async () => {
     // Claimed an hour ago (an hour of pages behind it), on page 40 for 30 s: within a 120 s page budget.
-    const { rows } = await db.pool.query(
-      `INSERT INTO extraction_queue (document_source, supabase_path, status_id, ocr_attempts, ocr_worker_id, ocr_started_at,
-                                     ocr_lease_expires_at, ocr_progress)
-       VALUES ('acte', 'long.pdf', 6, 1, 'h1:10:w1', now() - interval '1 hour', now() + interval '2 minutes',
-               jsonb_build_object('stage', 'recognizing', 'page', 40, 'pages', 300, 'percent', 13,
-                                  'updatedAt', now() - interval '30 seconds'))
-       RETURNING id`,
-    );
-    const longId: string = rows[0].id;
+    const longId = await insertRunning({ path: 'long.pdf', worker: 'h1:10:w1', claimedAgo: '1 hour', page: 40, pages: 300, stage: 'recognizing', pageAgo: '30 seconds' });
     try {
       const report = await runCheck({ env: { DEV_DATABASE_URL: db.url, OCR_PAGE_TIMEOUT_MS: '120000' } });
       const env = report.environments[0]!;
