@@ -1,6 +1,6 @@
 /**
  * What the database has: tables, columns, status rows, its clock and its name. Read by the schema check
- * (src/db/schema.ts) and check-ocr-queue, which must report a database that lags in migrations instead
+ * (src/queue/schema.ts) and check-ocr-queue, which must report a database that lags in migrations instead
  * of failing on it.
  */
 import type { Queryable } from '../../db/pg';
