@@ -12,6 +12,7 @@ import { prepareForOcr, type PreparedImage } from './preprocess';
 import { fitsBetter, routeTo } from './routing';
 import { readableWordCount, wantsSauvolaRetry } from './sauvola-retry';
 import { secondOpinion, unsureWords, type SecondOpinionReport } from './second-opinion';
+import { DEFAULT_SECONDARY_IDLE_MS } from './shared-recognizer';
 import { parseLangs } from './language-data';
 import { PSM, createRecognizer, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
@@ -308,6 +309,3 @@ export class OcrEngine {
     }
   }
 }
-
-/** How long a model loaded for routing stays loaded unused. */
-export const DEFAULT_SECONDARY_IDLE_MS = 5 * 60_000;

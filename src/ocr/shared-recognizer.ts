@@ -23,6 +23,9 @@ interface RecognizeRequest {
   options: RecognizeOptions;
 }
 
+/** How long a model loaded besides the primary one (routing, second opinions) stays loaded unused. */
+export const DEFAULT_SECONDARY_IDLE_MS = 5 * 60_000;
+
 type RecognizeReply = { id: number; result: Recognition } | { id: number; error: { message: string; retryable: boolean } };
 
 export interface SharedRecognizerOptions {
