@@ -9,14 +9,26 @@ export interface PageSpec {
   lines?: string[];
 }
 
+type Mupdf = Awaited<ReturnType<typeof loadMupdf>>;
+
+/** A new PDF made by `build`, saved with MuPDF's `saveOptions`; the document is freed either way. */
+async function buildPdf(saveOptions: string, build: (doc: InstanceType<Mupdf['PDFDocument']>, mupdf: Mupdf) => void): Promise<Uint8Array> {
+  const mupdf = await loadMupdf();
+  const doc = new mupdf.PDFDocument();
+  try {
+    build(doc, mupdf);
+    return doc.saveToBuffer(saveOptions).asUint8Array().slice();
+  } finally {
+    doc.destroy();
+  }
+}
+
 function escapePdfString(s: string): string {
   return s.replace(/[\\()]/g, (c) => `\\${c}`);
 }
 
-export async function makePdf(pages: PageSpec[], saveOptions = ''): Promise<Uint8Array> {
-  const mupdf = await loadMupdf();
-  const doc = new mupdf.PDFDocument();
-  try {
+export function makePdf(pages: PageSpec[], saveOptions = ''): Promise<Uint8Array> {
+  return buildPdf(saveOptions, (doc, mupdf) => {
     const font = doc.addSimpleFont(new mupdf.Font('Times-Roman'));
     for (const p of pages) {
       const w = p.width ?? 595;
@@ -25,10 +37,7 @@ export async function makePdf(pages: PageSpec[], saveOptions = ''): Promise<Uint
       const body = (p.lines ?? []).map((l, i) => `BT /F1 10 Tf 36 ${h - 40 - i * 12} Td (${escapePdfString(l)}) Tj ET`).join('\n');
       doc.insertPage(-1, doc.addPage([0, 0, w, h], 0, resources, body));
     }
-    return doc.saveToBuffer(saveOptions).asUint8Array().slice();
-  } finally {
-    doc.destroy();
-  }
+  });
 }
 
 /** A page of plausible French deed text, `n` lines long. */
@@ -42,27 +51,20 @@ export function deedLines(n: number, seed = 0): string[] {
  * compressed; MuPDF pays for every fill at render time (≈ 6 ms per full-page fill at 300 DPI here, so
  * 100 000 of them keep a page rendering for about ten minutes).
  */
-export async function makeFillsPdf(opts: { pages?: number; fills: number; rect?: [number, number, number, number] }): Promise<Uint8Array> {
-  const mupdf = await loadMupdf();
-  const doc = new mupdf.PDFDocument();
-  try {
+export function makeFillsPdf(opts: { pages?: number; fills: number; rect?: [number, number, number, number] }): Promise<Uint8Array> {
+  return buildPdf('compress', (doc) => {
     const [x, y, w, h] = opts.rect ?? [36, 36, 523, 770];
     const body = `0 g\n${`${x} ${y} ${w} ${h} re f\n`.repeat(opts.fills)}`;
     for (let i = 0; i < (opts.pages ?? 1); i++) doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({}), body));
-    return doc.saveToBuffer('compress').asUint8Array().slice();
-  } finally {
-    doc.destroy();
-  }
+  });
 }
 
 /**
  * A poison PDF of form XObjects nested `depth` deep, each drawing the next `fan` times: fan^depth
  * full-page fills from about 2 kB (8 deep, 4 wide: 65 536 fills, minutes of rendering).
  */
-export async function makeNestedFormsPdf(depth: number, fan: number): Promise<Uint8Array> {
-  const mupdf = await loadMupdf();
-  const doc = new mupdf.PDFDocument();
-  try {
+export function makeNestedFormsPdf(depth: number, fan: number): Promise<Uint8Array> {
+  return buildPdf('compress', (doc) => {
     const form = (body: string, resources: Record<string, unknown>) =>
       doc.addStream(body, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 595, 842], Resources: resources });
     let inner = form('0 g 36 36 523 770 re f', {});
@@ -71,10 +73,7 @@ export async function makeNestedFormsPdf(depth: number, fan: number): Promise<Ui
       inner = form(body, { XObject: { X: inner } });
     }
     doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, doc.addObject({ XObject: { X: inner } }), '/X Do'));
-    return doc.saveToBuffer('compress').asUint8Array().slice();
-  } finally {
-    doc.destroy();
-  }
+  });
 }
 
 export interface ScanOverlay {
@@ -103,19 +102,14 @@ export async function turnPages(pdf: Uint8Array, degrees: 0 | 90 | 180 | 270): P
 }
 
 /** A one-page PDF holding `image` (JPEG or PNG bytes) over the whole page, as a scanner makes them at `dpi`. */
-export async function imagePdf(image: Uint8Array, dpi: number): Promise<Uint8Array> {
-  const mupdf = await loadMupdf();
-  const doc = new mupdf.PDFDocument();
-  try {
+export function imagePdf(image: Uint8Array, dpi: number): Promise<Uint8Array> {
+  return buildPdf('', (doc, mupdf) => {
     const img = new mupdf.Image(image);
     const w = (img.getWidth() * 72) / dpi;
     const h = (img.getHeight() * 72) / dpi;
     const resources = doc.addObject({ XObject: { Im0: doc.addImage(img) } });
     doc.insertPage(-1, doc.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q`));
-    return doc.saveToBuffer('').asUint8Array().slice();
-  } finally {
-    doc.destroy();
-  }
+  });
 }
 
 /**
