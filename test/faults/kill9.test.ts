@@ -60,7 +60,14 @@ describe('kill -9 at random moments', () => {
         async () => (await db.pool.query(`SELECT count(*)::int AS n FROM extraction_queue WHERE status_id IN (3, 6)`)).rows[0].n === 0,
         300_000,
         'every document to end',
-      );
+      ).catch(async (err: Error) => {
+        // What a rare timeout needs to be explained: the rows left behind and what the last daemon said.
+        const { rows: left } = await db.pool.query(
+          `SELECT id, status_id, supabase_path, ocr_attempts, ocr_next_attempt_at, ocr_worker_id, ocr_lease_expires_at, ocr_error
+             FROM extraction_queue WHERE status_id IN (3, 6) ORDER BY id`,
+        );
+        throw new Error(`${err.message}; rows not ended: ${JSON.stringify(left)}; last daemon's last lines: ${JSON.stringify(final.lines.slice(-30))}`);
+      });
     } finally {
       expect(await final.stop()).toBe(0);
     }
