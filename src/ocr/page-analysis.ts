@@ -25,20 +25,16 @@ export const BILEVEL_SHARE = 0.9;
 
 /** Share of pixels within 10 levels of pure black or pure white. */
 export function bilevelShare(image: GreyImage): number {
-  const p = image.pixels;
-  const step = p.length > 4_000_000 ? 7 : 1;
-  let n = 0;
-  let extreme = 0;
-  for (let i = 0; i < p.length; i += step) {
-    const v = p[i]!;
-    if (v <= 10 || v >= 245) extreme++;
-    n++;
-  }
-  return n === 0 ? 0 : extreme / n;
+  return tones(image).bilevel;
 }
 
 /** Grey level of the paper: the 90th percentile of the page (most of a page is paper). */
 export function paperTone(image: GreyImage): number {
+  return tones(image).paper;
+}
+
+/** `paperTone` and `bilevelShare` from one pass over the page (every 7th pixel of a page over 4 MP). */
+export function tones(image: GreyImage): { paper: number; bilevel: number } {
   const hist = new Uint32Array(256);
   const p = image.pixels;
   const step = p.length > 4_000_000 ? 7 : 1;
@@ -47,12 +43,19 @@ export function paperTone(image: GreyImage): number {
     hist[p[i]!]!++;
     n++;
   }
+  let extreme = 0;
+  for (let v = 0; v <= 10; v++) extreme += hist[v]!;
+  for (let v = 245; v < 256; v++) extreme += hist[v]!;
+  let paper = 255;
   let acc = 0;
   for (let v = 0; v < 256; v++) {
     acc += hist[v]!;
-    if (acc >= n * 0.9) return v;
+    if (acc >= n * 0.9) {
+      paper = v;
+      break;
+    }
   }
-  return 255;
+  return { paper, bilevel: n === 0 ? 0 : extreme / n };
 }
 
 /**
@@ -381,15 +384,27 @@ export function estimateSkew(comps: Component[], charHeight: number): number {
   }
   if (xs.length < 30) return 0;
   const bin = Math.max(1, charHeight / 5);
+  // The profile in a typed array indexed from its lowest bin; the score is a sum of integers, exact in
+  // any order.
+  const n = xs.length;
+  const bins = new Int32Array(n);
+  let counts = new Int32Array(0);
   const score = (deg: number): number => {
     const t = Math.tan((deg * Math.PI) / 180);
-    const hist = new Map<number, number>();
-    for (let i = 0; i < xs.length; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
       const b = Math.round((ys[i]! - xs[i]! * t) / bin);
-      hist.set(b, (hist.get(b) ?? 0) + 1);
+      bins[i] = b;
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
     }
+    const size = hi - lo + 1;
+    if (counts.length < size) counts = new Int32Array(size);
+    else counts.fill(0, 0, size);
+    for (let i = 0; i < n; i++) counts[bins[i]! - lo]!++;
     let s = 0;
-    for (const v of hist.values()) s += v * v;
+    for (let k = 0; k < size; k++) s += counts[k]! * counts[k]!;
     return s;
   };
   let best = 0;
