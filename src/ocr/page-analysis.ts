@@ -282,10 +282,16 @@ function labelRuns(w: number, h: number, rowRuns: (y: number, starts: Int32Array
       // Runs of the previous row touching [s-1, e+1] (8-connectivity).
       while (p < prevEnd && runX1[p]! < s - 1) p++;
       let q = p;
+      // The new run's root, kept as the unions move it (a run of its own to begin with).
+      let a = id;
       while (q < prevEnd && runX0[q]! <= e + 1) {
-        const a = root(parent, id);
         const b = root(parent, q);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+        if (b < a) {
+          parent[a] = b;
+          a = b;
+        } else if (b > a) {
+          parent[b] = a;
+        }
         q++;
       }
     }
