@@ -166,6 +166,9 @@ function localThreshold(image: GreyImage, contrast: number): RowThreshold {
   };
 }
 
+// The two per-pixel loops below take everything as arguments, out of `localThreshold`'s closure, so that
+// the arrays they read are plain locals.
+
 /** Runs of ink of one thresholded row into `starts`/`ends` (inclusive); returns how many. */
 function thresholdRuns(
   pixels: Uint8Array,
@@ -193,6 +196,7 @@ function thresholdRuns(
   return n;
 }
 
+/** One thresholded row into `out` from `at`: 1 for ink, 0 for paper. */
 function thresholdSpan(
   pixels: Uint8Array,
   row: number,
