@@ -11,7 +11,7 @@
  * A page that reads poorly because it is handwritten or damaged reads no better turned, and stays as it is.
  */
 import type { GreyImage } from './pdf';
-import { binarize, components, type Component } from './page-analysis';
+import { inkComponents, type Component } from './page-analysis';
 import type { OcrWord } from '../text/page';
 
 /** Clockwise quarter turns, in degrees: how far the page was turned to be read upright. */
@@ -155,7 +155,7 @@ export function chooseRotation(counts: Readonly<Record<Rotation, number>>): Rota
  * Rotation-invariant by construction: a quarter turn of the image turns the share into its complement.
  */
 export function horizontalShare(image: GreyImage): number | null {
-  const marks = components(binarize(image), image.width, image.height).filter(markLike);
+  const marks = inkComponents(image).filter(markLike);
   if (marks.length < MIN_MARKS) return null;
   const extent = (c: Component) => Math.max(c.x1 - c.x0, c.y1 - c.y0) + 1;
   const sizes = marks.map(extent).sort((a, b) => a - b);

@@ -25,20 +25,16 @@ export const BILEVEL_SHARE = 0.9;
 
 /** Share of pixels within 10 levels of pure black or pure white. */
 export function bilevelShare(image: GreyImage): number {
-  const p = image.pixels;
-  const step = p.length > 4_000_000 ? 7 : 1;
-  let n = 0;
-  let extreme = 0;
-  for (let i = 0; i < p.length; i += step) {
-    const v = p[i]!;
-    if (v <= 10 || v >= 245) extreme++;
-    n++;
-  }
-  return n === 0 ? 0 : extreme / n;
+  return tones(image).bilevel;
 }
 
 /** Grey level of the paper: the 90th percentile of the page (most of a page is paper). */
 export function paperTone(image: GreyImage): number {
+  return tones(image).paper;
+}
+
+/** `paperTone` and `bilevelShare` from one pass over the page (every 7th pixel of a page over 4 MP). */
+export function tones(image: GreyImage): { paper: number; bilevel: number } {
   const hist = new Uint32Array(256);
   const p = image.pixels;
   const step = p.length > 4_000_000 ? 7 : 1;
@@ -47,12 +43,19 @@ export function paperTone(image: GreyImage): number {
     hist[p[i]!]!++;
     n++;
   }
+  let extreme = 0;
+  for (let v = 0; v <= 10; v++) extreme += hist[v]!;
+  for (let v = 245; v < 256; v++) extreme += hist[v]!;
+  let paper = 255;
   let acc = 0;
   for (let v = 0; v < 256; v++) {
     acc += hist[v]!;
-    if (acc >= n * 0.9) return v;
+    if (acc >= n * 0.9) {
+      paper = v;
+      break;
+    }
   }
-  return 255;
+  return { paper, bilevel: n === 0 ? 0 : extreme / n };
 }
 
 /**
@@ -61,19 +64,39 @@ export function paperTone(image: GreyImage): number {
  * uneven microfilm exposure, where a global (Otsu) threshold loses the text. Returns 1 for ink.
  */
 export function binarize(image: GreyImage, contrast = 0.15): Uint8Array {
+  const { width: w, height: h } = image;
+  const out = new Uint8Array(w * h);
+  const threshold = localThreshold(image, contrast);
+  for (let y = 0; y < h; y++) threshold.row(y, out, y * w);
+  return out;
+}
+
+/** `binarize`'s threshold one row at a time, y = 0…h-1 in turn. */
+interface RowThreshold {
+  /** Row y's ink (1) and paper (0) to `out[at…at + width)`. */
+  row(y: number, out: Uint8Array, at: number): void;
+  /** Row y's runs of ink to `starts`/`ends` (inclusive x), left to right; returns how many. */
+  runs(y: number, starts: Int32Array, ends: Int32Array): number;
+}
+
+function localThreshold(image: GreyImage, contrast: number): RowThreshold {
   const { width: w, height: h, pixels } = image;
   const block = Math.max(16, Math.round(Math.max(w, h) / 48));
   const gw = Math.ceil(w / block);
   const gh = Math.ceil(h / block);
+  // Block sums are integers (exact in a double whatever the order), summed a block-row span at a time.
   const sums = new Float64Array(gw * gh);
   const counts = new Uint32Array(gw * gh);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const gy = Math.floor(y / block) * gw;
-    for (let x = 0; x < w; x++) {
-      const g = gy + Math.floor(x / block);
-      sums[g]! += pixels[row + x]!;
-      counts[g]!++;
+    for (let gx = 0, x = 0; gx < gw; gx++) {
+      const end = Math.min(w, x + block);
+      let s = 0;
+      const n = end - x;
+      for (; x < end; x++) s += pixels[row + x]!;
+      sums[gy + gx]! += s;
+      counts[gy + gx]! += n;
     }
   }
   // Smooth the block means over a 3×3 neighbourhood: a window of ~3 blocks, several text lines tall.
@@ -95,26 +118,98 @@ export function binarize(image: GreyImage, contrast = 0.15): Uint8Array {
       mean[gy * gw + gx] = c ? s / c : 255;
     }
   }
-  const out = new Uint8Array(w * h);
+  // Bilinear interpolation of the means, factored: the horizontal step depends only on x and on the grid
+  // row pair, so it is computed once per pair (every `block` rows) into `top`/`bottom`, with the very
+  // same arithmetic, and each pixel pays only the vertical step.
+  const x0s = new Int32Array(w);
+  const x1s = new Int32Array(w);
+  const txs = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(gw - 1, Math.max(0, (x + 0.5) / block - 0.5));
+    const x0 = Math.floor(fx);
+    x0s[x] = x0;
+    x1s[x] = Math.min(gw - 1, x0 + 1);
+    txs[x] = fx - x0;
+  }
+  const top = new Float64Array(w);
+  const bottom = new Float64Array(w);
+  let rowsOf = -1;
   const k = 1 - contrast;
-  for (let y = 0; y < h; y++) {
+  // The interpolation rows for row y (recomputed when y enters another pair of grid rows); returns ty.
+  const rowsFor = (y: number): number => {
     const fy = Math.min(gh - 1, Math.max(0, (y + 0.5) / block - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(gh - 1, y0 + 1);
-    const ty = fy - y0;
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(gw - 1, Math.max(0, (x + 0.5) / block - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(gw - 1, x0 + 1);
-      const tx = fx - x0;
-      const m =
-        (mean[y0 * gw + x0]! * (1 - tx) + mean[y0 * gw + x1]! * tx) * (1 - ty) +
-        (mean[y1 * gw + x0]! * (1 - tx) + mean[y1 * gw + x1]! * tx) * ty;
-      if (pixels[row + x]! < m * k) out[row + x] = 1;
+    if (y0 !== rowsOf) {
+      rowsOf = y0;
+      const r0 = y0 * gw;
+      const r1 = y1 * gw;
+      for (let x = 0; x < w; x++) {
+        const tx = txs[x]!;
+        const x0 = x0s[x]!;
+        const x1 = x1s[x]!;
+        top[x] = mean[r0 + x0]! * (1 - tx) + mean[r0 + x1]! * tx;
+        bottom[x] = mean[r1 + x0]! * (1 - tx) + mean[r1 + x1]! * tx;
+      }
+    }
+    return fy - y0;
+  };
+  return {
+    row(y, out, at) {
+      const ty = rowsFor(y);
+      thresholdSpan(pixels, y * w, top, bottom, 1 - ty, ty, k, out, at, w);
+    },
+    runs(y, starts, ends) {
+      const ty = rowsFor(y);
+      return thresholdRuns(pixels, y * w, top, bottom, 1 - ty, ty, k, w, starts, ends);
+    },
+  };
+}
+
+// The two per-pixel loops below take everything as arguments, out of `localThreshold`'s closure, so that
+// the arrays they read are plain locals.
+
+/** Runs of ink of one thresholded row into `starts`/`ends` (inclusive); returns how many. */
+function thresholdRuns(
+  pixels: Uint8Array,
+  row: number,
+  top: Float64Array,
+  bottom: Float64Array,
+  uy: number,
+  ty: number,
+  k: number,
+  w: number,
+  starts: Int32Array,
+  ends: Int32Array,
+): number {
+  let n = 0;
+  let inRun = false;
+  for (let x = 0; x < w; x++) {
+    const ink = pixels[row + x]! < (top[x]! * uy + bottom[x]! * ty) * k;
+    if (ink !== inRun) {
+      if (ink) starts[n] = x;
+      else ends[n++] = x - 1;
+      inRun = ink;
     }
   }
-  return out;
+  if (inRun) ends[n++] = w - 1;
+  return n;
+}
+
+/** One thresholded row into `out` from `at`: 1 for ink, 0 for paper. */
+function thresholdSpan(
+  pixels: Uint8Array,
+  row: number,
+  top: Float64Array,
+  bottom: Float64Array,
+  uy: number,
+  ty: number,
+  k: number,
+  out: Uint8Array,
+  at: number,
+  w: number,
+): void {
+  for (let x = 0; x < w; x++) out[at + x] = pixels[row + x]! < (top[x]! * uy + bottom[x]! * ty) * k ? 1 : 0;
 }
 
 /** Bounding box and pixel count of one 8-connected component of ink. */
@@ -128,58 +223,94 @@ export interface Component {
 
 /** 8-connected components of `ink` (1 = ink), by run-length union-find: one pass, O(pixels). */
 export function components(ink: Uint8Array, w: number, h: number): Component[] {
-  const parent: number[] = [];
-  const find = (a: number): number => {
-    while (parent[a] !== a) {
-      parent[a] = parent[parent[a]!]!;
-      a = parent[a]!;
-    }
-    return a;
-  };
-  const runX0: number[] = [];
-  const runX1: number[] = [];
-  const runY: number[] = [];
-  let prevStart = 0;
-  let prevEnd = 0;
-  for (let y = 0; y < h; y++) {
-    const rowStart = runX0.length;
+  return labelRuns(w, h, (y, starts, ends) => {
     const row = y * w;
+    let n = 0;
     let x = 0;
-    let p = prevStart;
     while (x < w) {
       if (!ink[row + x]) {
         x++;
         continue;
       }
-      const s = x;
+      starts[n] = x;
       while (x < w && ink[row + x]) x++;
-      const e = x - 1;
-      const id = runX0.length;
-      runX0.push(s);
-      runX1.push(e);
-      runY.push(y);
-      parent.push(id);
+      ends[n++] = x - 1;
+    }
+    return n;
+  });
+}
+
+/**
+ * `components(binarize(image, contrast), …)`, the runs of ink taken straight from the threshold: the
+ * same components, without a byte per pixel of the page written and scanned again.
+ */
+export function inkComponents(image: GreyImage, contrast = 0.15): Component[] {
+  const threshold = localThreshold(image, contrast);
+  return labelRuns(image.width, image.height, (y, starts, ends) => threshold.runs(y, starts, ends));
+}
+
+/** The components of the runs of ink that `rowRuns(y, …)` gives for each row y = 0…h-1 in turn. */
+function labelRuns(w: number, h: number, rowRuns: (y: number, starts: Int32Array, ends: Int32Array) => number): Component[] {
+  // A row holds at most ⌈w/2⌉ runs.
+  const starts = new Int32Array((w >> 1) + 1);
+  const ends = new Int32Array((w >> 1) + 1);
+  // Runs in growable typed arrays: a dense page has millions of runs, and number[] pushes cost more
+  // than the scan itself.
+  let cap = 1024;
+  let runX0 = new Int32Array(cap);
+  let runX1 = new Int32Array(cap);
+  let runY = new Int32Array(cap);
+  let parent = new Int32Array(cap);
+  let n = 0;
+  let prevStart = 0;
+  let prevEnd = 0;
+  for (let y = 0; y < h; y++) {
+    const rowStart = n;
+    const count = rowRuns(y, starts, ends);
+    let p = prevStart;
+    for (let r = 0; r < count; r++) {
+      const s = starts[r]!;
+      const e = ends[r]!;
+      if (n === cap) {
+        cap *= 2;
+        runX0 = grown(runX0, cap);
+        runX1 = grown(runX1, cap);
+        runY = grown(runY, cap);
+        parent = grown(parent, cap);
+      }
+      const id = n++;
+      runX0[id] = s;
+      runX1[id] = e;
+      runY[id] = y;
+      parent[id] = id;
       // Runs of the previous row touching [s-1, e+1] (8-connectivity).
       while (p < prevEnd && runX1[p]! < s - 1) p++;
       let q = p;
+      // The new run's root, kept as the unions move it (a run of its own to begin with).
+      let a = id;
       while (q < prevEnd && runX0[q]! <= e + 1) {
-        const a = find(id);
-        const b = find(q);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+        const b = root(parent, q);
+        if (b < a) {
+          parent[a] = b;
+          a = b;
+        } else if (b > a) {
+          parent[b] = a;
+        }
         q++;
       }
     }
     prevStart = rowStart;
-    prevEnd = runX0.length;
+    prevEnd = n;
   }
-  const index = new Map<number, number>();
+  // Components numbered in the order of their first run, as the runs are scanned.
+  const index = new Int32Array(n).fill(-1);
   const out: Component[] = [];
-  for (let i = 0; i < runX0.length; i++) {
-    const r = find(i);
-    let k = index.get(r);
-    if (k === undefined) {
+  for (let i = 0; i < n; i++) {
+    const r = root(parent, i);
+    let k = index[r]!;
+    if (k < 0) {
       k = out.length;
-      index.set(r, k);
+      index[r] = k;
       out.push({ x0: runX0[i]!, y0: runY[i]!, x1: runX1[i]!, y1: runY[i]!, pixels: 0 });
     }
     const c = out[k]!;
@@ -189,6 +320,21 @@ export function components(ink: Uint8Array, w: number, h: number): Component[] {
     c.pixels += runX1[i]! - runX0[i]! + 1;
   }
   return out;
+}
+
+function grown(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
+/** Union-find root of run `a`, halving the path on the way. */
+function root(parent: Int32Array, a: number): number {
+  while (parent[a] !== a) {
+    parent[a] = parent[parent[a]!]!;
+    a = parent[a]!;
+  }
+  return a;
 }
 
 /** Components that look like characters: not specks, not rules or pictures, not too sparse. */
@@ -248,15 +394,27 @@ export function estimateSkew(comps: Component[], charHeight: number): number {
   }
   if (xs.length < 30) return 0;
   const bin = Math.max(1, charHeight / 5);
+  // The profile in a typed array indexed from its lowest bin; the score is a sum of integers, exact in
+  // any order.
+  const n = xs.length;
+  const bins = new Int32Array(n);
+  let counts = new Int32Array(0);
   const score = (deg: number): number => {
     const t = Math.tan((deg * Math.PI) / 180);
-    const hist = new Map<number, number>();
-    for (let i = 0; i < xs.length; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
       const b = Math.round((ys[i]! - xs[i]! * t) / bin);
-      hist.set(b, (hist.get(b) ?? 0) + 1);
+      bins[i] = b;
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
     }
+    const size = hi - lo + 1;
+    if (counts.length < size) counts = new Int32Array(size);
+    else counts.fill(0, 0, size);
+    for (let i = 0; i < n; i++) counts[bins[i]! - lo]!++;
     let s = 0;
-    for (const v of hist.values()) s += v * v;
+    for (let k = 0; k < size; k++) s += counts[k]! * counts[k]!;
     return s;
   };
   let best = 0;

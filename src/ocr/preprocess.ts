@@ -23,7 +23,7 @@
  * Everything is pure and synchronous (pixels in, pixels out); `prepareForOcr` is what the engine calls.
  */
 import { resize, rotate, thickenInk } from './image-transforms';
-import { BILEVEL_SHARE, bilevelShare, binarize, components, estimateSkew, paperTone, textSize } from './page-analysis';
+import { BILEVEL_SHARE, estimateSkew, inkComponents, textSize, tones } from './page-analysis';
 import type { GreyImage } from './pdf';
 
 export interface PreprocessReport {
@@ -82,9 +82,8 @@ export const MIN_SKEW_DEGREES = 0.12;
 export function prepareForOcr(input: GreyImage, options: PrepareOptions): PreparedImage {
   const started = performance.now();
   let image = input;
-  const paper = paperTone(image);
-  const bilevel = bilevelShare(image);
-  let comps = components(binarize(image), image.width, image.height);
+  const { paper, bilevel } = tones(image);
+  let comps = inkComponents(image);
   const size = textSize(comps, image.width, image.height);
   const charHeight = size ? size.charHeight : null;
   const estimatedDpi = charHeight ? Math.round((charHeight / CHAR_HEIGHT_AT_300_DPI) * 300) : null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../src/ocr/pdf';
 import { resize, thickenInk } from '../../src/ocr/image-transforms';
-import { BILEVEL_SHARE, bilevelShare, binarize, components, estimateSkew, paperTone, textSize } from '../../src/ocr/page-analysis';
+import { BILEVEL_SHARE, bilevelShare, binarize, components, estimateSkew, inkComponents, paperTone, textSize } from '../../src/ocr/page-analysis';
 import { DPI_TRUST_RATIO, prepareForOcr } from '../../src/ocr/preprocess';
 
 /**
@@ -39,6 +39,17 @@ describe('prepareForOcr', () => {
     const size = textSize(components(binarize(img), img.width, img.height), img.width, img.height);
     expect(size!.charHeight).toBeGreaterThanOrEqual(Math.floor(h / 1.2));
     expect(size!.charHeight).toBeLessThanOrEqual(h);
+  });
+
+  // Thresholding on the fly must label exactly what the thresholded page would (uneven paper, so the
+  // local threshold varies across the page; glyphs touching the edges too).
+  it('finds the same components straight from the threshold as on the binarised page', () => {
+    const img = fakeText(14, { skewDeg: 1, width: 701, height: 523 });
+    for (let i = 0; i < img.pixels.length; i++) img.pixels[i] = Math.max(0, img.pixels[i]! - ((i % img.width) >> 4) - (i % 7));
+    for (let y = 0; y < img.height; y++) img.pixels[y * img.width] = img.pixels[y * img.width + img.width - 1] = 10;
+    const expected = components(binarize(img), img.width, img.height);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(inkComponents(img)).toEqual(expected);
   });
 
   it('keeps the render resolution when the text size implies nearly the same one', () => {
