@@ -75,6 +75,12 @@ const apps = [
     // Cluster mode would start several supervisors each with its own pool and fight over the CPU.
     exec_mode: 'fork',
     instances: 1,
+    // V8's young generation, process-wide (V8 flags are): the main thread and the tesseract.js threads
+    // (which tesseract.js starts without resourceLimits; the OCR threads set their own) each grew theirs
+    // to 16 MiB semi-spaces. 4 MiB: bench:soak daemon peak 696 → 647 MiB (2 workers, 300 documents), and
+    // bench:ocr's pool time unchanged (2 interleaved pairs, quiet machine: 20.9/20.8 s vs 21.6/20.5 s,
+    // 2 workers). docs/benchmarks.md, "Issue 14".
+    node_args: ['--max-semi-space-size=4'],
 
     // Online only once the daemon says process.send('ready'): after the environments were checked and
     // every OCR engine loaded its language models (a few seconds per worker, in parallel; up to the
