@@ -76,10 +76,11 @@ const apps = [
     exec_mode: 'fork',
     instances: 1,
     // V8's young generation, process-wide (V8 flags are): the main thread and the tesseract.js threads
-    // (which tesseract.js starts without resourceLimits; the OCR threads set their own) each grew theirs
-    // to 16 MiB semi-spaces. 4 MiB: bench:soak daemon peak 696 → 647 MiB (2 workers, 300 documents), and
-    // bench:ocr's pool time unchanged (2 interleaved pairs, quiet machine: 20.9/20.8 s vs 21.6/20.5 s,
-    // 2 workers). docs/benchmarks.md, "Issue 14".
+    // (which tesseract.js starts without resourceLimits; the OCR threads set their own) may each grow
+    // theirs to V8's default, 64 MiB semi-spaces on a host of this size (seen with Node 24 in a worker
+    // thread). 4 MiB: bench:soak daemon peak 696 → 647 MiB (2 workers, 300 documents), 688 → 676 MiB
+    // (1,000), and bench:ocr's pool time unchanged (2 interleaved pairs on a quiet machine, 2 workers:
+    // 20.9/20.8 s with it, 21.6/20.5 s without). docs/benchmarks.md, "issue 14's fourth pass".
     node_args: ['--max-semi-space-size=4'],
 
     // Online only once the daemon says process.send('ready'): after the environments were checked and
