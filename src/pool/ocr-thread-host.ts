@@ -3,13 +3,12 @@
  * progress, and turn its death (crash, out of memory, terminate) into a RetryableError for the job it
  * was running. A dead thread is not reused: the worker slot starts a fresh one.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { SharedRecognizer } from '../ocr/shared-recognizer';
 import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { OcrMode, PageProgress } from '../ocr/types';
 import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
+import { spawn } from './spawn-thread';
 import type { FromThread, JobOutput, ThreadInit } from './thread-protocol';
 
 export interface OcrThreadOptions extends ThreadInit {
@@ -26,15 +25,6 @@ export interface OcrThreadOptions extends ThreadInit {
   recycleHeapBytes?: number;
   /** The process's all-languages recogniser, lent to the thread instead of it loading its own. */
   shared?: SharedRecognizer;
-}
-
-/** Start a worker thread from this package's source or build, whichever is running. */
-function spawn(name: string, options: ConstructorParameters<typeof Worker>[1]): Worker {
-  const js = path.join(__dirname, `${name}.js`);
-  if (existsSync(js)) return new Worker(js, options);
-  // Running from TypeScript source (tests, tsx): load tsx's CommonJS hook inside the thread first.
-  const ts = path.join(__dirname, `${name}.ts`);
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { ...options, eval: true });
 }
 
 /** Call `onLine` with each non-empty line of `stream` (a partial last line when it ends). */
@@ -105,7 +95,7 @@ export class OcrThread {
 
   /** Resolves once the engine is loaded and the thread can take a job. */
   start(): Promise<void> {
-    const init: ThreadInit = { langs: this.opts.langs, dpi: this.opts.dpi, initTimeoutMs: this.opts.initTimeoutMs };
+    const init: ThreadInit = { langs: this.opts.langs, dpi: this.opts.dpi, initTimeoutMs: this.opts.initTimeoutMs, wordTables: this.opts.wordTables };
     let channel: MessageChannel | undefined;
     if (this.opts.shared?.langs === this.opts.langs) {
       channel = new MessageChannel();

@@ -8,7 +8,7 @@ import { coerceError, PermanentError } from '../errors';
 import { boostDocument, type BoostedDocument } from '../boost';
 import { pageConfidence } from '../boost/confidence';
 import { cleanText } from '../text/clean';
-import { frenchDictionary } from '../text/french-words';
+import { frenchDictionary, useFrenchWordTables } from '../text/french-words';
 import { OcrEngine } from '../ocr/engine';
 import { joinPages } from '../ocr/file-content';
 import { mupdfHeapBytes } from '../ocr/pdf';
@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   try {
     const shared = init.sharedPort ? new RemoteRecognizer(init.sharedPort, init.langs) : undefined;
     engine = await OcrEngine.create({ langs: init.langs, dpi: init.dpi, timeoutMs: init.initTimeoutMs, shared });
-    // Every document needs the French word list (the boost, text-layer checks, second opinions): load
-    // it with the models, before the thread says it is ready, not during its first document (≈1 s).
+    // Every document needs the French word list (the boost, text-layer checks, second opinions): the
+    // pool's shared one, or else this thread's own, loaded with the models, before the thread says it
+    // is ready, not during its first document (≈1 s).
+    if (init.wordTables) useFrenchWordTables(init.wordTables);
     frenchDictionary();
   } catch (err) {
     const e = coerceError(err);

@@ -29,6 +29,7 @@ import { countOutcome, emptyStats } from './stats';
 import { StoragePauses } from './storage-pauses';
 import { CAPACITY_INTERVAL_MS, Supervisor } from './supervisor';
 import { WorkerSlot, type SlotHost } from './worker-slot';
+import { buildSharedWordList } from './word-list';
 
 export interface PoolOptions {
   /** Extra hook for live progress publishing (status server, demo). */
@@ -102,7 +103,11 @@ export class WorkerPool {
     if (parseLangs(config.langs).length > 1) {
       this.shared = new SharedRecognizer({ langs: config.langs, timeoutMs: 120_000, idleMs: DEFAULT_SECONDARY_IDLE_MS, recognizeTimeoutMs: this.budgets.pageMs });
     }
-    const threadOptions = { langs: config.langs, dpi: config.dpi, initTimeoutMs: 120_000, maxMemoryMb: config.workerMaxMemoryMb, budgets: this.budgets, shared: this.shared };
+    const wordTables = await buildSharedWordList(120_000).catch((err) => {
+      log.warn({ err }, 'the shared French word list could not be built: each OCR thread builds its own');
+      return undefined;
+    });
+    const threadOptions = { langs: config.langs, dpi: config.dpi, initTimeoutMs: 120_000, maxMemoryMb: config.workerMaxMemoryMb, budgets: this.budgets, shared: this.shared, wordTables };
     this.supervisor.initialModes().forEach((mode, i) => {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(new WorkerSlot(id, mode, this.slotHost, threadOptions, log.child({ workerId: id })));

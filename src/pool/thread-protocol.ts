@@ -1,5 +1,6 @@
 /** Messages between the pool's main thread and an OCR thread. */
 import type { MessagePort } from 'node:worker_threads';
+import type { WordTables } from '../text/compact-dictionary';
 import type { DocumentConfidence } from '../text/page';
 import type { OcrMode, PageProgress } from '../ocr/types';
 
@@ -9,6 +10,8 @@ export interface ThreadInit {
   initTimeoutMs: number;
   /** The pool's all-languages recogniser (src/ocr/shared-recognizer.ts), reached through this port. */
   sharedPort?: MessagePort;
+  /** The French word list, built once for the process (src/pool/word-list.ts); without it the thread builds its own. */
+  wordTables?: WordTables;
 }
 
 export type ToThread = { type: 'job'; jobId: number; pdf: Uint8Array; mode: OcrMode };

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { compactDictionary, wordsOfJsonArray } from './compact-dictionary';
+import { buildWordTables, compactDictionary, dictionaryOver, type WordTables, wordsOfJsonArray } from './compact-dictionary';
 
 export interface FrenchDictionary {
   has(word: string): boolean;
@@ -21,14 +21,25 @@ export function makeDictionary(words: Iterable<string>): FrenchDictionary {
 
 let cached: FrenchDictionary | null = null;
 
-/** The word list, loaded once per thread (≈0.7 s, ≈12 MiB). */
+/**
+ * The word list's tables, built from the npm package (≈1 s). `shared`: in SharedArrayBuffers, for a
+ * builder thread to hand to the OCR threads (src/pool/word-list.ts).
+ */
+export function frenchWordTables(shared = false): WordTables {
+  // Read, not require()d: the module cache would keep the 336,000-string array alive for good.
+  // `wordsOfJsonArray` hands the words over one at a time: the array is never built.
+  const require = createRequire(__filename);
+  const file = require.resolve('an-array-of-french-words');
+  return buildWordTables(wordsOfJsonArray(readFileSync(file, 'utf8')), undefined, shared);
+}
+
+/** Look words up in tables built elsewhere (another thread's, shared) instead of building this thread's own. */
+export function useFrenchWordTables(tables: WordTables): void {
+  cached = dictionaryOver(tables);
+}
+
+/** The word list: the tables handed over by `useFrenchWordTables`, or else built here once per thread (≈1 s, ≈12 MiB). */
 export function frenchDictionary(): FrenchDictionary {
-  if (!cached) {
-    // Read, not require()d: the module cache would keep the 336,000-string array alive for good.
-    // `wordsOfJsonArray` hands the words over one at a time: the array is never built.
-    const require = createRequire(__filename);
-    const file = require.resolve('an-array-of-french-words');
-    cached = makeDictionary(wordsOfJsonArray(readFileSync(file, 'utf8')));
-  }
+  cached ??= dictionaryOver(frenchWordTables());
   return cached;
 }
