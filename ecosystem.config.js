@@ -81,7 +81,10 @@ const apps = [
     // thread). 4 MiB: bench:soak daemon peak 696 → 647 MiB (2 workers, 300 documents), 688 → 676 MiB
     // (1,000), and bench:ocr's pool time unchanged (2 interleaved pairs on a quiet machine, 2 workers:
     // 20.9/20.8 s with it, 21.6/20.5 s without). docs/benchmarks.md, "issue 14's fourth pass".
-    node_args: ['--max-semi-space-size=4'],
+    // --expose-gc: each OCR thread runs a full collection between documents, which returns the dead
+    // page images V8 let pile up (src/pool/ocr-thread.ts): bench:soak daemon peak 670 → 606 MiB (1,000
+    // documents), bench:ocr unchanged.
+    node_args: ['--max-semi-space-size=4', '--expose-gc'],
 
     // Online only once the daemon says process.send('ready'): after the environments were checked and
     // every OCR engine loaded its language models (a few seconds per worker, in parallel; up to the
