@@ -49,6 +49,11 @@ export interface OcrEngineOptions {
    * upright when a turn reads better. Default true; false reads every page as it was scanned.
    */
   orientation?: boolean;
+  /**
+   * Called after each page of a document, before the next one is read (the OCR thread runs a full
+   * collection there: a page's images are MiBs of ArrayBuffers that V8 is in no hurry to free).
+   */
+  betweenPages?: () => void;
 }
 
 /** psm 6 (one block) reads register tables far better than psm 3; prose wants automatic layout. */
@@ -109,6 +114,7 @@ export class OcrEngine {
         const pageNumber = i + 1;
         onProgress?.({ stage: 'rendering', page: pageNumber, pages: total });
         pages.push(await this.readPage(doc, i, mode, psm, (p) => onProgress?.({ ...p, pages: total })));
+        if (i + 1 < total) this.options.betweenPages?.();
         // MuPDF is synchronous: let timers (lease heartbeat, progress publishing) run between pages.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

@@ -8,6 +8,7 @@
  * Images go in as binary PGM (P5): a 15-byte header in front of the raw grey pixels, which Leptonica
  * reads directly — no PNG encoding (≈0.2 s a page saved).
  */
+import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
 import type { OcrWord } from '../text/page';
@@ -71,6 +72,9 @@ export interface Recognizer {
 /** Tesseract's diagnostics ("Detected 41 diacritics", …) go to this file inside the worker instead of stderr. */
 const QUIET: Record<string, string> = { debug_file: '/dev/null' };
 
+/** tesseract.js's worker script with collections between pages (see the file); next to this one in src/ and dist/. */
+const WORKER_PATH = path.join(__dirname, 'tesseract-worker.cjs');
+
 /** Wrap grey pixels in a binary PGM (P5) header: Leptonica reads it directly, no PNG round trip. */
 export function toPgm(image: GreyImage): Buffer {
   const { width, height, pixels } = image;
@@ -112,6 +116,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   try {
     const creating = Tesseract.createWorker(codes.join('+'), Tesseract.OEM.LSTM_ONLY, {
       langPath: staged.langPath,
+      workerPath: WORKER_PATH,
       gzip: true,
       cacheMethod: 'none',
       // Without an errorHandler tesseract.js rethrows every job error on its message port, which kills

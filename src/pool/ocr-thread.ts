@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   let engine: OcrEngine;
   try {
     const shared = init.sharedPort ? new RemoteRecognizer(init.sharedPort, init.langs) : undefined;
-    engine = await OcrEngine.create({ langs: init.langs, dpi: init.dpi, timeoutMs: init.initTimeoutMs, shared });
+    engine = await OcrEngine.create({ langs: init.langs, dpi: init.dpi, timeoutMs: init.initTimeoutMs, shared, betweenPages: collectGarbage });
     // Every document needs the French word list (the boost, text-layer checks, second opinions): the
     // pool's shared one, or else this thread's own, loaded with the models, before the thread says it
     // is ready, not during its first document (≈1 s).
@@ -82,8 +82,9 @@ async function main(): Promise<void> {
     }
     // A document's page images are ArrayBuffers outside V8's heap: V8 counts them towards its next
     // collection, but with this thread's 2 GiB heap limit it let tens of MiB of dead pages pile up per
-    // thread. A full collection between documents (when the process runs with --expose-gc, as PM2 starts
-    // it) hands them back: bench:soak daemon peak 670 → 606 MiB with 2 workers (docs/benchmarks.md).
+    // thread. A full collection between documents, and between the pages of one (when the process runs
+    // with --expose-gc, as PM2 starts it), hands them back: bench:soak daemon peak 670 → 606 MiB with 2
+    // workers (docs/benchmarks.md). It takes milliseconds; a page takes seconds.
     collectGarbage?.();
   });
   send({ type: 'ready' });

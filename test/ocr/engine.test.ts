@@ -10,7 +10,7 @@ import { loadMupdf } from '../../src/ocr/mupdf';
 import { RemoteRecognizer, SharedRecognizer } from '../../src/ocr/shared-recognizer';
 import { PSM } from '../../src/ocr/tesseract';
 import type { PageProgress } from '../../src/ocr/types';
-import { scannedPdf } from '../helpers/pdfs';
+import { deedLines, makePdf, scannedPdf } from '../helpers/pdfs';
 
 const DEV = path.join(__dirname, '..', 'fixtures');
 
@@ -106,6 +106,19 @@ describe('OcrEngine', () => {
     // Ground truth pages are joined with form feeds.
     const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-prose-3pages.txt`, 'utf8'), text);
     expect(recall).toBeGreaterThanOrEqual(0.68); // measured 0.77
+  }, 60_000);
+
+  it('calls betweenPages after each page but the last, before the next page is read', async () => {
+    const events: string[] = [];
+    const hooked = await OcrEngine.create({ langs: 'fra', dpi: 300, timeoutMs: 30_000, betweenPages: () => events.push('between') });
+    try {
+      const pdf = await makePdf([{ lines: deedLines(20, 1) }, { lines: deedLines(20, 2) }, { lines: deedLines(20, 3) }]);
+      const result = await hooked.ocrDocument(pdf, 'acte', (p) => events.push(`${p.stage} ${p.page}`));
+      expect(result.pages.map((p) => p.source)).toEqual(['text-layer', 'text-layer', 'text-layer']);
+      expect(events).toEqual(['rendering 1', 'between', 'rendering 2', 'between', 'rendering 3']);
+    } finally {
+      await hooked.terminate();
+    }
   }, 60_000);
 
   it('retries a low-contrast page that Otsu reads as empty with Sauvola (recall 0 → 0.86)', async () => {
