@@ -23,7 +23,13 @@
  * deed or register page (test/fixtures/synthetic), cropped so one page is ≈1/3 of an A4 scan. Both modes
  * read the same files, each from a scratch database of its own.
  *
+ * `--scans full` trades the cropped pages for whole scans, as the daemon meets them: the three synthetic
+ * A4 pages (8.7 MP each) and the real scans of test/fixtures/pdf (a 16.6 MP letter, a 3-page typescript,
+ * a faint note), in turn. It takes longer and peaks higher; the default stays comparable with the
+ * earlier figures in docs/benchmarks.md.
+ *
  * Options: --docs N (default 1000), --ocr-every N (one scanned document every N, default 10),
+ * --scans cropped|full (default cropped),
  * --workers N (default 2), --reserve-cpu PERCENT (SERVER_RESERVE_CPU_PERCENT, default 0: no parking),
  * --mode in-process|daemon|both (default both: in-process first, then the daemon).
  */
@@ -47,6 +53,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     'reserve-cpu': { type: 'string', default: '0' },
     mode: { type: 'string', default: 'both' },
+    scans: { type: 'string', default: 'cropped' },
   },
 });
 const DOCS = Number(values.docs);
@@ -57,8 +64,14 @@ if (!['in-process', 'daemon', 'both'].includes(MODE)) {
   console.error(`bench:soak: --mode is in-process, daemon or both, not ${MODE}`);
   process.exit(2);
 }
+const SCANS = values.scans as 'cropped' | 'full';
+if (!['cropped', 'full'].includes(SCANS)) {
+  console.error(`bench:soak: --scans is cropped or full, not ${SCANS}`);
+  process.exit(2);
+}
 const WINDOW = Math.max(1, Math.round(DOCS / 10));
 const SYNTHETIC = path.resolve(__dirname, '..', 'test', 'fixtures', 'synthetic');
+const REAL_SCANS = path.resolve(__dirname, '..', 'test', 'fixtures', 'pdf');
 const IDLE_MS = 5_000;
 const SAMPLE_MS = 100;
 
@@ -91,8 +104,15 @@ async function prepare(storage: string): Promise<{ docs: QueuedDoc[]; ocrDocs: n
   const scans: QueuedDoc[] = [];
   for (const [file, source] of [['acte1-scan.pdf', 'acte'], ['register-scan.pdf', 'index'], ['acte2-scan.pdf', 'acte']] as const) {
     const name = `scan-${file}`;
-    writeFileSync(path.join(storage, source === 'index' ? 'index' : 'actes', name), await croppedScan(file));
+    const bytes = SCANS === 'full' ? readFileSync(path.join(SYNTHETIC, file)) : await croppedScan(file);
+    writeFileSync(path.join(storage, source === 'index' ? 'index' : 'actes', name), bytes);
     scans.push({ source, path: name });
+  }
+  if (SCANS === 'full') {
+    for (const file of ['tapus-lettre1858-3_eac6a.pdf', 'tapus-prose-3pages.pdf', 'tapus-note1949-btv1b530924453.pdf']) {
+      writeFileSync(path.join(storage, 'actes', `scan-${file}`), readFileSync(path.join(REAL_SCANS, file)));
+      scans.push({ source: 'acte', path: `scan-${file}` });
+    }
   }
   const docs: QueuedDoc[] = [];
   let ocrDocs = 0;
@@ -370,7 +390,9 @@ async function main() {
     const { docs, ocrDocs, textPages } = await prepare(storage);
     console.log(
       `mix: ${DOCS - ocrDocs} born-digital documents (${textPages} text-layer pages, 1–3 per document) and ${ocrDocs} scanned ` +
-        `one-page documents (top third of an A4 scan, OCR'd at 300 DPI), interleaved 1 in ${OCR_EVERY}\n`,
+        (SCANS === 'full'
+          ? `documents (whole scans: 3 synthetic A4 pages, a 16.6 MP letter, a 3-page typescript, a faint note, in turn; OCR'd at 300 DPI), interleaved 1 in ${OCR_EVERY}\n`
+          : `one-page documents (top third of an A4 scan, OCR'd at 300 DPI), interleaved 1 in ${OCR_EVERY}\n`),
     );
     const results: Array<[string, Summary]> = [];
     if (MODE !== 'daemon') {
