@@ -8,6 +8,7 @@
  * Images go in as binary PGM (P5): a 15-byte header in front of the raw grey pixels, which Leptonica
  * reads directly — no PNG encoding (≈0.2 s a page saved).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
@@ -72,8 +73,21 @@ export interface Recognizer {
 /** Tesseract's diagnostics ("Detected 41 diacritics", …) go to this file inside the worker instead of stderr. */
 const QUIET: Record<string, string> = { debug_file: '/dev/null' };
 
-/** tesseract.js's worker script with collections between pages (see the file); next to this one in src/ and dist/. */
-const WORKER_PATH = path.join(__dirname, 'tesseract-worker.cjs');
+/**
+ * tesseract.js's worker script with collections between pages (src/ocr/tesseract-worker.cjs, next to this
+ * file in src/ and dist/). It loads tesseract.js's own script by its path inside the package: should a
+ * tesseract.js release move that file, tesseract.js's own script is used, without the collections. (An
+ * error while a worker thread loads is not caught by tesseract.js: it would take the process down.)
+ */
+export const WORKER_PATH = ((): string | undefined => {
+  const wrapper = path.join(__dirname, 'tesseract-worker.cjs');
+  try {
+    require.resolve('tesseract.js/src/worker-script/node/index.js');
+  } catch {
+    return undefined;
+  }
+  return existsSync(wrapper) ? wrapper : undefined;
+})();
 
 /** Wrap grey pixels in a binary PGM (P5) header: Leptonica reads it directly, no PNG round trip. */
 export function toPgm(image: GreyImage): Buffer {
@@ -116,7 +130,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   try {
     const creating = Tesseract.createWorker(codes.join('+'), Tesseract.OEM.LSTM_ONLY, {
       langPath: staged.langPath,
-      workerPath: WORKER_PATH,
+      ...(WORKER_PATH ? { workerPath: WORKER_PATH } : {}),
       gzip: true,
       cacheMethod: 'none',
       // Without an errorHandler tesseract.js rethrows every job error on its message port, which kills

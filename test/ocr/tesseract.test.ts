@@ -5,7 +5,7 @@ import { RetryableError } from '../../src/errors';
 import { openPdf } from '../../src/ocr/open-pdf';
 import type { GreyImage } from '../../src/ocr/pdf';
 import { languageDataFile, parseLangs } from '../../src/ocr/language-data';
-import { PSM, createRecognizer, toPgm, wordsFromTsv, type Recognizer } from '../../src/ocr/tesseract';
+import { PSM, WORKER_PATH, createRecognizer, toPgm, wordsFromTsv, type Recognizer } from '../../src/ocr/tesseract';
 
 const ACTE1_DIGITAL = path.join(__dirname, '..', 'fixtures', 'synthetic', 'acte1-digital.pdf');
 
@@ -19,6 +19,15 @@ describe('toPgm', () => {
   it('rejects pixels that do not match the size', () => {
     expect(() => toPgm({ width: 3, height: 2, pixels: new Uint8Array(5) })).toThrow(/expected 3×2 = 6/);
     expect(() => toPgm({ width: 0, height: 2, pixels: new Uint8Array(0) })).toThrow(/invalid image size/);
+  });
+});
+
+describe('the recogniser\'s thread', () => {
+  // tesseract.js's own script, wrapped to collect dead page copies (src/ocr/tesseract-worker.cjs). If a
+  // tesseract.js release moves the script it wraps, recognition falls back to tesseract.js's own and
+  // still works, but the daemon's memory grows (bench:soak): this says so before a release does.
+  it('runs the pool\'s worker script, which finds the tesseract.js script it wraps', () => {
+    expect(WORKER_PATH).toBe(path.join(__dirname, '..', '..', 'src', 'ocr', 'tesseract-worker.cjs'));
   });
 });
 
