@@ -75,14 +75,15 @@ const QUIET: Record<string, string> = { debug_file: '/dev/null' };
 
 /**
  * tesseract.js's worker script with collections between pages (src/ocr/tesseract-worker.cjs, next to this
- * file in src/ and dist/). It loads tesseract.js's own script by its path inside the package: should a
- * tesseract.js release move that file, tesseract.js's own script is used, without the collections. (An
+ * file in src/ and dist/). It loads tesseract.js's own scripts by their paths inside the package: should
+ * a tesseract.js release move them, tesseract.js's own script is used, without the collections. (An
  * error while a worker thread loads is not caught by tesseract.js: it would take the process down.)
  */
 export const WORKER_PATH = ((): string | undefined => {
   const wrapper = path.join(__dirname, 'tesseract-worker.cjs');
   try {
     require.resolve('tesseract.js/src/worker-script/node/index.js');
+    require.resolve('tesseract.js/src/worker-script/index.js');
   } catch {
     return undefined;
   }
@@ -99,7 +100,9 @@ export function toPgm(image: GreyImage): Buffer {
     throw new RangeError(`image has ${pixels.byteLength} bytes, expected ${width}×${height} = ${width * height}`);
   }
   const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
-  const out = Buffer.allocUnsafe(header.length + pixels.byteLength);
+  // In shared memory: tesseract.js hands a SharedArrayBuffer to its thread as it is, where any other
+  // buffer is copied once by tesseract.js and once more by postMessage (see `recognizeNow`).
+  const out = Buffer.from(new SharedArrayBuffer(header.length + pixels.byteLength));
   header.copy(out, 0);
   out.set(pixels, header.length);
   return out;
@@ -211,7 +214,8 @@ class TesseractRecognizer implements Recognizer {
     // Words from the TSV output, not `blocks`: tesseract.js builds `blocks` from a JSON dump of every
     // paragraph, line, word and symbol (with its choices), parses it and clones it across threads, for
     // the word boxes and confidences the TSV gives directly (see `wordsFromTsv`).
-    const job = worker.recognize(pgm, {}, { text: true, blocks: false, tsv: true });
+    // The SharedArrayBuffer itself, not the Buffer over it: tesseract.js copies a Buffer, not this.
+    const job = worker.recognize(pgm.buffer as unknown as Tesseract.ImageLike, {}, { text: true, blocks: false, tsv: true });
     let result: Tesseract.RecognizeResult;
     try {
       result = this.recognizeTimeoutMs
