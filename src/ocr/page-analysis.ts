@@ -23,17 +23,11 @@ export interface TextSize {
  */
 export const BILEVEL_SHARE = 0.9;
 
-/** Share of pixels within 10 levels of pure black or pure white. */
-export function bilevelShare(image: GreyImage): number {
-  return tones(image).bilevel;
-}
-
-/** Grey level of the paper: the 90th percentile of the page (most of a page is paper). */
-export function paperTone(image: GreyImage): number {
-  return tones(image).paper;
-}
-
-/** `paperTone` and `bilevelShare` from one pass over the page (every 7th pixel of a page over 4 MP). */
+/**
+ * Two measures of a page's grey levels, from one pass over it (every 7th pixel of a page over 4 MP):
+ * - `paper`: the grey level of the paper, the 90th percentile of the page (most of a page is paper);
+ * - `bilevel`: the share of pixels within 10 levels of pure black or pure white.
+ */
 export function tones(image: GreyImage): { paper: number; bilevel: number } {
   const hist = new Uint32Array(256);
   const p = image.pixels;

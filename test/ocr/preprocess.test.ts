@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../src/ocr/pdf';
 import { resize, thickenInk } from '../../src/ocr/image-transforms';
-import { BILEVEL_SHARE, bilevelShare, binarize, components, estimateSkew, inkComponents, paperTone, textSize } from '../../src/ocr/page-analysis';
+import { BILEVEL_SHARE, binarize, components, estimateSkew, inkComponents, textSize, tones } from '../../src/ocr/page-analysis';
 import { DPI_TRUST_RATIO, prepareForOcr } from '../../src/ocr/preprocess';
 
 /**
@@ -30,7 +30,7 @@ function fakeText(h: number, opts: { width?: number; height?: number; skewDeg?: 
 
 describe('prepareForOcr', () => {
   it('measures the paper tone as the bright end of the page', () => {
-    expect(paperTone(fakeText(20))).toBe(235);
+    expect(tones(fakeText(20)).paper).toBe(235);
   });
 
   // The estimate sits within the ±20 % window around the glyph height (between x-height and cap height).
@@ -74,14 +74,14 @@ describe('prepareForOcr', () => {
 
   it('thickens the ink of a 1-bit page by one pixel, and leaves a grey scan alone', () => {
     const bilevel = fakeText(21, { paper: 255, ink: 0 });
-    expect(bilevelShare(bilevel)).toBeGreaterThanOrEqual(BILEVEL_SHARE);
+    expect(tones(bilevel).bilevel).toBeGreaterThanOrEqual(BILEVEL_SHARE);
     const r = prepareForOcr(bilevel, { renderDpi: 300 });
     expect(r.report.thickened).toBe(true);
     const dark = (img: GreyImage) => img.pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
     expect(dark(r.image)).toBeGreaterThan(dark(bilevel) * 1.3);
 
     const grey = fakeText(21); // paper 235, ink 20: nothing within 10 levels of white
-    expect(bilevelShare(grey)).toBeLessThan(0.5);
+    expect(tones(grey).bilevel).toBeLessThan(0.5);
     const g = prepareForOcr(grey, { renderDpi: 300 });
     expect(g.report.thickened).toBe(false);
     expect(g.image).toBe(grey);
