@@ -37,6 +37,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadMupdf } from '../src/ocr/mupdf';
 import { openPdf } from '../src/ocr/open-pdf';
 import type { GreyImage } from '../src/ocr/pdf';
+import { REFINEMENTS, type RefinementMs } from '../src/ocr/types';
 import { STAGES, type StageMs } from '../src/pool/job';
 import { createRecognizer } from '../src/ocr/tesseract';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
@@ -91,6 +92,8 @@ interface Run {
   activeSamples?: number;
   /** Pool only: time its completed documents spent per stage, summed over rounds. */
   stageMs?: StageMs;
+  /** Pool only: of the recognition stage, time per refinement, summed over rounds. */
+  refinementMs?: RefinementMs;
 }
 
 /** Kind of each dev page from the manifest: prose is read as an acte, registers, tables and forms as index. */
@@ -236,13 +239,17 @@ async function runPool(label: string, storage: string, docs: Array<{ source: 'in
       `SELECT coalesce(sum((ocr_progress->>'pages')::int), 0)::int AS pages FROM extraction_queue`,
     );
     const { stats } = pool.snapshot();
-    const stageMs = stats.stageMs;
-    return { label, parallelism: workers, pages: stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples, stageMs };
+    const { stageMs, refinementMs } = stats;
+    return { label, parallelism: workers, pages: stats.pages || rows[0].pages, seconds, load: os.loadavg()[0]!, activeSum, activeSamples, stageMs, refinementMs };
   }, { SERVER_RESERVE_CPU_PERCENT: RESERVE_CPU });
 }
 
 function addStages(a: StageMs, b: StageMs): StageMs {
   return Object.fromEntries(STAGES.map((s) => [s, a[s] + b[s]])) as StageMs;
+}
+
+function addRefinements(a: RefinementMs, b: RefinementMs): RefinementMs {
+  return Object.fromEntries(REFINEMENTS.map((k) => [k, a[k] + b[k]])) as RefinementMs;
 }
 
 /**
@@ -251,17 +258,24 @@ function addStages(a: StageMs, b: StageMs): StageMs {
  */
 function stageTable(runs: Run[]): string {
   const rows: string[][] = [['stage', ...runs.flatMap((r) => [`ms/page, ${r.parallelism} worker(s)`, 'share'])]];
-  for (const s of STAGES) {
+  const row = (name: string, ms: (r: Run) => number) =>
     rows.push([
-      s,
+      name,
       ...runs.flatMap((r) => {
         const total = STAGES.reduce((n, k) => n + r.stageMs![k], 0);
-        return [(r.stageMs![s] / r.pages).toFixed(0), `${((100 * r.stageMs![s]) / total).toFixed(1)} %`];
+        return [(ms(r) / r.pages).toFixed(0), `${((100 * ms(r)) / total).toFixed(1)} %`];
       }),
     ]);
+  for (const s of STAGES) {
+    row(s, (r) => r.stageMs![s]);
+    if (s !== 'recognition') continue;
+    // Recognition split: the first reading, then each refinement (completion log line `refinements`).
+    const refined = (r: Run) => REFINEMENTS.reduce((n, k) => n + (r.refinementMs?.[k] ?? 0), 0);
+    row('  of which the first reading', (r) => r.stageMs!.recognition - refined(r));
+    for (const k of REFINEMENTS) row(`  of which ${k}`, (r) => r.refinementMs?.[k] ?? 0);
   }
   rows.push(['wall time ÷ pages × workers', ...runs.flatMap((r) => [((r.seconds * 1000 * r.parallelism) / r.pages).toFixed(0), ''])]);
-  return `\nper-stage cost of the pool (completion log line \`stages\`, ocr_stage_duration_seconds)\n\n${table(rows)}`;
+  return `\nper-stage cost of the pool (completion log line \`stages\` and \`refinements\`, ocr_stage_duration_seconds)\n\n${table(rows)}`;
 }
 
 async function main() {
@@ -319,6 +333,7 @@ async function main() {
                 activeSum: (prev.activeSum ?? 0) + (r.activeSum ?? 0),
                 activeSamples: (prev.activeSamples ?? 0) + (r.activeSamples ?? 0),
                 stageMs: prev.stageMs && r.stageMs ? addStages(prev.stageMs, r.stageMs) : r.stageMs,
+                refinementMs: prev.refinementMs && r.refinementMs ? addRefinements(prev.refinementMs, r.refinementMs) : r.refinementMs,
               }
             : r,
         );

@@ -17,7 +17,7 @@ import { parseLangs } from './language-data';
 import { PSM, createRecognizer, type Psm, type Recognition, type Recognizer } from './tesseract';
 import { decideTextLayer } from './text-layer';
 import { fitForRecognizer, unreadablePage } from './unreadable';
-import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
+import { noRefinementMs, type DocumentResult, type OcrMode, type PageProgress, type PageResult, type Refinement, type RefinementMs } from './types';
 import { frenchDictionary } from '../text/french-words';
 
 export interface OcrEngineOptions {
@@ -177,21 +177,23 @@ export class OcrEngine {
     if (tooSmall) return blank(image, tooSmall);
     let preprocessMs = lap();
     let recognitionMs = 0;
+    const refinementMs = noRefinementMs();
     progress({ stage: 'ocr', page: pageNumber });
     const passes: string[] = [this.first];
     let lang = this.first;
     const primary = await this.recognizer(this.first);
-    let r = await this.recognizeOnce(primary, image, psm, dpi, passes);
+    let r = await this.recognizeOnce(primary, image, psm, dpi, passes, refinementMs);
     let rotated: Rotation = 0;
     if (this.options.orientation !== false && wantsOrientationCheck(r.words)) {
-      const turn = await findRotation(primary, image, dpi, r);
+      const turn = await timed(refinementMs, 'orientation', () => findRotation(primary, image, dpi, r));
       if (turn !== 0) {
         const turnedPage: RenderedPage = { ...rendered, ...rotateGrey(rendered, turn) };
         recognitionMs += lap();
         const turned = this.prepare(turnedPage, mode);
         preprocessMs += lap();
         passes.push(`${this.first}/turned ${turn}`);
-        const again = await this.recognizeOnce(primary, turned.image, psm, turned.dpi, passes);
+        // All of it the orientation's cost, a Sauvola retry of the turned page included.
+        const again = await timed(refinementMs, 'orientation', () => this.recognizeOnce(primary, turned.image, psm, turned.dpi, passes, noRefinementMs()));
         // The sample said so; the whole page must agree before its reading is replaced. A first reading
         // of vertical text can be nearly as confident as the upright one (and still worse), hence 0.9.
         if (confidentWords(again.words) >= Math.max(1, TURNED_READING_SHARE * confidentWords(r.words))) {
@@ -206,7 +208,7 @@ export class OcrEngine {
     if (routed) {
       // The page is in another language: read it with every model, as tesseract would have without routing.
       passes.push(all);
-      const again = await this.withRecognizer(all, (rec) => rec.recognize(image, psm, { dpi }));
+      const again = await timed(refinementMs, 'routed', () => this.withRecognizer(all, (rec) => rec.recognize(image, psm, { dpi })));
       if (fitsBetter(again, r)) {
         r = again;
         lang = all;
@@ -219,7 +221,7 @@ export class OcrEngine {
         const words = this.first === 'fra' ? frenchDictionary() : undefined;
         const first = r;
         try {
-          const second = await this.withRecognizer(all, (rec) => secondOpinion(image, first, unsure, rec, dpi, words));
+          const second = await timed(refinementMs, 'secondOpinion', () => this.withRecognizer(all, (rec) => secondOpinion(image, first, unsure, rec, dpi, words)));
           r = second.recognition;
           opinion = second.report;
         } catch (err) {
@@ -240,7 +242,7 @@ export class OcrEngine {
       lang,
       passes,
       ...(opinion ? { secondOpinion: opinion } : {}),
-      timings: { renderMs, preprocessMs, recognitionMs },
+      timings: { renderMs, preprocessMs, recognitionMs, refinementMs },
       ...(prepared ? { preprocess: prepared.report } : {}),
       ...textLayer,
       ...(rotated ? { rotated } : {}),
@@ -264,11 +266,18 @@ export class OcrEngine {
    * A page where tesseract found words but could read few of them is handwriting or noise, which Sauvola
    * does not fix: no second pass (see `wantsSauvolaRetry`).
    */
-  private async recognizeOnce(recognizer: Recognizer, image: GreyImage, psm: Psm, dpi: number, passes: string[]): Promise<Recognition> {
+  private async recognizeOnce(
+    recognizer: Recognizer,
+    image: GreyImage,
+    psm: Psm,
+    dpi: number,
+    passes: string[],
+    refinementMs: RefinementMs,
+  ): Promise<Recognition> {
     const r = await recognizer.recognize(image, psm, { dpi });
     if (!wantsSauvolaRetry(r.words)) return r;
     passes.push(`${this.first}/sauvola`);
-    const retry = await recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' });
+    const retry = await timed(refinementMs, 'sauvola', () => recognizer.recognize(image, psm, { dpi, thresholding: 'sauvola' }));
     return readableWordCount(retry.words) > readableWordCount(r.words) ? retry : r;
   }
 
@@ -313,5 +322,15 @@ export class OcrEngine {
         this.idleTimers.set(langs, timer);
       }
     }
+  }
+}
+
+/** Run `run`, adding the time it took to `into[refinement]`, failed or not. */
+async function timed<T>(into: RefinementMs, refinement: Refinement, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    into[refinement] += performance.now() - started;
   }
 }

@@ -47,6 +47,24 @@ export interface PageTimings {
   preprocessMs: number;
   /** Every tesseract pass on the page: the first, a Sauvola retry, a routed re-read. */
   recognitionMs: number;
+  /**
+   * OCR'd pages: how much of `recognitionMs` each refinement took; the rest is the first reading. What a
+   * refinement costs is what decides whether it pays back (docs/benchmarks.md).
+   */
+  refinementMs?: RefinementMs;
+}
+
+/**
+ * The readings a page may get besides the first (src/ocr/engine.ts): samples at other quarter turns and
+ * the turned page read again; a Sauvola retry of a near-empty reading; unsure words read again by every
+ * language; the whole page read again by every language when it is in another one.
+ */
+export const REFINEMENTS = ['orientation', 'sauvola', 'secondOpinion', 'routed'] as const;
+export type Refinement = (typeof REFINEMENTS)[number];
+export type RefinementMs = Record<Refinement, number>;
+
+export function noRefinementMs(): RefinementMs {
+  return { orientation: 0, sauvola: 0, secondOpinion: 0, routed: 0 };
 }
 
 export interface DocumentResult {

@@ -9,7 +9,7 @@ import { coerceError, PermanentError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
-import type { OcrMode, PageProgress } from '../ocr/types';
+import { REFINEMENTS, type OcrMode, type PageProgress, type RefinementMs } from '../ocr/types';
 import { complete } from '../queue/complete';
 import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
@@ -56,7 +56,7 @@ export const STAGES = ['download', 'render', 'preprocess', 'recognition', 'boost
 export type StageName = (typeof STAGES)[number];
 
 export type JobOutcome =
-  | { kind: 'completed'; pages: number; ms: number; cpuMs: number; stages: StageMs }
+  | { kind: 'completed'; pages: number; ms: number; cpuMs: number; stages: StageMs; refinements: RefinementMs }
   | { kind: 'failed'; status: 3 | 4; error: string }
   | { kind: 'released' }
   /** Handed back (6 → 3, attempt not spent) because the environment's storage is failing as a whole. */
@@ -170,6 +170,8 @@ export class Job {
           cpuMs: Math.round(result.cpuMs),
           // Per-stage cost of this document, ms; what is not in them is queueing and messaging.
           stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])),
+          // Of the recognition stage, ms: what the refinements cost on this document; the rest is the first reading.
+          refinements: Object.fromEntries(REFINEMENTS.map((k) => [k, Math.round(out.refinementMs[k])])),
           passes: out.passes,
           langs: out.langs,
           wordsReread: out.secondOpinion.asked,
@@ -181,7 +183,7 @@ export class Job {
         },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
-      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs, stages };
+      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs, stages, refinements: out.refinementMs };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);

@@ -1,4 +1,5 @@
 /** What this pool process has done since it started: documents by outcome, pages, time per stage. */
+import { noRefinementMs, REFINEMENTS, type RefinementMs } from '../ocr/types';
 import { STAGES, type JobOutcome, type StageMs } from './job';
 
 export interface PoolStats {
@@ -11,10 +12,12 @@ export interface PoolStats {
   pages: number;
   /** Time completed documents spent in each stage, summed, ms. */
   stageMs: StageMs;
+  /** Of `stageMs.recognition`, what each refinement took, summed, ms. */
+  refinementMs: RefinementMs;
 }
 
 export function emptyStats(): PoolStats {
-  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs };
+  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
 }
 
 /** Count one job's outcome. */
@@ -24,6 +27,7 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
       stats.completed++;
       stats.pages += outcome.pages;
       for (const s of STAGES) stats.stageMs[s] += outcome.stages[s];
+      for (const k of REFINEMENTS) stats.refinementMs[k] += outcome.refinements[k];
       break;
     case 'failed':
       if (outcome.status === 4) stats.failed++;
@@ -42,5 +46,5 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
 }
 
 export function copyStats(stats: PoolStats): PoolStats {
-  return { ...stats, stageMs: { ...stats.stageMs } };
+  return { ...stats, stageMs: { ...stats.stageMs }, refinementMs: { ...stats.refinementMs } };
 }

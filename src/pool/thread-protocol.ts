@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WordTables } from '../text/compact-dictionary';
 import type { DocumentConfidence } from '../text/page';
-import type { OcrMode, PageProgress } from '../ocr/types';
+import type { OcrMode, PageProgress, RefinementMs } from '../ocr/types';
 
 export interface ThreadInit {
   langs: string;
@@ -28,6 +28,8 @@ export interface JobOutput {
   confidence: DocumentConfidence;
   /** Time spent in the thread's stages over all pages, ms. */
   stageMs: ThreadStageMs;
+  /** Of `stageMs.recognition`, what each refinement took over all pages, ms. */
+  refinementMs: RefinementMs;
   /** Tesseract passes by kind over all pages (`fra`, `fra/sauvola`, `eng`): what the refinements cost. */
   passes: Record<string, number>;
   /** OCR'd pages by the language model whose reading was kept. */

@@ -127,6 +127,7 @@ describe('OcrEngine', () => {
     const recall = bagOfWordsRecall(readFileSync(`${DEV}/pdf/tapus-note1949-btv1b530924453.txt`, 'utf8'), joinPages(result.pages));
     expect(recall).toBeGreaterThanOrEqual(0.75);
     expect(result.pages[0]!.passes!.slice(0, 2)).toEqual(['fra', 'fra/sauvola']);
+    expect(result.pages[0]!.timings!.refinementMs!.sauvola).toBeGreaterThan(0);
   }, 60_000);
 
   describe('language routing', () => {
@@ -149,6 +150,11 @@ describe('OcrEngine', () => {
       expect(page.secondOpinion!.asked).toBeGreaterThan(page.secondOpinion!.changed);
       expect(page.secondOpinion!.changed).toBeGreaterThan(0);
       expect(page.text).toContain('1858');
+      // Timed apart, within recognition: only the refinement that ran has a cost.
+      const { recognitionMs, refinementMs } = page.timings!;
+      expect(refinementMs).toMatchObject({ sauvola: 0, routed: 0 });
+      expect(refinementMs!.secondOpinion).toBeGreaterThan(0);
+      expect(refinementMs!.orientation + refinementMs!.secondOpinion).toBeLessThan(recognitionMs);
     }, 60_000);
 
     it('reads an English page again with both models, keeps that reading, and releases the second model when idle', async () => {
@@ -158,6 +164,8 @@ describe('OcrEngine', () => {
         const result = await english.ocrDocument(await scannedPdf([{ lines: ENGLISH_DEED }]), 'acte');
         const page = result.pages[0]!;
         expect(page).toMatchObject({ lang: 'fra+eng', passes: ['fra', 'fra+eng'] });
+        expect(page.timings!.refinementMs!.routed).toBeGreaterThan(0);
+        expect(page.timings!.refinementMs!.secondOpinion).toBe(0);
         expect(bagOfWordsRecall(ENGLISH_DEED.join('\n'), page.text)).toBeGreaterThanOrEqual(0.9);
         expect(english.loadedModels).toEqual(['fra', 'fra+eng']);
         // Released after secondaryIdleMs unused: the thread is back to one model.
@@ -212,6 +220,7 @@ describe('OcrEngine', () => {
     expect(blank!.empty).toBeTruthy();
     expect(blank!.timings!.renderMs).toBeGreaterThan(0);
     expect(blank!.timings!.recognitionMs).toBe(0);
+    expect(blank!.timings!.refinementMs).toBeUndefined();
   }, 60_000);
 
   it('uses psm 6 for register tables and psm 3 for deeds', () => {

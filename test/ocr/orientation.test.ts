@@ -135,6 +135,10 @@ describe('OcrEngine reads pages scanned sideways or upside down (issue 16)', () 
       // Recorded with the page's confidence (the ocr_confidence column) and in its progress.
       expect(pageConfidence(turned.pages).pages[0]).toMatchObject({ pageNumber: 1, rotated: page.rotated });
       expect(progress).toContainEqual({ stage: 'ocr', page: 1, pages: 1, rotated: page.rotated });
+      // The samples and the turned page's reading are timed as the orientation's cost, within recognition.
+      const { recognitionMs, refinementMs } = page.timings!;
+      expect(refinementMs!.orientation).toBeGreaterThan(0);
+      expect(refinementMs!.orientation).toBeLessThan(recognitionMs);
     }
   }, 300_000);
 

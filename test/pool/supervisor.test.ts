@@ -126,6 +126,10 @@ describe('pool supervisor', () => {
       // The completion line says where the document's time went, per stage, in ms.
       expect(Object.keys(completed.stages)).toEqual(['download', 'render', 'preprocess', 'recognition', 'boost', 'database']);
       expect(completed.stages.recognition).toBeGreaterThan(0);
+      // And what each refinement took of the recognition stage.
+      expect(Object.keys(completed.refinements)).toEqual(['orientation', 'sauvola', 'secondOpinion', 'routed']);
+      const refined = Object.values(completed.refinements as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(refined).toBeLessThan(completed.stages.recognition);
       expect(completed.passes).toMatchObject({ fra: expect.any(Number) });
       await redis.stop();
       await daemon.waitForLog((l) => /continuing on a local limiter/.test(l.msg), 60_000);

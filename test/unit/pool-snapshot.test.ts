@@ -52,9 +52,13 @@ describe('workerRecords', () => {
 });
 
 describe('countOutcome', () => {
-  const stages = { download: 1, render: 2, preprocess: 3, recognition: 4, boost: 5, database: 6 };
+  const stages = { download: 1, render: 2, preprocess: 3, recognition: 40, boost: 5, database: 6 };
+  const refinements = { orientation: 7, sauvola: 8, secondOpinion: 9, routed: 10 };
   const cases: { outcome: JobOutcome; counted: Partial<ReturnType<typeof emptyStats>> }[] = [
-    { outcome: { kind: 'completed', pages: 3, ms: 100, cpuMs: 90, stages }, counted: { completed: 1, pages: 3, stageMs: stages } },
+    {
+      outcome: { kind: 'completed', pages: 3, ms: 100, cpuMs: 90, stages, refinements },
+      counted: { completed: 1, pages: 3, stageMs: stages, refinementMs: refinements },
+    },
     { outcome: { kind: 'failed', status: 4, error: 'e' }, counted: { failed: 1 } },
     { outcome: { kind: 'failed', status: 3, error: 'e' }, counted: { retried: 1 } },
     { outcome: { kind: 'released' }, counted: { released: 1 } },
