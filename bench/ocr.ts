@@ -37,7 +37,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadMupdf } from '../src/ocr/mupdf';
 import { openPdf } from '../src/ocr/open-pdf';
 import type { GreyImage } from '../src/ocr/pdf';
-import { REFINEMENTS, type RefinementMs } from '../src/ocr/types';
+import { REFINEMENTS, sumRefinementMs, type RefinementMs } from '../src/ocr/types';
 import { STAGES, type StageMs } from '../src/pool/job';
 import { createRecognizer } from '../src/ocr/tesseract';
 import { deedLines, makePdf } from '../test/helpers/pdfs';
@@ -248,10 +248,6 @@ function addStages(a: StageMs, b: StageMs): StageMs {
   return Object.fromEntries(STAGES.map((s) => [s, a[s] + b[s]])) as StageMs;
 }
 
-function addRefinements(a: RefinementMs, b: RefinementMs): RefinementMs {
-  return Object.fromEntries(REFINEMENTS.map((k) => [k, a[k] + b[k]])) as RefinementMs;
-}
-
 /**
  * Where the pool's time went: each stage's time per page (summed over the workers' documents, so with 2
  * workers the stages add up to about twice the wall time per page) and its share of the summed stages.
@@ -333,7 +329,7 @@ async function main() {
                 activeSum: (prev.activeSum ?? 0) + (r.activeSum ?? 0),
                 activeSamples: (prev.activeSamples ?? 0) + (r.activeSamples ?? 0),
                 stageMs: prev.stageMs && r.stageMs ? addStages(prev.stageMs, r.stageMs) : r.stageMs,
-                refinementMs: prev.refinementMs && r.refinementMs ? addRefinements(prev.refinementMs, r.refinementMs) : r.refinementMs,
+                refinementMs: r.refinementMs && sumRefinementMs([prev.refinementMs, r.refinementMs]),
               }
             : r,
         );

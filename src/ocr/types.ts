@@ -67,6 +67,13 @@ export function noRefinementMs(): RefinementMs {
   return { orientation: 0, sauvola: 0, secondOpinion: 0, routed: 0 };
 }
 
+/** Refinement times added up: a document's pages, a pool's documents, a bench's rounds. */
+export function sumRefinementMs(all: ReadonlyArray<RefinementMs | undefined>): RefinementMs {
+  const out = noRefinementMs();
+  for (const ms of all) if (ms) for (const k of REFINEMENTS) out[k] += ms[k];
+  return out;
+}
+
 export interface DocumentResult {
   pages: PageResult[];
 }

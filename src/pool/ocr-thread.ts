@@ -13,7 +13,7 @@ import { OcrEngine } from '../ocr/engine';
 import { joinPages } from '../ocr/file-content';
 import { mupdfHeapBytes } from '../ocr/pdf';
 import { RemoteRecognizer } from '../ocr/shared-recognizer';
-import { REFINEMENTS, type OcrMode, type PageResult, type RefinementMs } from '../ocr/types';
+import { sumRefinementMs, type OcrMode, type PageResult } from '../ocr/types';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
 const port = parentPort;
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
             recognition: sum(doc.pages, (p) => p.timings?.recognitionMs ?? 0),
             boost: boostMs,
           },
-          refinementMs: Object.fromEntries(REFINEMENTS.map((k) => [k, sum(doc.pages, (p) => p.timings?.refinementMs?.[k] ?? 0)])) as RefinementMs,
+          refinementMs: sumRefinementMs(doc.pages.map((p) => p.timings?.refinementMs)),
           passes: tally(doc.pages.flatMap((p) => p.passes ?? [])),
           langs: tally(doc.pages.flatMap((p) => (p.lang ? [p.lang] : []))),
           secondOpinion: {

@@ -1,5 +1,5 @@
 /** What this pool process has done since it started: documents by outcome, pages, time per stage. */
-import { noRefinementMs, REFINEMENTS, type RefinementMs } from '../ocr/types';
+import { noRefinementMs, sumRefinementMs, type RefinementMs } from '../ocr/types';
 import { STAGES, type JobOutcome, type StageMs } from './job';
 
 export interface PoolStats {
@@ -27,7 +27,7 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
       stats.completed++;
       stats.pages += outcome.pages;
       for (const s of STAGES) stats.stageMs[s] += outcome.stages[s];
-      for (const k of REFINEMENTS) stats.refinementMs[k] += outcome.refinements[k];
+      stats.refinementMs = sumRefinementMs([stats.refinementMs, outcome.refinements]);
       break;
     case 'failed':
       if (outcome.status === 4) stats.failed++;
