@@ -4,7 +4,7 @@
  * Unhealthy (exit 1): the schema is incomplete, a lease has expired (a document stuck at 6 whose worker
  * died or stalled), a document runs past its time budget (its worker is not being freed), rows at 3 have
  * a document_source no worker takes, documents are ready but no worker is alive to take them, or a pool
- * paused claiming because the environment's storage fails as a whole.
+ * paused claiming because the environment's storage fails as a whole, or a worker's loop died.
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
@@ -80,6 +80,14 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot, budgets?: 
     problems.push(
       `${env}: ${unknownTotal} document(s) at 3 with a document_source no worker takes: ` +
         `${Object.entries(unknown).map(([src, n]) => `${JSON.stringify(src)} × ${n}`).join(', ')} (expected index, acte or plan_cadastraux)`,
+    );
+  }
+
+  const dead = (s.workers?.list ?? []).filter((w) => w.state === 'dead');
+  if (dead.length > 0) {
+    problems.push(
+      `${env}: ${dead.length} worker(s) whose loop died of an unexpected error and is restarting: ` +
+        `${dead.slice(0, 5).map((w) => w.workerId).join(', ')} (see that pool's log)`,
     );
   }
 

@@ -4,6 +4,7 @@
  * is fenced; a job whose claim was lost stops and writes nothing more.
  */
 import type pg from 'pg';
+import { isTransientDbError } from '../db/pg';
 import { withDbRetry } from '../db/retry';
 import { coerceError, PermanentError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
@@ -61,7 +62,13 @@ export type JobOutcome =
   | { kind: 'released' }
   /** Handed back (6 → 3, attempt not spent) because the environment's storage is failing as a whole. */
   | { kind: 'held'; reason: string }
-  | { kind: 'lost' };
+  | { kind: 'lost' }
+  /**
+   * Its ending could not be written (the database stayed unreachable, or failed in a way no write could
+   * survive): nothing more is written, and the row is left to its lease (→ 3, or → 4 when its attempts are
+   * spent), as if this worker had died. The slot goes on serving.
+   */
+  | { kind: 'abandoned'; reason: string };
 
 /** Raised inside a job when it must stop: its claim was lost, or the pool is shutting down. */
 class Abort extends Error {
@@ -72,6 +79,13 @@ class Abort extends Error {
 
 /** Raised inside a job whose download met an environment-wide storage failure. */
 class HeldBack extends Error {}
+
+/** A write of this job that could not land before its deadline: the database is not answering. */
+class WriteGaveUp extends Error {
+  constructor(readonly during: string, cause: unknown) {
+    super(`${during}: ${coerceError(cause).message}`, { cause });
+  }
+}
 
 export class Job {
   private abortReason: 'lost' | 'shutdown' | undefined;
@@ -148,7 +162,7 @@ export class Job {
         message: `${out.ocrPages} page(s) OCR'd, ${out.textLayerPages} read from the text layer`,
       };
       const dbStart = performance.now();
-      const res = await this.write(() =>
+      const res = await this.write('complete', () =>
         complete(deps.db, claim, {
           fileContent: out.fileContent,
           boostedFileContent: out.boostedFileContent,
@@ -187,10 +201,16 @@ export class Job {
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);
+      if (thrown instanceof WriteGaveUp) return this.abandon(thrown);
       const err = coerceError(thrown);
       const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random());
       await this.progressChain;
-      const res = await this.write(() => fail(deps.db, claim, decision));
+      let res: Awaited<ReturnType<typeof fail>>;
+      try {
+        res = await this.write('fail', () => fail(deps.db, claim, decision));
+      } catch (writeErr) {
+        return this.abandon(writeErr, err);
+      }
       if (!res.applied) return this.lost('fail');
       const failed: Progress = { ...this.progress, stage: 'failed', message: res.error };
       this.progress = failed;
@@ -232,10 +252,19 @@ export class Job {
 
   /** 6 → 3 (or 4 when an unrefunded attempt was the last), fenced; a failed write leaves the row to its lease. */
   private handBack(opts: ReleaseOptions): Promise<ReleaseResult> {
-    return this.write(() => release(this.deps.db, this.claim, opts)).catch((err) => {
+    return this.write('release', () => release(this.deps.db, this.claim, opts)).catch((err) => {
       this.deps.log.error({ err }, 'could not hand the document back; its lease will expire and recover it');
       return { applied: false as const, reason: 'lost' as const };
     });
+  }
+
+  private abandon(err: unknown, failure?: Error): JobOutcome {
+    const reason = coerceError(err).message;
+    this.deps.log.error(
+      { err, ...(failure ? { failure: { name: failure.name, message: failure.message } } : {}) },
+      'could not write the document’s ending; it is left to its lease (→ 3, or → 4 when its attempts are spent)',
+    );
+    return { kind: 'abandoned', reason };
   }
 
   private lost(during: string): JobOutcome {
@@ -247,12 +276,21 @@ export class Job {
     if (this.abortReason) throw new Abort(this.abortReason);
   }
 
-  /** A write that must land: retried through a Postgres restart for as long as the lease lasts. */
-  private write<T>(fn: () => Promise<T>): Promise<T> {
-    return withDbRetry(fn, {
-      deadline: this.claim.leaseExpiresAt.getTime() + this.deps.leaseMs,
-      onRetry: (err, n) => this.deps.log.warn({ err, attempt: n }, 'database unavailable, retrying write'),
-    });
+  /**
+   * A write that must land: retried through a Postgres restart for as long as the lease lasts (a later
+   * write would be safe, being fenced, but the row may by then be another worker's). What still fails
+   * is a `WriteGaveUp`: the job ends `abandoned` and the row is left to its lease.
+   */
+  private async write<T>(during: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withDbRetry(fn, {
+        deadline: this.claim.leaseExpiresAt.getTime() + this.deps.leaseMs,
+        onRetry: (err, n) => this.deps.log.warn({ err, attempt: n, during }, 'database unavailable, retrying write'),
+      });
+    } catch (err) {
+      // A statement the database refused (bad text, a constraint) is the document's failure, not an outage.
+      throw isTransientDbError(err) ? new WriteGaveUp(during, err) : err;
+    }
   }
 
   private async beat(): Promise<void> {

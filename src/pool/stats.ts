@@ -9,6 +9,8 @@ export interface PoolStats {
   released: number;
   held: number;
   lost: number;
+  /** Jobs whose ending could not be written (database unreachable): their rows were left to their leases. */
+  abandoned: number;
   pages: number;
   /** Time completed documents spent in each stage, summed, ms. */
   stageMs: StageMs;
@@ -17,7 +19,7 @@ export interface PoolStats {
 }
 
 export function emptyStats(): PoolStats {
-  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
+  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, abandoned: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
 }
 
 /** Count one job's outcome. */
@@ -41,6 +43,9 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
       break;
     case 'lost':
       stats.lost++;
+      break;
+    case 'abandoned':
+      stats.abandoned++;
       break;
   }
 }

@@ -3,6 +3,7 @@
  * in its own OCR thread, and repeats. Its mode (index | acte) is only read between jobs, so a mode
  * change never interrupts a document. A dead OCR thread is replaced before the next claim.
  */
+import { coerceError } from '../errors';
 import type { Logger } from '../logger';
 import type { OcrMode } from '../ocr/types';
 import type { Claim } from '../queue/types';
@@ -10,7 +11,23 @@ import { sleep } from '../util/sleep';
 import type { Job, JobOutcome } from './job';
 import { OcrThread, type OcrThreadOptions } from './ocr-thread-host';
 
-export type SlotState = 'starting' | 'idle' | 'busy' | 'parked' | 'stopping' | 'stopped';
+/**
+ * `dead`: the slot's loop met an error it did not expect (a bug, not a database or a document): it says so
+ * on every health surface (registry, /readyz, check-ocr-queue) until its loop is started again.
+ */
+export type SlotState = 'starting' | 'idle' | 'busy' | 'parked' | 'stopping' | 'stopped' | 'dead';
+
+/** Before a dead loop is started again, and the longest wait between failed claims (ms). */
+export const SLOT_RESTART_MS = 1_000;
+export const CLAIM_BACKOFF_MAX_MS = 5_000;
+/** While claims keep failing, one warning per this long (ms), with how many failed meanwhile. */
+const CLAIM_FAILURE_LOG_MS = 30_000;
+
+/** The wait after `failures` claims failed in a row: the poll interval doubled per failure, at most 5 s. */
+export function claimBackoffMs(failures: number, pollIntervalMs: number): number {
+  if (failures <= 0) return pollIntervalMs;
+  return Math.min(Math.max(pollIntervalMs, CLAIM_BACKOFF_MAX_MS), pollIntervalMs * 2 ** Math.min(failures, 16));
+}
 
 export interface SlotHost {
   /** Claim the next document for this slot, or null when nothing is ready anywhere. */
@@ -29,6 +46,11 @@ export class WorkerSlot {
   job: Job | undefined;
   jobsDone = 0;
   threadRestarts = 0;
+  /** Times the loop died of an unexpected error and was started again. */
+  loopRestarts = 0;
+  /** Claims failed in a row (database unreachable): the slot backs off, and says so once in a while. */
+  private claimFailures = 0;
+  private claimFailureLoggedAt = 0;
   private thread: OcrThread | undefined;
   private readonly stopCtl = new AbortController();
   private loopDone: Promise<void> | undefined;
@@ -47,7 +69,7 @@ export class WorkerSlot {
   /** Resolves once the OCR thread is loaded (or failed to load once; the loop keeps retrying). */
   async start(): Promise<void> {
     const first = this.ensureThread().catch((err) => this.log.error({ err }, 'OCR thread failed to start; will retry'));
-    this.loopDone = first.then(() => this.loop());
+    this.loopDone = first.then(() => this.serve());
     await first;
   }
 
@@ -87,6 +109,30 @@ export class WorkerSlot {
     return t;
   }
 
+  /**
+   * The loop, kept alive: an error that escapes it (none should: jobs and claims catch their own) marks
+   * the slot dead, is logged, and the loop starts again after a pause, so a slot never sits reporting
+   * `idle` while it serves nothing.
+   */
+  private async serve(): Promise<void> {
+    const stop = this.stopCtl.signal;
+    for (;;) {
+      try {
+        await this.loop();
+        return;
+      } catch (err) {
+        this.state = 'dead';
+        this.loopRestarts++;
+        this.log.error({ err, restarts: this.loopRestarts }, 'worker loop died of an unexpected error; starting it again');
+        await sleep(SLOT_RESTART_MS, stop);
+        if (stop.aborted) {
+          this.state = 'stopped';
+          return;
+        }
+      }
+    }
+  }
+
   private async loop(): Promise<void> {
     const stop = this.stopCtl.signal;
     while (!stop.aborted) {
@@ -108,8 +154,9 @@ export class WorkerSlot {
       let next: Awaited<ReturnType<SlotHost['claimNext']>> = null;
       try {
         next = await this.host.claimNext(this);
+        this.claimSucceeded();
       } catch (err) {
-        this.log.warn({ err }, 'claim failed (database unavailable?)');
+        this.claimFailed(err);
       }
       if (stop.aborted) {
         // A claim that raced the stop request is handed straight back, attempt not counted.
@@ -118,7 +165,7 @@ export class WorkerSlot {
       }
       if (!next) {
         this.wake = new AbortController();
-        await sleep(this.host.pollIntervalMs, AbortSignal.any([stop, this.wake.signal]));
+        await sleep(claimBackoffMs(this.claimFailures, this.host.pollIntervalMs), AbortSignal.any([stop, this.wake.signal]));
         continue;
       }
       await this.runJob(next.makeJob(thread, this.log.child({ env: next.claim.env, documentId: next.claim.id })), next.claim);
@@ -126,11 +173,34 @@ export class WorkerSlot {
     this.state = 'stopped';
   }
 
+  private claimSucceeded(): void {
+    if (this.claimFailures === 0) return;
+    this.log.info({ failedClaims: this.claimFailures }, 'claiming again: the database answers');
+    this.claimFailures = 0;
+    this.claimFailureLoggedAt = 0;
+  }
+
+  private claimFailed(err: unknown): void {
+    this.claimFailures++;
+    const now = Date.now();
+    if (now - this.claimFailureLoggedAt < CLAIM_FAILURE_LOG_MS) return;
+    this.claimFailureLoggedAt = now;
+    this.log.warn({ err, failedClaims: this.claimFailures }, 'claim failed (database unavailable?); retrying with backoff');
+  }
+
   private async runJob(job: Job, claim: Claim): Promise<void> {
     this.state = 'busy';
     this.job = job;
     try {
-      const outcome = await job.run();
+      let outcome: JobOutcome;
+      try {
+        outcome = await job.run();
+      } catch (err) {
+        // Job.run settles every ending itself; an error here is a bug. The row is left to its lease
+        // (recovered → 3, or → 4 when its attempts are spent), and this slot goes on serving.
+        this.log.error({ err }, 'job ended with an unexpected error; its row is left to its lease');
+        outcome = { kind: 'abandoned', reason: coerceError(err).message };
+      }
       this.jobsDone++;
       this.host.onOutcome(this, outcome, claim);
     } finally {

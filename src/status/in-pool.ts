@@ -51,10 +51,11 @@ export function createPoolStatus(config: Config, log: Logger): PoolStatus {
         const starting = slots.filter((s) => s.state === 'starting').length;
         const stopping = slots.filter((s) => s.state === 'stopping' || s.state === 'stopped').length;
         const parked = slots.filter((s) => s.state === 'parked').length;
+        const dead = slots.filter((s) => s.state === 'dead').length;
         // A document past its time budget means a worker that should have been freed is not: not ready.
         const over = snap?.overBudget ?? [];
-        const ok = slots.length > 0 && starting === 0 && stopping < slots.length && over.length === 0;
-        const detail = `${slots.length} worker(s): ${starting} starting, ${parked} parked (host headroom), ${stopping} stopping`;
+        const ok = slots.length > 0 && starting === 0 && dead === 0 && stopping < slots.length && over.length === 0;
+        const detail = `${slots.length} worker(s): ${starting} starting, ${parked} parked (host headroom), ${dead} dead (restarting), ${stopping} stopping`;
         if (over.length === 0) return { ok, detail };
         return { ok, detail: `${detail}; ${over.map((o) => `${o.workerId} document ${o.documentId} ${o.reason}`).join('; ')}` };
       },

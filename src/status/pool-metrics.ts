@@ -9,7 +9,7 @@ import type { ProgressPublisher } from '../progress/publisher';
 import type { Progress } from '../queue/progress';
 import type { Claim } from '../queue/types';
 
-const OUTCOMES = ['completed', 'failed', 'retried', 'released', 'held', 'lost'] as const;
+const OUTCOMES = ['completed', 'failed', 'retried', 'released', 'held', 'lost', 'abandoned'] as const;
 /** A job that reports nothing for this long ended without a final event (released, lost): forget it. */
 const FORGET_AFTER_MS = 15 * 60_000;
 
