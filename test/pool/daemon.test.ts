@@ -83,9 +83,11 @@ describe('the pool daemon', () => {
     expect(JSON.stringify(daemon.lines)).not.toContain(db.url);
   });
 
-  it('hands an in-flight document back to 3 on SIGINT without burning its attempt', async () => {
+  // SIGINT is PM2's stop; SIGHUP is a closed terminal (a daemon started from a shell without nohup).
+  it.each(['SIGINT', 'SIGHUP'] as const)('hands an in-flight document back to 3 on %s without burning its attempt', async (signal) => {
+    await db.pool.query('TRUNCATE extraction_queue');
     storage.put('actes/prose3.pdf', path.join(FIXTURES, 'pdf', 'tapus-prose-3pages.pdf'));
-    const id = await insert('acte', 'prose3.pdf', 'A-10');
+    const id = await insert('acte', 'prose3.pdf', `A-10-${signal}`);
     const daemon = startDaemon({
       DEV_DATABASE_URL: db.url,
       OCR_STORAGE_DIR: storage.dir,
@@ -97,7 +99,7 @@ describe('the pool daemon', () => {
       await waitFor(async () => (await row(db.pool, id)).ocr_progress?.stage === 'ocr', 120_000, 'the document to be in OCR');
       expect((await row(db.pool, id)).status_id).toBe(6);
     } finally {
-      code = await daemon.stop('SIGINT');
+      code = await daemon.stop(signal);
     }
     expect(code).toBe(0);
     const r = await row(db.pool, id);
