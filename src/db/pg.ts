@@ -11,6 +11,13 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient | pg.Client, 'query'>;
 // timestamptz and int8 come back as JS values we can compare; count(*) (int8) fits easily in a number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * The longest any statement waits for a row lock (ms). A row held by another client (the extractor's long
+ * transaction, a forgotten BEGIN in psql) must stall that row's writes, not the pool: without it every
+ * write of the job waits up to the statement timeout holding a pooled connection.
+ */
+export const LOCK_TIMEOUT_MS = 5_000;
+
 export function createPool(databaseUrl: string, log: Logger, opts: { max?: number; application?: string } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -21,6 +28,7 @@ export function createPool(databaseUrl: string, log: Logger, opts: { max?: numbe
     // A half-open TCP connection must not hang a claim forever.
     keepAlive: true,
     statement_timeout: 60_000,
+    lock_timeout: LOCK_TIMEOUT_MS,
   });
   pool.on('error', (err) => log.warn({ err, db: describeUrl(databaseUrl) }, 'idle Postgres connection failed'));
   return pool;
@@ -37,6 +45,11 @@ const RETRYABLE_PG_CODES = new Set([
   '53300', // too_many_connections
 ]);
 const RETRYABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when the statement gave up waiting for a row (or table) lock another client holds (55P03). */
+export function isLockTimeout(err: unknown): boolean {
+  return Boolean(err && typeof err === 'object' && (err as { code?: unknown }).code === '55P03');
+}
 
 /** True when the database, not the statement, is the problem: the same call may succeed in a moment. */
 export function isTransientDbError(err: unknown): boolean {

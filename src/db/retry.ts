@@ -7,14 +7,20 @@ import { isTransientDbError } from './pg';
 
 export async function withDbRetry<T>(
   fn: () => Promise<T>,
-  opts: { deadline: number; signal?: AbortSignal; onRetry?: (err: unknown, attempt: number) => void },
+  opts: {
+    deadline: number;
+    signal?: AbortSignal;
+    onRetry?: (err: unknown, attempt: number) => void;
+    /** Which errors are worth another try; the database's transient failures by default. */
+    retryable?: (err: unknown) => boolean;
+  },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       const delay = Math.min(5_000, 100 * 2 ** attempt);
-      if (!isTransientDbError(err) || Date.now() + delay > opts.deadline || opts.signal?.aborted) throw err;
+      if (!(opts.retryable ?? isTransientDbError)(err) || Date.now() + delay > opts.deadline || opts.signal?.aborted) throw err;
       opts.onRetry?.(err, attempt);
       await sleep(delay, opts.signal);
     }

@@ -1,10 +1,13 @@
 /**
  * One claimed document, start to finish: download (through the shared rate limiter), OCR in the slot's
  * thread, complete — with a heartbeat renewing the lease and progress persisted as it goes. Every write
- * is fenced; a job whose claim was lost stops and writes nothing more.
+ * is fenced; a job whose claim was lost stops and writes nothing more. A job's writes take one lane, one
+ * statement at a time: when another client holds its row locked, one statement of that job waits (at
+ * most the pool's lock timeout, then it is retried or skipped), never a pile of heartbeats and progress
+ * writes each holding a pooled connection that the other workers need.
  */
 import type pg from 'pg';
-import { isTransientDbError } from '../db/pg';
+import { isLockTimeout, isTransientDbError } from '../db/pg';
 import { withDbRetry } from '../db/retry';
 import { coerceError, PermanentError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
@@ -16,7 +19,7 @@ import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
 import { saveProgress, type Progress, type Stage } from '../queue/progress';
 import { release, type ReleaseOptions, type ReleaseResult } from '../queue/release';
-import type { Claim } from '../queue/types';
+import type { Claim, FencedResult } from '../queue/types';
 import { decideFailure, type BackoffPolicy } from '../retry';
 import { describeContent, isPdfMagic, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
 import { refundOnRelease, type DocumentClock, type TimeBudgets } from './budget';
@@ -90,7 +93,14 @@ class WriteGaveUp extends Error {
 export class Job {
   private abortReason: 'lost' | 'shutdown' | undefined;
   private readonly abortCtl = new AbortController();
-  private progressChain: Promise<unknown> = Promise.resolve();
+  /** The tail of the job's write lane (never rejects). */
+  private lane: Promise<unknown> = Promise.resolve();
+  private beating = false;
+  /** The newest progress not yet written, and the lane entry that will write it. */
+  private pendingProgress: Progress | undefined;
+  private progressWrite: Promise<FencedResult> | undefined;
+  /** Set once the job's ending is being written: progress still queued is dropped. */
+  private ending = false;
   private lastProgressWrite = 0;
   readonly startedAt = Date.now();
   progress: Progress;
@@ -152,7 +162,6 @@ export class Job {
       this.throwIfAborted();
       const out = result.output;
       this.setProgress('saving', out.pages, out.pages, 'saving text');
-      await this.progressChain;
       const done: Progress = {
         stage: 'done',
         page: out.pages,
@@ -204,7 +213,6 @@ export class Job {
       if (thrown instanceof WriteGaveUp) return this.abandon(thrown);
       const err = coerceError(thrown);
       const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random());
-      await this.progressChain;
       let res: Awaited<ReturnType<typeof fail>>;
       try {
         res = await this.write('fail', () => fail(deps.db, claim, decision));
@@ -227,7 +235,6 @@ export class Job {
 
   private async onAbort(): Promise<JobOutcome> {
     if (this.abortReason === 'lost') return this.lost('heartbeat');
-    await this.progressChain;
     const runningMs = Date.now() - this.startedAt;
     const refund = refundOnRelease(runningMs, this.deps.budgets);
     const p = this.progress;
@@ -243,7 +250,6 @@ export class Job {
   }
 
   private async onHold(reason: string): Promise<JobOutcome> {
-    await this.progressChain;
     const res = await this.handBack({ reason: `storage paused: ${reason}`.slice(0, 500), refund: true });
     if (!res.applied) return this.lost('release');
     this.deps.log.info({ reason }, 'document handed back (6 → 3), attempt not spent: the environment’s storage is failing');
@@ -282,26 +288,60 @@ export class Job {
    * is a `WriteGaveUp`: the job ends `abandoned` and the row is left to its lease.
    */
   private async write<T>(during: string, fn: () => Promise<T>): Promise<T> {
+    this.ending = true;
     try {
-      return await withDbRetry(fn, {
-        deadline: this.claim.leaseExpiresAt.getTime() + this.deps.leaseMs,
-        onRetry: (err, n) => this.deps.log.warn({ err, attempt: n, during }, 'database unavailable, retrying write'),
-      });
+      return await this.inLane(() =>
+        withDbRetry(fn, {
+          deadline: this.claim.leaseExpiresAt.getTime() + this.deps.leaseMs,
+          retryable: retryableWrite,
+          onRetry: (err, n) =>
+            this.deps.log.warn(
+              { err, attempt: n, during },
+              isLockTimeout(err) ? 'row locked by another client, retrying write' : 'database unavailable, retrying write',
+            ),
+        }),
+      );
     } catch (err) {
       // A statement the database refused (bad text, a constraint) is the document's failure, not an outage.
-      throw isTransientDbError(err) ? new WriteGaveUp(during, err) : err;
+      throw retryableWrite(err) ? new WriteGaveUp(during, err) : err;
     }
   }
 
+  /** Run `fn` after the job's earlier writes have settled; its result is the caller's alone. */
+  private inLane<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
   private async beat(): Promise<void> {
+    // One beat at a time: while the last one still waits (a locked row), the next one would only queue.
+    if (this.beating || this.ending) return;
+    this.beating = true;
     try {
-      const res = await heartbeat(this.deps.db, this.claim, this.deps.leaseMs);
+      const res = await this.inLane(() => heartbeat(this.deps.db, this.claim, this.deps.leaseMs));
       if (res.applied) this.claim.leaseExpiresAt = new Date(Date.now() + this.deps.leaseMs);
       else await this.abort('lost');
     } catch (err) {
-      // Postgres briefly unreachable: the lease has slack (we renew every third of it); try next beat.
-      this.deps.log.warn({ err }, 'heartbeat failed');
+      // Postgres briefly unreachable, or the row locked by another client past the lock timeout: the
+      // lease has slack (we renew every third of it); try next beat.
+      this.deps.log.warn({ err }, isLockTimeout(err) ? 'heartbeat waited too long: the row is locked by another client' : 'heartbeat failed');
+    } finally {
+      this.beating = false;
     }
+  }
+
+  /** Queue the newest progress for Postgres: progress changes that pile up behind a slow write coalesce. */
+  private writeProgress(snapshot: Progress): Promise<FencedResult> {
+    this.pendingProgress = snapshot;
+    this.progressWrite ??= this.inLane(async () => {
+      const latest = this.pendingProgress;
+      this.pendingProgress = undefined;
+      this.progressWrite = undefined;
+      if (!latest || this.ending) return { applied: false, reason: 'lost' } as FencedResult;
+      return saveProgress(this.deps.db, this.claim, latest);
+    });
+    return this.progressWrite;
   }
 
   private onPage(p: PageProgress): void {
@@ -323,8 +363,8 @@ export class Job {
     }
     this.lastProgressWrite = now;
     const snapshot = this.progress;
-    const write = this.progressChain.then(() => saveProgress(this.deps.db, this.claim, snapshot));
-    this.progressChain = write.catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
+    const write = this.writeProgress(snapshot);
+    write.catch((err) => this.deps.log.debug({ err }, 'progress write failed'));
     this.deps.onProgress?.(this.claim, snapshot, write.then((r) => r.applied, () => false));
   }
 }
@@ -332,6 +372,11 @@ export class Job {
 /** `[{ page: 2, rotated: 90 }]`: the pages read turned, for the completion log line. */
 export function rotatedPages(confidence: DocumentConfidence | null | undefined): Array<{ page: number; rotated: number }> {
   return (confidence?.pages ?? []).flatMap((p) => (p.rotated ? [{ page: p.pageNumber, rotated: p.rotated }] : []));
+}
+
+/** A job's write is worth another try while the database is away or another client holds its row. */
+function retryableWrite(err: unknown): boolean {
+  return isTransientDbError(err) || isLockTimeout(err);
 }
 
 /** The progress message for a page: `page 2 of 5`, and how it was turned when it was read turned. */

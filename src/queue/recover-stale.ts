@@ -24,7 +24,9 @@ SELECT id, ocr_worker_id, ${ATTEMPTS} AS attempts, ${MAX_ATTEMPTS} AS max_attemp
 
 /**
  * Each row's outcome, in one statement, fenced: still stale, same worker, same attempts and limit as
- * when its outcome was decided (a row heartbeated, re-claimed or changed since is left alone).
+ * when its outcome was decided (a row heartbeated, re-claimed or changed since is left alone). A row
+ * another client holds locked is skipped, not waited for: it is recovered by a later run, and the others
+ * are not held up behind it.
  * $1 = lease length (ms); $2 = ids; $3 = statuses (3 or 4); $4 = ocr_error; and what the outcome was
  * decided on: $5 = worker ids, $6 = attempts, $7 = limits.
  */
@@ -41,13 +43,14 @@ UPDATE extraction_queue
   FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[])
        AS d(row_id, new_status, new_error, was_worker, was_attempts, was_max)
  WHERE id = d.row_id
+   AND id IN (SELECT id FROM extraction_queue WHERE id = ANY($2::uuid[]) FOR UPDATE SKIP LOCKED)
    AND ${STALE}
    AND ocr_worker_id IS NOT DISTINCT FROM d.was_worker
    AND ${ATTEMPTS} = d.was_attempts
    AND ${MAX_ATTEMPTS} = d.was_max
 RETURNING id, status_id`;
 
-/** Rows at 3 with no attempt left (never claimable): to 4. No parameters. */
+/** Rows at 3 with no attempt left (never claimable): to 4; a row locked by another client waits its turn. */
 const EXHAUSTED_SQL = `
 UPDATE extraction_queue
    SET status_id = ${FAILED_STATUS},
@@ -58,6 +61,9 @@ UPDATE extraction_queue
  WHERE status_id = ${READY_STATUS}
    AND ${SOURCE} IS DISTINCT FROM '${PLAN_SOURCE}'
    AND ${EXHAUSTED}
+   AND id IN (SELECT id FROM extraction_queue
+               WHERE status_id = ${READY_STATUS} AND ${EXHAUSTED}
+                 FOR UPDATE SKIP LOCKED)
 RETURNING id`;
 
 /** Passes over rows that changed between being found and being written (each pass re-reads them). */

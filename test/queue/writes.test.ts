@@ -181,6 +181,27 @@ describe('recoverStale', () => {
     expect(res.requeued).toEqual([old]);
   });
 
+  it('skips a row another client holds locked instead of waiting for it, and recovers the others', async () => {
+    const [locked, other, exhausted] = await seed(db.pool, [{}, {}, { attempts: 3, maxAttempts: 3 }]);
+    const cl = await claimOne('dead-1');
+    const co = await claimOne('dead-2');
+    await expireLease(cl.id);
+    await expireLease(co.id);
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM extraction_queue WHERE id = ANY($1::uuid[]) FOR UPDATE', [[locked, exhausted]]);
+      const res = await recoverStale(db.pool, 60_000);
+      expect(res).toEqual({ requeued: [other], failed: [], exhaustedAtReady: [] });
+      expect((await row(db.pool, locked!)).status_id).toBe(6);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    const later = await recoverStale(db.pool, 60_000);
+    expect(later).toEqual({ requeued: [locked], failed: [], exhaustedAtReady: [exhausted] });
+  });
+
   it('never leaves a row with exhausted attempts sitting at 3', async () => {
     const [stuck, fine] = await seed(db.pool, [{ attempts: 3, maxAttempts: 3 }, {}]);
     const res = await recoverStale(db.pool, 60_000);
