@@ -1,9 +1,11 @@
 /**
  * One pino logger for the process: one JSON line per event, child loggers carry bindings
  * (`env`, `workerId`, `documentId`). Secrets are redacted by key wherever they would appear, and code
- * logs URLs only through `describeUrl` (host/port/database), never raw.
+ * logs URLs only through `describeUrl` (host/port/database), never raw. Lines go to standard output
+ * through `LogSink` (./util/log-sink.ts): a full or failing log device loses lines, counted, never the daemon.
  */
 import pino, { type Logger } from 'pino';
+import { processLogSink } from './util/log-sink';
 
 export type { Logger };
 
@@ -34,6 +36,6 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', de
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    destination ?? processLogSink(),
   );
 }
