@@ -7,9 +7,11 @@ import { parseArgs, USAGE, UsageError, type CheckArgs } from './src/check/args';
 import { formatReport } from './src/check/format';
 import { runCheck } from './src/check/run';
 import type { CheckReport } from './src/check/types';
+import { stringifyInert } from './src/util/inert';
 
 function print(report: CheckReport, args: CheckArgs): void {
-  if (args.json) process.stdout.write(`${JSON.stringify(report, null, args.watchSeconds ? undefined : 2)}\n`);
+  // Inert JSON: row text's C1 and bidi controls as \uXXXX, so `--json` piped to a terminal is safe too.
+  if (args.json) process.stdout.write(`${stringifyInert(report, args.watchSeconds ? undefined : 2)}\n`);
   else process.stdout.write(formatReport(report));
 }
 

@@ -1,5 +1,10 @@
-/** The human-readable form of a check report (pure; `--json` prints the report itself). */
+/**
+ * The human-readable form of a check report (pure; `--json` prints the report itself). Row text (a
+ * document number, a source, an error) is whatever other programs wrote: each printed line goes through
+ * `displayText`, so an ESC sequence or a bidi override in a row is shown, never obeyed by the terminal.
+ */
 import { statusLabel } from '../queue/ready';
+import { displayText } from '../util/inert';
 import type { CheckReport, EnvironmentReport, StatusCount } from './types';
 
 const STATUS_HINTS: Record<number, string> = { 3: ' (ready for OCR)', 5: ' (OCR done)' };
@@ -109,5 +114,5 @@ export function formatReport(r: CheckReport): string {
   for (const e of r.errors) out.push(`✗ ${e}`);
   for (const w of r.warnings) out.push(`! ${w}`);
   for (const e of r.environments) out.push('', ...formatEnvironment(e));
-  return `${out.join('\n')}\n`;
+  return `${out.map(displayText).join('\n')}\n`;
 }

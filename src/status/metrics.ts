@@ -13,6 +13,17 @@ import type { LiveFeed } from '../progress/subscriber';
 import type { DocumentHub } from './hub';
 import type { EnvName } from '../config';
 import type { QueueCounts, StatusRepo } from './repo';
+import { KNOWN_SOURCES } from '../queue/ready';
+
+/**
+ * The `source` label of a row count: a source the pool knows, '' when there is none, else `other`.
+ * document_source is free text from other programs: as a label it would multiply series without bound
+ * and carry whatever bytes were written into it.
+ */
+export function sourceLabel(source: string | null | undefined): string {
+  const s = (source ?? '').trim().toLowerCase();
+  return s === '' || (KNOWN_SOURCES as readonly string[]).includes(s) ? s : 'other';
+}
 
 export interface StatusMetrics {
   registry: Registry;
@@ -64,7 +75,9 @@ export function createStatusMetrics(repo: StatusRepo, hub: DocumentHub, feed: Li
     registers: [registry],
     async collect() {
       this.reset();
-      for (const [env, counts] of await countsForScrape()) for (const c of counts ?? []) this.set({ env, source: c.source, status: c.status }, c.count);
+      for (const [env, counts] of await countsForScrape()) {
+        for (const c of counts ?? []) this.inc({ env, source: sourceLabel(c.source), status: c.status }, c.count);
+      }
     },
   });
 

@@ -298,3 +298,43 @@ describe('check-ocr-queue --watch', () => {
     expect(code).toBe(reports.at(-1)!.exitCode);
   });
 });
+
+describe('check-ocr-queue and hostile row text', () => {
+  // What other programs may write into a row: a cursor move and line erase, a window title (OSC), a CSI
+  // in its 8-bit form, a right-to-left override, a line separator, and text shaped like forged JSON.
+  const HOSTILE_NUMBER = 'H-1\u001b[1A\u001b[2K\u001b]0;pwned\u0007\u202e4321';
+  const HOSTILE_ERROR = 'Error: bad\u009b2J\u2028{"healthy":true}\r\u0008';
+  const HOSTILE_SOURCE = 'acte\u001b[31m\u2066';
+
+  /** Code points a terminal acts on, other than the newline that ends each line. */
+  function rawControls(s: string): string[] {
+    const bidi = new Set([0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+    return [...s].filter((c) => {
+      const cp = c.codePointAt(0)!;
+      return (cp < 0x20 && c !== '\n') || (cp >= 0x7f && cp <= 0x9f) || bidi.has(cp);
+    }).map((c) => `U+${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  }
+
+  it('prints no raw control or bidi character, in human form and in --json, and the JSON reads back the row text', async () => {
+    const t = await createTestDb();
+    try {
+      await t.pool.query(
+        `INSERT INTO extraction_queue (document_source, document_number, supabase_path, status_id, ocr_attempts, ocr_error, ocr_last_error_at,
+                                       ocr_worker_id, ocr_started_at, ocr_lease_expires_at, ocr_progress) VALUES
+           ($3, $1, 'x.pdf', 4, 3, $2, now(), NULL, NULL, NULL, NULL),
+           ('acte', $1, 'y.pdf', 6, 1, NULL, NULL, $1, now(), now() - interval '1 minute', jsonb_build_object('stage', 'ocr', 'message', $2::text))`,
+        [HOSTILE_NUMBER, HOSTILE_ERROR, HOSTILE_SOURCE],
+      );
+      const human = await check({ DEV_DATABASE_URL: t.url });
+      expect(human.stdout).toContain('H-1\\u001b[1A\\u001b[2K');
+      expect(rawControls(human.stdout)).toEqual([]);
+
+      const { report, raw } = await checkJson({ DEV_DATABASE_URL: t.url });
+      expect(rawControls(raw)).toEqual([]);
+      expect(JSON.stringify(report)).toContain(JSON.stringify(HOSTILE_ERROR).slice(1, -1));
+      expect(report.healthy).toBe(false);
+    } finally {
+      await t.drop();
+    }
+  });
+});

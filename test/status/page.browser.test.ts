@@ -93,4 +93,30 @@ describe('the live page', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('shows hostile row text as text: markup is not parsed, controls do not run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/?token=${TOKEN}`);
+    await page.waitForSelector('#live.ok', { timeout: 10_000 });
+    const number = '<img src=x onerror="window.__pwned=1">\u202eevil\u001b[2J';
+    const source = 'acte<script>window.__pwned=2</script>';
+    const { rows } = await db.pool.query(
+      `INSERT INTO extraction_queue (document_source, document_number, supabase_path, status_id) VALUES ('acte', $1, 'prose3.pdf', 3), ($2, 'X-1', 'none.pdf', 3) RETURNING id`,
+      [number, source],
+    );
+    const item = page.locator(`li.doc[data-id="${rows[0].id}"]`);
+    await item.waitFor({ timeout: 60_000 });
+    // The number is on the page as the characters it is made of, not as an element.
+    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('<img src=x onerror="window.__pwned=1">');
+    await expect.poll(() => page.locator('#queue').textContent(), { timeout: 15_000 }).toContain('<script>');
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('#queue script, li.doc script').count()).toBe(0);
+    expect(await page.evaluate("typeof globalThis.__pwned")).toBe("undefined");
+    await page.screenshot({ path: path.join(ARTIFACTS, 'live-page-hostile-text.png'), fullPage: true });
+    await expect.poll(() => item.getAttribute('data-final'), { timeout: 120_000 }).toBe('done');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
