@@ -21,11 +21,15 @@ export class RetryableError extends Error {
 
 /**
  * A document ran past its page or document time budget (src/pool/budget.ts): its OCR thread was stopped.
- * Retryable (a loaded host can be slow once), so it spends its attempt and a poison document reaches 4
- * after ocr_max_attempts budgets.
+ * Retryable once (a loaded host can be slow once); a second overrun in a row is final (`decideFailure`).
  */
 export class TimeBudgetError extends RetryableError {
   override name = 'TimeBudgetError';
+}
+
+/** True when a row's `ocr_error` says its last attempt overran a time budget. */
+export function isBudgetOverrun(ocrError: string | null | undefined): boolean {
+  return typeof ocrError === 'string' && ocrError.startsWith('TimeBudgetError');
 }
 
 /** Coerce anything thrown into an Error, so callers never deal with `unknown`. */

@@ -2,7 +2,7 @@
  * Pure decisions about failures: is it worth another attempt, and after how long.
  * Kept apart from I/O so they are table-tested without timers.
  */
-import { PermanentError } from './errors';
+import { isBudgetOverrun, PermanentError, TimeBudgetError } from './errors';
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -27,8 +27,19 @@ export interface FailureDecision {
   message: string;
 }
 
-/** What to do with a job that threw `err` on its `attempt`-th try. */
-export function decideFailure(err: Error, attempt: number, policy: BackoffPolicy, random: number): FailureDecision {
+/**
+ * What to do with a job that threw `err` on its `attempt`-th try. `previousError` is the row's
+ * ocr_error from the attempt before (null on a first attempt).
+ *
+ * A time-budget overrun is retried once: a host loaded by something else can make a good page slow. A
+ * second overrun in a row is the document's own doing (a poison page, which takes every worker the
+ * same long time), and the remaining attempts would only pin more workers for a budget each: it is final.
+ */
+export function decideFailure(err: Error, attempt: number, policy: BackoffPolicy, random: number, previousError: string | null = null): FailureDecision {
+  const overranTwice = err instanceof TimeBudgetError && isBudgetOverrun(previousError);
+  if (overranTwice) {
+    return { permanent: true, backoffMs: 0, message: `${formatError(err)} (it overran a time budget on the attempt before too: not retried)`.slice(0, 1000) };
+  }
   const permanent = err instanceof PermanentError;
   const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs;
   let delay = permanent ? 0 : backoffMs(attempt, policy, random);

@@ -8,6 +8,7 @@
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
+import { isBudgetOverrun } from '../errors';
 import { describeSchemaReport } from '../queue/schema';
 import type { EnvironmentSnapshot } from './queries';
 import { pastBudget, type TimeBudgets } from '../pool/budget';
@@ -72,6 +73,17 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot, budgets?: 
     if (over.length > 0) {
       problems.push(`${env}: ${over.length} document(s) running past their time budget (worker not freed): ${over.slice(0, 5).join('; ')}`);
     }
+  }
+
+  // Deterministic overruns are final after the second (decideFailure); meanwhile a worker is pinned for up
+  // to a budget by a document that already overran once: say so rather than look healthy and busy.
+  const reread = s.inFlight.filter((d) => !d.stuck && isBudgetOverrun(d.previousError));
+  if (reread.length > 0) {
+    problems.push(
+      `${env}: ${reread.length} document(s) being read again after overrunning a time budget on the attempt before ` +
+        `(a poison page? a second overrun ends them at 4): ` +
+        reread.slice(0, 5).map((d) => `${d.id} (${d.worker ?? '?'}, attempt ${d.attempt}/${d.maxAttempts})`).join('; '),
+    );
   }
 
   const unknown = unknownSources(s.counts);

@@ -87,6 +87,7 @@ export async function readInFlight(db: Queryable): Promise<{ count: number; stuc
       message: str(p.message),
       progressUpdatedAt: str(p.updatedAt),
       progressAgeSeconds: r.progress_age_s == null ? null : Math.round(r.progress_age_s * 10) / 10,
+      previousError: r.ocr_error,
     };
   });
   return { count: c?.n ?? 0, stuck: c?.stuck ?? 0, list };

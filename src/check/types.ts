@@ -53,6 +53,8 @@ export interface InFlightDocument {
   progressUpdatedAt: string | null;
   /** Seconds since the progress last changed stage or page (database clock); null without progress. */
   progressAgeSeconds: number | null;
+  /** Why the attempt before this one failed (null on a first attempt). */
+  previousError: string | null;
 }
 
 export interface RecentError {

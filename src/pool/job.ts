@@ -212,7 +212,7 @@ export class Job {
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);
       if (thrown instanceof WriteGaveUp) return this.abandon(thrown);
       const err = coerceError(thrown);
-      const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random());
+      const decision = decideFailure(err, claim.attempt, deps.backoff, Math.random(), claim.previousError);
       let res: Awaited<ReturnType<typeof fail>>;
       try {
         res = await this.write('fail', () => fail(deps.db, claim, decision));

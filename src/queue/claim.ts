@@ -37,7 +37,7 @@ UPDATE extraction_queue q
   FROM candidate
  WHERE q.id = candidate.id
 RETURNING q.id, lower(btrim(q.document_source)) AS document_source, q.document_number, q.supabase_path, q.ocr_attempts,
-          coalesce(q.ocr_max_attempts, ${DEFAULT_MAX_ATTEMPTS}) AS ocr_max_attempts, q.ocr_lease_expires_at`;
+          coalesce(q.ocr_max_attempts, ${DEFAULT_MAX_ATTEMPTS}) AS ocr_max_attempts, q.ocr_lease_expires_at, q.ocr_error`;
 
 /** One source per call: each call is then an ordered scan of the partial ready index. */
 export async function claim(
@@ -60,5 +60,6 @@ export async function claim(
     maxAttempts: r.ocr_max_attempts,
     workerId,
     leaseExpiresAt: r.ocr_lease_expires_at,
+    previousError: r.ocr_error,
   };
 }

@@ -13,6 +13,8 @@ export interface Claim {
   maxAttempts: number;
   workerId: string;
   leaseExpiresAt: Date;
+  /** The row's ocr_error when it was claimed: why its previous attempt failed (null on a first one). */
+  previousError: string | null;
 }
 
 /** What a fenced write found: applied, or the row was no longer ours (lease lost, row changed upstream). */

@@ -64,7 +64,7 @@ describe('check-ocr-queue rules', () => {
   const doc = (over: Partial<InFlightDocument>): InFlightDocument => ({
     id: 'd1', documentSource: 'acte', documentNumber: null, worker: 'h:1:w0', attempt: 1, maxAttempts: 3, startedAt: null,
     ageSeconds: 10, leaseExpiresAt: null, stuck: false, stage: 'rendering', page: 1, pages: 1, percent: 5, message: null,
-    progressUpdatedAt: null, progressAgeSeconds: 10, ...over,
+    progressUpdatedAt: null, progressAgeSeconds: 10, previousError: null, ...over,
   });
   const snap = (over: Partial<EnvironmentSnapshot>): EnvironmentSnapshot => ({
     schema: { ok: true, missingTables: [], missingColumns: [], missingStatuses: [] }, counts: [], ready: { total: 0, bySource: {} },
@@ -79,6 +79,17 @@ describe('check-ocr-queue rules', () => {
     const v = judgeEnvironment('prod', snap({ inFlight: [over], inFlightCount: 1 }), budgets);
     expect(v.healthy).toBe(false);
     expect(v.problems[0]).toMatch(/^prod: 1 document\(s\) running past their time budget \(worker not freed\): d1 \(h:1:w0\) on page 1/);
+  });
+
+  it('a document read again after overrunning a budget on the attempt before is unhealthy while it runs', () => {
+    const again = doc({ attempt: 2, previousError: 'TimeBudgetError: page 1 exceeded the page time budget of 120 s (rendering)' });
+    const v = judgeEnvironment('prod', snap({ inFlight: [again, doc({ id: 'd2', previousError: 'RetryableError: storage 503' })], inFlightCount: 2 }), budgets);
+    expect(v.healthy).toBe(false);
+    expect(v.problems).toEqual([
+      'prod: 1 document(s) being read again after overrunning a time budget on the attempt before (a poison page? a second overrun ends them at 4): d1 (h:1:w0, attempt 2/3)',
+    ]);
+    // A first attempt, or a retry after another kind of failure, is not a problem.
+    expect(judgeEnvironment('prod', snap({ inFlight: [doc({})] }), budgets).healthy).toBe(true);
   });
 
   it('downloading or saving is not judged by the OCR budgets; a stuck lease is reported on its own', () => {

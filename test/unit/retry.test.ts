@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../src/errors';
+import { PermanentError, RetryableError, TimeBudgetError } from '../../src/errors';
 import { backoffMs, decideFailure } from '../../src/retry';
 
 const policy = { baseMs: 30_000, maxMs: 3_600_000 };
@@ -50,5 +50,25 @@ describe('decideFailure', () => {
     const d = decideFailure(new Error('a\n  b\tc'.repeat(500)), 1, policy, 0);
     expect(d.message).not.toMatch(/\n/);
     expect(d.message.length).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('decideFailure after a time-budget overrun', () => {
+  const overrun = new TimeBudgetError('page 1 exceeded the page time budget of 120 s (rendering)');
+
+  it('retries a first overrun (a loaded host can be slow once)', () => {
+    expect(decideFailure(overrun, 1, policy, 0, null)).toMatchObject({ permanent: false });
+    expect(decideFailure(overrun, 2, policy, 0, 'RetryableError: storage 503')).toMatchObject({ permanent: false });
+  });
+
+  it('makes a second overrun in a row final, attempts left or not, and says why', () => {
+    const d = decideFailure(overrun, 2, policy, 0, 'TimeBudgetError: page 1 exceeded the page time budget of 120 s (ocr)');
+    expect(d.permanent).toBe(true);
+    expect(d.backoffMs).toBe(0);
+    expect(d.message).toBe('TimeBudgetError: page 1 exceeded the page time budget of 120 s (rendering) (it overran a time budget on the attempt before too: not retried)');
+  });
+
+  it('another failure after an overrun is decided as usual', () => {
+    expect(decideFailure(new RetryableError('storage 503'), 2, policy, 0, 'TimeBudgetError: page 1 …')).toMatchObject({ permanent: false });
   });
 });

@@ -16,7 +16,7 @@ const LIST = `
 SELECT id, coalesce(document_source, '') AS document_source, document_number, ocr_worker_id,
        ${ATTEMPTS}::int AS attempt, ${MAX_ATTEMPTS}::int AS max_attempts,
        ocr_started_at, extract(epoch FROM now() - ocr_started_at)::float8 AS age_s,
-       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress,
+       ocr_lease_expires_at, coalesce(ocr_lease_expires_at < now(), false) AS stuck, ocr_progress, ocr_error,
        CASE WHEN ocr_progress->>'updatedAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
             THEN extract(epoch FROM now() - (ocr_progress->>'updatedAt')::timestamptz)::float8 END AS progress_age_s
   FROM extraction_queue
@@ -36,6 +36,8 @@ export interface InFlightRow {
   ocr_lease_expires_at: Date | null;
   stuck: boolean;
   ocr_progress: unknown;
+  /** At 6, the error of the attempt before this one (a claim does not clear it). */
+  ocr_error: string | null;
   progress_age_s: number | null;
 }
 
