@@ -13,6 +13,7 @@ const REDACT = [
   '*.serviceKey',
   '*.redisUrl',
   '*.httpToken',
+  '*.httpAdminTokens',
   '*.token',
   '*.password',
   '*.authorization',
