@@ -38,6 +38,7 @@ import { serveOperatorAction, serveOperatorRead, type OperatorDeps } from './ope
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
+import { PANEL_JS } from './panel-page';
 import { poolInfo } from './pool-info';
 import { readyz, type PoolProbe } from './readiness';
 import { StatusRepo } from './repo';
@@ -160,6 +161,7 @@ export class StatusServer {
       // The page's script and style hold no data (the page passes its ?token= on to the API itself).
       if (url.pathname === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
       if (url.pathname === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      if (url.pathname === '/panel.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PANEL_JS);
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204, { 'cache-control': 'max-age=86400' });
         return void res.end();
