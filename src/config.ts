@@ -38,6 +38,30 @@ const redisUrl = z
   .trim()
   .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 'a redis:// or rediss:// URL');
 const text = z.string().trim().min(1, 'a non-empty value');
+/** Who may act on the panel: named tokens (the name goes into the audit trail), or one bare token. */
+export interface AdminToken {
+  name: string;
+  token: string;
+}
+const ADMIN_TOKEN_RULE = 'name:token[,name:token…] or one token; tokens of 16 to 200 characters A-Z a-z 0-9 . _ ~ + / = -, names of 1 to 40 characters a-z 0-9 . _ -, each once';
+const adminTokens = z
+  .string()
+  .trim()
+  .transform((v, ctx): AdminToken[] => {
+    const out: AdminToken[] = [];
+    for (const part of v.split(',').map((x) => x.trim())) {
+      const colon = part.indexOf(':');
+      const name = colon >= 0 ? part.slice(0, colon) : 'admin';
+      const token = colon >= 0 ? part.slice(colon + 1) : part;
+      // A short or oddly shaped token is a typo or a placeholder: refuse it rather than guard writes with it.
+      if (!/^[a-z0-9._-]{1,40}$/.test(name) || !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(token) || out.some((t) => t.name === name || t.token === token)) {
+        ctx.addIssue({ code: 'custom', message: ADMIN_TOKEN_RULE });
+        return z.NEVER;
+      }
+      out.push({ name, token });
+    }
+    return out;
+  });
 const langs = z
   .string()
   .trim()
@@ -207,6 +231,15 @@ export const OPTIONS = {
     description: 'When set, the status server requires `Authorization: Bearer <token>` (or `?token=`).',
     secret: true,
   },
+  OCR_HTTP_ADMIN_TOKEN: {
+    schema: adminTokens,
+    unit: 'secret',
+    description:
+      'Enables the panel\'s actions (requeue, pause, resume): `name:token[,name:token…]`, or one bare token (named `admin`). ' +
+      'An action is a POST with `Authorization: Bearer <token>` (never `?token=` or a cookie); the name is recorded as who acted. ' +
+      'Tokens: 16 to 200 characters of A–Z a–z 0–9 . _ ~ + / = -; names: 1 to 40 of a–z 0–9 . _ -. Unset: actions are refused.',
+    secret: true,
+  },
   LOG_LEVEL: {
     schema: logLevel,
     default: 'info',
@@ -296,6 +329,8 @@ export interface Config {
   httpHost: string;
   httpPort: number;
   httpToken?: string;
+  /** Tokens that may act (requeue, pause, resume); empty: actions are refused. */
+  httpAdminTokens: AdminToken[];
   logLevel: z.infer<typeof logLevel>;
   maxPdfBytes: number;
   storageTimeoutMs: number;
@@ -432,6 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     httpHost: v.OCR_HTTP_HOST,
     httpPort: v.OCR_HTTP_PORT,
     httpToken: v.OCR_HTTP_TOKEN,
+    httpAdminTokens: (v.OCR_HTTP_ADMIN_TOKEN as AdminToken[] | undefined) ?? [],
     logLevel: v.LOG_LEVEL,
     maxPdfBytes: (v.OCR_MAX_PDF_MB as number) * 1024 * 1024,
     storageTimeoutMs: v.OCR_STORAGE_TIMEOUT_MS,

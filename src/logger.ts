@@ -15,6 +15,7 @@ const REDACT = [
   '*.serviceKey',
   '*.redisUrl',
   '*.httpToken',
+  '*.httpAdminTokens',
   '*.token',
   '*.password',
   '*.authorization',

@@ -49,7 +49,8 @@ export function countsTable(counts: StatusCount[]): string[] {
 
 export function formatEnvironment(e: EnvironmentReport): string[] {
   const out: string[] = [];
-  const state = !e.reachable ? 'CANNOT CONNECT' : e.healthy ? 'healthy' : 'UNHEALTHY';
+  const paused = (e.claimPauses ?? []).map((p) => (p.source === '*' ? 'all sources' : p.source));
+  const state = (!e.reachable ? 'CANNOT CONNECT' : e.healthy ? 'healthy' : 'UNHEALTHY') + (paused.length ? `, PAUSED (${paused.join(', ')})` : '');
   out.push(`== ${e.env} (${e.database}) — ${state}`);
   if (!e.reachable) {
     for (const p of e.problems) out.push(`  ✗ ${p}`);
@@ -94,6 +95,13 @@ export function formatEnvironment(e: EnvironmentReport): string[] {
       `${x.completed} done${x.avgSeconds != null ? `, avg ${x.avgSeconds.toFixed(1)} s/doc` : ''}, ${x.failed} failed`;
     out.push(`throughput: last hour ${w(e.throughput.lastHour)} · last day ${w(e.throughput.lastDay)}`);
   }
+
+  if (e.rates) {
+    out.push(
+      `per minute: ${e.rates.map((w) => `last ${w.minutes >= 60 ? `${w.minutes / 60} h` : `${w.minutes} min`} ${w.documentsPerMinute} docs, ${w.pagesPerMinute} pages, ${w.arrivalsPerMinute} arrived`).join(' · ')}`,
+    );
+  }
+  if (e.eta) out.push(`ETA: ${e.eta.summary}${e.eta.at ? ` (about ${e.eta.at})` : ''}`);
 
   if (e.workers) {
     out.push(`live workers: ${e.workers.live}`);

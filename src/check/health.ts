@@ -4,7 +4,8 @@
  * Unhealthy (exit 1): the schema is incomplete, a lease has expired (a document stuck at 6 whose worker
  * died or stalled), a document runs past its time budget (its worker is not being freed), rows at 3 have
  * a document_source no worker takes, documents are ready but no worker is alive to take them, or a pool
- * paused claiming because the environment's storage fails as a whole, or a worker's loop died.
+ * paused claiming because the environment's storage fails as a whole, or a worker's loop died, or an
+ * operator paused claims and documents wait behind the pause (a pause with nothing behind it: a warning).
  * Cannot tell (exit 2): the database cannot be reached or read, or nothing is configured.
  * Everything else that deserves a look (rows blocked at 3, recent failures) is a warning only.
  */
@@ -101,6 +102,15 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot, budgets?: 
       `${env}: ${dead.length} worker(s) whose loop died of an unexpected error and is restarting: ` +
         `${dead.slice(0, 5).map((w) => w.workerId).join(', ')} (see that pool's log)`,
     );
+  }
+
+  // An operator's pause: deliberate, but work that waits behind it is not "healthy and idle".
+  const paused = s.claimPauses ?? [];
+  if (paused.length > 0) {
+    const what = paused.map((p) => `${p.source === '*' ? 'all sources' : p.source} by ${p.pausedBy} since ${p.pausedAt}${p.reason ? ` (${p.reason})` : ''}`).join('; ');
+    const waiting = s.eta?.pausedDocuments ?? 0;
+    if (waiting > 0) problems.push(`${env}: claims paused: ${what}; ${waiting} document(s) wait (resume: npx tsx ocr-admin.ts resume --env ${env})`);
+    else warnings.push(`${env}: claims paused: ${what}; nothing waits there now`);
   }
 
   const live = s.workers?.live ?? 0;

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/pg';
 import { checkSchema, type SchemaReport } from '../queue/schema';
+import { readPace, readPauses } from './operator';
 import { livePauses } from '../queue/pauses';
 import { countByStatusAndSource } from '../queue/reads/counts';
 import { dbNow, presentTables, tableColumns } from '../queue/reads/catalog';
@@ -163,6 +164,7 @@ export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapsho
   };
   // Checked first: inside the check's transaction a query on a missing table would abort everything after it.
   if (await tableExists(db, 'ocr_storage_pauses')) snapshot.storagePauses = await readStoragePauses(db);
+  if (await tableExists(db, 'ocr_claim_pauses')) snapshot.claimPauses = await readPauses(db);
   if (base.missingTables.includes('extraction_queue')) return snapshot;
 
   const cols = await tableColumns(db, 'extraction_queue');
@@ -178,5 +180,10 @@ export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapsho
   snapshot.inFlight = inFlight.list;
   snapshot.recentErrors = await readRecentErrors(db);
   snapshot.throughput = await readThroughput(db);
+  if (snapshot.claimPauses) {
+    const pace = await readPace(db);
+    snapshot.rates = pace.throughput;
+    snapshot.eta = pace.eta;
+  }
   return snapshot;
 }

@@ -4,6 +4,7 @@
  * without bumping it. Times are ISO 8601 strings (UTC), durations are seconds.
  */
 import type { EnvName } from '../config';
+import type { Eta, RateWindow } from '../queue/eta';
 import type { SchemaReport } from '../queue/schema';
 
 export const REPORT_VERSION = 1;
@@ -115,6 +116,20 @@ export interface EnvironmentSnapshot {
   workers: { live: number; list: WorkerSummary[] } | null;
   /** Live pools that paused claiming here (empty when none; absent before migration 5). */
   storagePauses?: StoragePauseSummary[];
+  /** Claims an operator paused here: source ('*' for all), who, why, since when (absent before migration 8). */
+  claimPauses?: ClaimPauseSummary[];
+  /** Documents and pages completed, and documents arrived, per minute over 5, 60 and 1,440 minutes. */
+  rates?: RateWindow[];
+  /** When the backlog should be empty, with its state (src/queue/eta.ts, as GET /api/pool and the page). */
+  eta?: Eta;
+}
+
+/** An operator's pause of claims (ocr-admin.ts pause, the page, POST /api/pause). */
+export interface ClaimPauseSummary {
+  source: string;
+  pausedBy: string;
+  reason: string | null;
+  pausedAt: string;
 }
 
 /** The readings of an environment before any query, or when its tables are missing. */

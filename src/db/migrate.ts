@@ -20,9 +20,13 @@ export interface Migration {
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const files = readdirSync(dir).filter((f) => /^\d{6}_[\w-]+\.sql$/.test(f)).sort();
-  return files.map((file, i) => {
+  // Numbers only grow, each used once. A gap is allowed: branches worked on side by side reserve their
+  // numbers, and the one merged first must not wait for the others (the runner applies any it lacks).
+  let previous = 0;
+  return files.map((file) => {
     const id = Number(file.slice(0, 6));
-    if (id !== i + 1) throw new Error(`migrations must be numbered 000001, 000002, … without gaps: found ${file}`);
+    if (id <= previous) throw new Error(`migrations must be numbered upwards, each number once: found ${file} after ${String(previous).padStart(6, '0')}`);
+    previous = id;
     const sql = readFileSync(path.join(dir, file), 'utf8');
     return { id, name: file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
   });

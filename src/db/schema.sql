@@ -23,9 +23,14 @@ CREATE TABLE extraction_queue (
     ocr_next_attempt_at timestamp with time zone,
     ocr_progress jsonb,
     ocr_confidence jsonb,
+    ocr_error_history jsonb,
     CONSTRAINT extraction_queue_pkey PRIMARY KEY (id),
     CONSTRAINT extraction_queue_status_id_fkey FOREIGN KEY (status_id) REFERENCES extraction_status(id)
 );
+CREATE INDEX extraction_queue_created_idx ON public.extraction_queue USING btree (created_at);
+CREATE INDEX extraction_queue_document_number_norm_idx ON public.extraction_queue USING btree (lower(regexp_replace(document_number, '[[:space:]  ]+'::text, ''::text, 'g'::text)));
+CREATE INDEX extraction_queue_ocr_completed_idx ON public.extraction_queue USING btree (ocr_completed_at) WHERE (ocr_completed_at IS NOT NULL);
+CREATE INDEX extraction_queue_ocr_failed_idx ON public.extraction_queue USING btree (ocr_last_error_at DESC) WHERE (status_id = 4);
 CREATE INDEX extraction_queue_ocr_lease_idx ON public.extraction_queue USING btree (ocr_lease_expires_at) WHERE (status_id = 6);
 CREATE INDEX extraction_queue_ocr_ready_norm_idx ON public.extraction_queue USING btree (lower(btrim(document_source)), created_at, id) WHERE ((status_id = 3) AND (supabase_path IS NOT NULL));
 
@@ -34,6 +39,29 @@ CREATE TABLE extraction_status (
     name text NOT NULL,
     CONSTRAINT extraction_status_pkey PRIMARY KEY (id)
 );
+
+CREATE TABLE ocr_claim_pauses (
+    source text NOT NULL,
+    paused_by text NOT NULL,
+    reason text,
+    paused_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ocr_claim_pauses_pkey PRIMARY KEY (source)
+);
+
+CREATE TABLE ocr_operator_actions (
+    id bigint DEFAULT nextval('ocr_operator_actions_id_seq'::regclass) NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    env text NOT NULL,
+    document_id uuid,
+    source text,
+    error_class text,
+    count integer NOT NULL,
+    detail jsonb,
+    CONSTRAINT ocr_operator_actions_pkey PRIMARY KEY (id)
+);
+CREATE INDEX ocr_operator_actions_at_idx ON public.ocr_operator_actions USING btree (at);
 
 CREATE TABLE ocr_pool_migrations (
     id integer NOT NULL,

@@ -7,9 +7,12 @@
  * burns an attempt up front, so a document that crashes its worker every time is bounded by
  * ocr_max_attempts instead of looping forever. The source is compared as lower(btrim()) ('Acte', ' acte'
  * are deeds), the expression of the partial ready index (migration 000006), so the scan stays indexed.
+ * An operator's pause of the environment or of the source (claim-pauses.ts) is checked in the same
+ * statement: once the pause commits, no claim of any host takes such a row.
  */
 import type { EnvName } from '../config';
 import type { Queryable } from '../db/pg';
+import { notPaused } from './claim-pauses';
 import { DEFAULT_MAX_ATTEMPTS, READY, RUNNING_STATUS, SOURCE } from './ready';
 import type { Claim, DocumentSource } from './types';
 
@@ -19,6 +22,7 @@ WITH candidate AS (
   SELECT id FROM extraction_queue
    WHERE ${READY}
      AND ${SOURCE} = $1
+     AND ${notPaused('$1')}
    ORDER BY created_at, id
    LIMIT 1
    FOR UPDATE SKIP LOCKED

@@ -7,7 +7,8 @@ import { presentStatuses, presentTables, tableColumns } from './reads/catalog';
 import { DONE_STATUS, FAILED_STATUS, READY_STATUS, RUNNING_STATUS } from './ready';
 import type { Queryable } from '../db/pg';
 
-export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers'];
+// ocr_claim_pauses: the claim reads it (an operator's pause), so a database without it is not served.
+export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers', 'ocr_claim_pauses'];
 
 /** Columns written or read by ocr-pool, upstream's and ours. */
 export const REQUIRED_COLUMNS = [
@@ -31,6 +32,7 @@ export const REQUIRED_COLUMNS = [
   'ocr_next_attempt_at',
   'ocr_progress',
   'ocr_confidence',
+  'ocr_error_history',
 ] as const;
 
 export interface SchemaReport {

@@ -1,8 +1,10 @@
 /**
  * Cadastral plans are drawings, not text: they pass from 3 to 5 with no content and no OCR, so the
- * extractor sees them finished. Batched, and SKIP LOCKED so several hosts can run it at once.
+ * extractor sees them finished. Batched, and SKIP LOCKED so several hosts can run it at once. A pause of
+ * the environment or of plan_cadastraux (claim-pauses.ts) holds them at 3 like any claim.
  */
 import type { Queryable } from '../db/pg';
+import { notPaused } from './claim-pauses';
 import { DONE_STATUS, PLAN_SOURCE, READY_STATUS, SOURCE } from './ready';
 
 /** $1 = batch size. */
@@ -10,6 +12,7 @@ const SQL = `
 WITH plans AS (
   SELECT id FROM extraction_queue
    WHERE status_id = ${READY_STATUS} AND ${SOURCE} = '${PLAN_SOURCE}'
+     AND ${notPaused(`'${PLAN_SOURCE}'`)}
    LIMIT $1
    FOR UPDATE SKIP LOCKED
 )

@@ -13,6 +13,7 @@ import type { LiveFeed } from '../progress/subscriber';
 import type { DocumentHub } from './hub';
 import type { EnvName } from '../config';
 import type { QueueCounts, StatusRepo } from './repo';
+import { claimPauses, isPaused } from '../queue/claim-pauses';
 import { KNOWN_SOURCES } from '../queue/ready';
 
 /**
@@ -109,6 +110,23 @@ export function createStatusMetrics(repo: StatusRepo, hub: DocumentHub, feed: Li
       await Promise.all(
         repo.envNames.map(async (env) => {
           for (const p of await repo.pauses(env).catch(() => [])) this.inc({ env, reason: p.reason });
+        }),
+      );
+    },
+  });
+
+  new Gauge({
+    name: 'ocr_claims_paused',
+    help: 'Whether an operator paused claims of this environment and source (1) or not (0); a pause of the whole environment sets every source.',
+    labelNames: ['env', 'source'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        repo.envNames.map(async (env) => {
+          // An unreadable database reports nothing rather than a 0 that would read as "not paused".
+          const pauses = await claimPauses(repo.database(env)).catch(() => null);
+          if (pauses) for (const source of KNOWN_SOURCES) this.set({ env, source }, isPaused(pauses, source) ? 1 : 0);
         }),
       );
     },

@@ -1,8 +1,13 @@
 /**
- * The live page (GET /): queue counts, workers, and a progress bar per running document. Plain HTML, CSS
- * and JS served by the status server itself (no build step, nothing fetched from elsewhere; the CSP
- * allows only this origin). It polls /api/pool every 2 s and follows /api/events for instant updates;
- * a document that finishes keeps its (full or failed) bar for a few minutes.
+ * The live page (GET /), the operator's panel: a progress bar per running document, throughput and ETA
+ * per environment with a chart, claim pauses, failures (requeue), find, the queue and the workers. Plain
+ * HTML, CSS and JS served by the status server itself (no build step, nothing fetched from elsewhere; the
+ * CSP allows only this origin). app.js (here) polls /api/pool every 2 s and follows /api/events for
+ * instant updates; a document that finishes keeps its (full or failed) bar for a few minutes. The panel's
+ * sections are panel.js (panel-page.ts), which app.js feeds with each /api/pool answer.
+ *
+ * Rows hold text that came from outside (document numbers, error messages, OCR text): every value is
+ * put in the page with textContent or an attribute, never parsed as HTML.
  */
 
 export const PAGE_HTML = `<!doctype html>
@@ -14,13 +19,34 @@ export const PAGE_HTML = `<!doctype html>
 <link rel="stylesheet" href="app.css">
 </head>
 <body>
-<header><h1>ocr-pool</h1><span id="live" class="pill">connecting…</span><span id="updated"></span></header>
+<header><h1>ocr-pool</h1><span id="live" class="pill">connecting…</span><span id="updated"></span>
+<span class="spacer"></span>
+<label class="token">action token <input id="admin-token" type="password" autocomplete="off" placeholder="OCR_HTTP_ADMIN_TOKEN"></label>
+<button id="admin-token-use" type="button">use</button><span id="admin-state" class="pill">read only</span></header>
 <main>
+<p id="action-status" role="status"></p>
 <section><h2>Documents in OCR</h2><ul id="docs" class="docs"><li class="empty">nothing running</li></ul></section>
+<section><h2>Throughput and ETA</h2><div id="pace"></div></section>
+<section><h2>Claims</h2><div id="pauses"></div>
+<div class="controls"><label>environment <select id="pause-env"></select></label>
+<label>source <select id="pause-source"><option value="">all sources</option><option>index</option><option>acte</option><option>plan_cadastraux</option></select></label>
+<input id="pause-reason" type="text" placeholder="reason (optional)" maxlength="200">
+<button id="pause-button" type="button" class="act">Pause</button></div></section>
+<section><h2>Failures</h2>
+<div class="controls"><label>environment <select id="failures-env"><option value="">all</option></select></label>
+<label>source <select id="failures-source"><option value="">all</option><option>index</option><option>acte</option><option>plan_cadastraux</option></select></label>
+<label>class <select id="failures-class"><option value="">all</option><option>poison</option><option>storage</option><option>budget</option><option>memory</option><option>lease</option><option>other</option></select></label>
+<button id="requeue-class" type="button" class="act" hidden>Requeue all</button></div>
+<div id="failure-counts"></div>
+<table id="failures"><thead><tr><th>time</th><th>env</th><th>source</th><th>document</th><th>class</th><th>attempts</th><th>error</th><th></th></tr></thead><tbody></tbody></table></section>
+<section><h2>Find a document</h2>
+<div class="controls"><input id="find-q" type="search" placeholder="document number or id" size="40"><button id="find-go" type="button">Find</button></div>
+<div id="find-results"></div></section>
 <section><h2>Queue</h2><div id="queue"></div></section>
 <section><h2>Workers</h2><p id="allocation"></p><table id="workers"><thead><tr><th>worker</th><th>host</th><th>mode</th><th>state</th><th>document</th><th>progress</th><th>jobs</th></tr></thead><tbody></tbody></table></section>
 </main>
 <script src="app.js"></script>
+<script src="panel.js"></script>
 </body>
 </html>
 `;
@@ -47,6 +73,33 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { height: .8rem; background: #e3e5ea; border-radius: .4rem; overflow: hidden; margin-top: .35rem; }
 .bar > .fill { height: 100%; width: 0; background: #3b6fd8; transition: width .4s ease; }
 .doc.done .fill { background: #2f8f4e; } .doc.failed .fill { background: #b3261e; }
+.spacer { flex: 1; }
+header .token { font-size: .8rem; } header input { font-size: .8rem; width: 12rem; }
+header button { font-size: .8rem; }
+#action-status { min-height: 1.2rem; margin: .6rem 0 0; font-size: .9rem; }
+#action-status.bad { color: #b3261e; } #action-status.ok { color: #2f8f4e; }
+.controls { display: flex; gap: .8rem; align-items: center; flex-wrap: wrap; margin: .4rem 0; font-size: .9rem; }
+button.act { background: #3b6fd8; color: #fff; border: 0; border-radius: 4px; padding: .25rem .7rem; cursor: pointer; }
+button.act:disabled { background: #9aa5bd; cursor: not-allowed; }
+.cards { display: flex; gap: .8rem; flex-wrap: wrap; }
+.card { background: #fff; border: 1px solid #e3e5ea; border-radius: 6px; padding: .6rem .8rem; min-width: 20rem; flex: 1; }
+.card h3 { margin: 0 0 .3rem; font-size: .95rem; display: flex; gap: .5rem; align-items: center; }
+.state { font-size: .75rem; padding: .05rem .45rem; border-radius: 1rem; color: #fff; background: #666; }
+.state.draining { background: #2f8f4e; } .state.growing { background: #c77700; } .state.stalled { background: #b3261e; }
+.state.paused { background: #7b3fb3; } .state.idle { background: #777; }
+.summary { font-size: .85rem; margin: .2rem 0 .4rem; }
+.card table { font-size: .8rem; }
+svg.chart { display: block; width: 100%; height: 60px; background: #f6f7f9; margin-top: .4rem; }
+svg.chart rect { fill: #3b6fd8; }
+.chips { display: flex; gap: .4rem; flex-wrap: wrap; margin: .3rem 0; }
+.chip { font-size: .8rem; background: #eceef2; border-radius: 1rem; padding: .1rem .6rem; cursor: pointer; border: 1px solid transparent; }
+.chip.on { border-color: #3b6fd8; }
+.paused-row { color: #7b3fb3; font-weight: 600; }
+td.error { max-width: 32rem; overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: .8rem; }
+.found { background: #fff; border: 1px solid #e3e5ea; border-radius: 6px; padding: .6rem .8rem; margin-bottom: .6rem; }
+.found dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0; font-size: .85rem; }
+.found dt { color: #555; } .found dd { margin: 0; overflow-wrap: anywhere; }
+.found pre { white-space: pre-wrap; max-height: 20rem; overflow: auto; background: #f6f7f9; padding: .5rem; font-size: .8rem; }
 `;
 
 export const PAGE_JS = `'use strict';
@@ -95,7 +148,7 @@ export const PAGE_JS = `'use strict';
     docs.forEach(function (d, k) {
       if (d.finishedAt && now - d.finishedAt > KEEP_FINISHED_MS) { docs.delete(k); return; }
       var running = d.job.status.id === 6;
-      if (running || d.finishedAt) list.push(d);
+      if (running || d.finishedAt || d.tracked) list.push(d);
     });
     list.sort(function (a, b) {
       if (!!a.finishedAt !== !!b.finishedAt) return a.finishedAt ? 1 : -1;
@@ -167,6 +220,13 @@ export const PAGE_JS = `'use strict';
     if (a.latest) txt += ' · allocation ' + a.latest.index + ' index / ' + a.latest.acte + ' acte (' + (a.latest.reason || '') + ')';
     document.getElementById('allocation').textContent = txt;
   }
+  // The panel (panel.js) asks to follow a document it requeued: its bar shows here until it is done.
+  window.addEventListener('ocr:job', function (e) {
+    upsert(e.detail);
+    var d = docs.get(key(e.detail));
+    if (d) { d.tracked = true; if (!e.detail.final) d.finishedAt = null; }
+    renderDocs();
+  });
   var refreshing = false;
   function refresh() {
     if (refreshing) return;
@@ -178,7 +238,7 @@ export const PAGE_JS = `'use strict';
         data.running.forEach(function (j) { running.add(key(j)); upsert(j); });
         // Documents that left 6 since the last look: read their final state.
         docs.forEach(function (d, k) {
-          if (!running.has(k) && !d.finishedAt && d.job.status.id === 6) {
+          if (!running.has(k) && !d.finishedAt && (d.job.status.id === 6 || d.tracked)) {
             fetch(withToken('api/jobs/' + d.job.env + '/' + d.job.id), { cache: 'no-store' })
               .then(function (r) { return r.ok ? r.json() : null; })
               .then(function (j) { if (j) { upsert(j); renderDocs(); } })
@@ -188,6 +248,7 @@ export const PAGE_JS = `'use strict';
         renderQueue(data.queue);
         renderWorkers(data);
         renderDocs();
+        window.dispatchEvent(new CustomEvent('ocr:pool', { detail: data }));
         document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
       })
       .catch(function (e) { document.getElementById('updated').textContent = 'status unavailable: ' + e.message; })
@@ -203,8 +264,10 @@ export const PAGE_JS = `'use strict';
       upsert(job);
       renderDocs();
       if (job.final) setTimeout(refresh, 100); // queue counts and workers change with it
+      if (job.final) window.dispatchEvent(new CustomEvent('ocr:final', { detail: job })); // the failures list too
     });
   });
+  window.addEventListener('ocr:refresh', function () { setTimeout(refresh, 0); }); // after an action of the panel
   refresh();
   setInterval(refresh, 2000);
 })();

@@ -1,6 +1,7 @@
 /**
  * GET /api/pool: the workers of every host (from the registry), the latest allocation and its reason
- * (from Redis when it is up), each environment's queue counts and running documents.
+ * (from Redis when it is up), each environment's queue counts, throughput, ETA, chart and claim pauses
+ * (src/queue/eta.ts decides the ETA), and the running documents.
  */
 import type Redis from 'ioredis';
 import { coerceError } from '../errors';
@@ -22,7 +23,8 @@ export async function poolInfo(deps: PoolInfoDeps): Promise<Record<string, unkno
   await Promise.all(
     deps.repo.envNames.map(async (env) => {
       try {
-        queue[env] = { counts: await deps.repo.queueCounts(env, 1_000) };
+        const [counts, pace] = await Promise.all([deps.repo.queueCounts(env, 1_000), deps.repo.pace(env, 1_000)]);
+        queue[env] = { counts, throughput: pace.throughput, eta: pace.eta, chart: pace.chart, pauses: pace.pauses };
         running.push(...(await deps.repo.running(env)));
       } catch (err) {
         queue[env] = { error: `database unavailable: ${coerceError(err).message}` };

@@ -14,6 +14,7 @@ import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 import { readInFlight } from '../check/queries';
+import { readPace } from '../check/operator';
 import type { InFlightDocument } from '../check/types';
 import { withTimeout } from '../util/timeout';
 
@@ -23,6 +24,7 @@ export type QueueCounts = { source: string; status: string; statusId: number; co
 export class StatusRepo {
   private readonly dbs = new Map<EnvName, pg.Pool>();
   private readonly countsCache = new Map<EnvName, { at: number; value: Promise<QueueCounts> }>();
+  private readonly paceCache = new Map<EnvName, { at: number; value: ReturnType<typeof readPace> }>();
 
   constructor(
     readonly envs: LiveEnv[],
@@ -37,6 +39,21 @@ export class StatusRepo {
 
   get envNames(): EnvName[] {
     return [...this.dbs.keys()];
+  }
+
+  /** The environment's status connections, for the panel's reads and actions (src/check/operator.ts). */
+  database(env: EnvName): pg.Pool {
+    return this.db(env);
+  }
+
+  /** Throughput, ETA and pauses; `maxAgeMs` lets page polls and scrapes share one read. */
+  pace(env: EnvName, maxAgeMs = 0): ReturnType<typeof readPace> {
+    const hit = this.paceCache.get(env);
+    if (hit && Date.now() - hit.at <= maxAgeMs) return hit.value;
+    const value = readPace(this.db(env));
+    this.paceCache.set(env, { at: Date.now(), value });
+    value.catch(() => this.paceCache.delete(env));
+    return value;
   }
 
   private db(env: EnvName): pg.Pool {

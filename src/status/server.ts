@@ -8,13 +8,17 @@
  *   GET /api/jobs/:env/:id        one document's status and progress
  *   GET /api/jobs/:env/:id/events SSE: snapshot, progress…, done | failed (see sse.ts)
  *   GET /api/events               SSE of every document's changes (the live page)
- *   GET /                         the live page
+ *   GET /                         the live page (the operator's panel)
+ *   GET /api/failures, /api/find, /api/actions; POST /api/requeue, /api/jobs/:env/:id/requeue,
+ *       /api/pause, /api/resume   the panel's reads and actions (operator-api.ts; who may act: admin-auth.ts)
  *
  * It runs inside the pool process and alone (`node dist/status/server.js`, a second PM2 app) with the
  * same code: every answer comes from Postgres and the live channel, never from the pool's memory, so any
  * process on any host answers the same. The pool process only adds its own metrics and the readiness of
  * its workers. With OCR_HTTP_TOKEN set, every route but /healthz (and the page's static script and
- * style) needs `Authorization: Bearer <token>` or `?token=`. No CORS headers are sent: browsers only let the page's own origin read the API.
+ * style) needs `Authorization: Bearer <token>` or `?token=` (an admin token in the header reads too).
+ * Actions (POST) need an admin token (OCR_HTTP_ADMIN_TOKEN) in the header, whatever OCR_HTTP_TOKEN says.
+ * No CORS headers are sent: browsers only let the page's own origin read the API or send it an action.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,10 +31,14 @@ import { isUuid } from '../progress/job-status';
 import type { LiveEnv } from '../progress/publisher';
 import { closeRedis, createRedis } from '../progress/redis';
 import { LiveFeed } from '../progress/subscriber';
+import { InvalidRequest } from '../check/operator';
+import { authorizeAction, isAdminBearer, type ActionRequest } from './admin-auth';
 import { HttpError, presentedToken, sendError, sendJson, sendText, tokenMatches } from './http';
+import { serveOperatorAction, serveOperatorRead, type OperatorDeps } from './operator-api';
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
+import { PANEL_JS } from './panel-page';
 import { poolInfo } from './pool-info';
 import { readyz, type PoolProbe } from './readiness';
 import { StatusRepo } from './repo';
@@ -39,7 +47,7 @@ import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
 
 export interface StatusServerOptions {
   config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> &
-    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs'>>;
+    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs' | 'httpAdminTokens'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -111,7 +119,7 @@ export class StatusServer {
     }
     const addr = this.address()!;
     this.log.info(
-      { host: addr.address, port: addr.port, token: Boolean(this.opts.config.httpToken), live: this.opts.config.redisUrl ? 'redis + postgres' : 'postgres' },
+      { host: addr.address, port: addr.port, token: Boolean(this.opts.config.httpToken), actions: this.adminTokens.length > 0, live: this.opts.config.redisUrl ? 'redis + postgres' : 'postgres' },
       `status server listening on ${urlOf(addr)}`,
     );
     return addr;
@@ -144,19 +152,22 @@ export class StatusServer {
       return sendError(res, new HttpError(400, 'bad_request', 'malformed request URL'));
     }
     try {
+      if (req.method === 'POST') return await this.action(req, res, url);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed: this server only reads`, { allow: 'GET, HEAD' });
+        // OPTIONS too: no CORS preflight is ever answered, so no other origin may send an action.
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed: reads are GET, actions POST`, { allow: 'GET, HEAD, POST' });
       }
       if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
       // The page's script and style hold no data (the page passes its ?token= on to the API itself).
       if (url.pathname === '/app.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PAGE_JS);
       if (url.pathname === '/app.css') return sendText(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+      if (url.pathname === '/panel.js') return sendText(res, 200, 'text/javascript; charset=utf-8', PANEL_JS);
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204, { 'cache-control': 'max-age=86400' });
         return void res.end();
       }
       const token = this.opts.config.httpToken;
-      if (token && !tokenMatches(presentedToken(req, url), token)) {
+      if (token && !tokenMatches(presentedToken(req, url), token) && !isAdminBearer(req.headers.authorization, this.adminTokens)) {
         const presented = presentedToken(req, url) !== undefined;
         throw new HttpError(401, presented ? 'invalid_token' : 'missing_token', presented ? 'the token is not valid' : 'this server requires a token: Authorization: Bearer <token> (or ?token=)', {
           'www-authenticate': 'Bearer realm="ocr-pool"',
@@ -171,6 +182,26 @@ export class StatusServer {
     }
   }
 
+  private get adminTokens() {
+    return this.opts.config.httpAdminTokens ?? [];
+  }
+
+  /** A POST: an action, taken only with an admin token in the header, from no other origin (admin-auth.ts). */
+  private async action(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const verdict = authorizeAction({ headers: req.headers as ActionRequest['headers'], url, hasBody }, this.adminTokens);
+    if (!verdict.ok) {
+      this.log.warn({ path: url.pathname, code: verdict.code, origin: req.headers.origin }, 'operator action refused');
+      throw new HttpError(verdict.status, verdict.code, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer realm="ocr-pool actions"' } : {});
+    }
+    if (await serveOperatorAction(req, res, url, verdict.actor, this.operatorDeps())) return;
+    throw new HttpError(404, 'not_found', `no action ${url.pathname}`);
+  }
+
+  private operatorDeps(): OperatorDeps {
+    return { repo: this.repo, log: this.log, env: (n) => this.env(n), dbCall: (env, fn) => this.dbCall(env, fn) };
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', PAGE_HTML, { 'content-security-policy': PAGE_CSP });
@@ -181,6 +212,7 @@ export class StatusServer {
     }
     if (path === '/api/pool') return sendJson(res, 200, await poolInfo({ repo: this.repo, feed: this.feed, redis: this.redis }));
     if (path === '/api/events') return req.method === 'HEAD' ? sseHead(res) : serveAllEvents(res, this.sseDeps());
+    if (await serveOperatorRead(res, url, this.operatorDeps())) return;
 
     const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
     if (m) {
@@ -209,6 +241,7 @@ export class StatusServer {
     try {
       return await fn();
     } catch (err) {
+      if (err instanceof HttpError || err instanceof InvalidRequest) throw err;
       this.log.warn({ err, env }, 'status: database call failed');
       throw new HttpError(503, 'database_unavailable', `${env}: database unavailable (${coerceError(err).message})`);
     }

@@ -3,6 +3,8 @@
  * twice without change, refuse an edited migration, and the schema check names exactly what is missing.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +26,8 @@ async function withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     c.release();
   }
 }
-const reset = () => db.pool.query('DROP TABLE IF EXISTS extraction_queue, extraction_status, ocr_workers, ocr_pool_migrations CASCADE');
+const reset = () =>
+  db.pool.query('DROP TABLE IF EXISTS extraction_queue, extraction_status, ocr_workers, ocr_storage_pauses, ocr_claim_pauses, ocr_operator_actions, ocr_pool_migrations CASCADE');
 
 describe('migrate', () => {
   it('creates everything from nothing, and a second run changes nothing', async () => {
@@ -50,8 +53,8 @@ describe('migrate', () => {
     const before = await checkSchema(db.pool);
     expect(before.ok).toBe(false);
     expect(before.missingColumns).toContain('extraction_queue.ocr_lease_expires_at');
-    expect(before.missingTables).toEqual(['ocr_workers']);
-    expect(describeSchemaReport('staging', before)).toMatch(/^staging: schema incomplete, missing table ocr_workers, column extraction_queue\.file_content, .*\(run `npm run migrate`\)$/);
+    expect(before.missingTables).toEqual(['ocr_workers', 'ocr_claim_pauses']);
+    expect(describeSchemaReport('staging', before)).toMatch(/^staging: schema incomplete, missing table ocr_workers, table ocr_claim_pauses, column extraction_queue\.file_content, .*\(run `npm run migrate`\)$/);
 
     await withClient((c) => migrate(c));
     expect((await checkSchema(db.pool)).ok).toBe(true);
@@ -65,6 +68,19 @@ describe('migrate', () => {
     expect(defs.extraction_queue_ocr_ready_norm_idx).toMatch(/\(lower\(btrim\(document_source\)\), created_at, id\) WHERE \(\(status_id = 3\) AND \(supabase_path IS NOT NULL\)\)/);
     expect(defs.extraction_queue_ocr_ready_idx).toBeUndefined();
     expect(defs.extraction_queue_ocr_lease_idx).toMatch(/WHERE \(status_id = 6\)/);
+  });
+
+  it('numbers migrations upwards, each once; a gap is allowed (branches reserve numbers side by side)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ocr-migrations-'));
+    try {
+      writeFileSync(path.join(dir, '000001_a.sql'), 'SELECT 1;');
+      writeFileSync(path.join(dir, '000003_c.sql'), 'SELECT 3;');
+      expect(loadMigrations(dir).map((m) => m.id)).toEqual([1, 3]);
+      writeFileSync(path.join(dir, '000003_other.sql'), 'SELECT 3;');
+      expect(() => loadMigrations(dir)).toThrow(/each number once: found 000003_other\.sql after 000003/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a migration edited after it was applied', async () => {

@@ -226,6 +226,34 @@ describe('check-ocr-queue exit codes', () => {
     }
   });
 
+  it('says an operator paused claims: 1 with documents waiting behind it (not healthy-and-idle), a warning without; ETA paused', async () => {
+    const t = await createTestDb();
+    try {
+      await t.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) VALUES ('acte', 'a.pdf', 3), ('index', 'b.pdf', 5)`);
+      await t.pool.query(`INSERT INTO ocr_workers (worker_id, host, pid, mode, state) VALUES ('h:1:w0', 'h', 1, 'acte', 'idle')`);
+      await t.pool.query(`INSERT INTO ocr_claim_pauses (source, paused_by, reason) VALUES ('acte', 'alice', 'bucket move')`);
+      const { code, report } = await checkJson({ DEV_DATABASE_URL: t.url, OCR_STORAGE_DIR: '/tmp' });
+      expect(code).toBe(1);
+      const e = only(report);
+      expect(e.claimPauses).toMatchObject([{ source: 'acte', pausedBy: 'alice', reason: 'bucket move' }]);
+      expect(e.eta).toMatchObject({ state: 'paused', pausedDocuments: 1, seconds: null });
+      expect(e.rates!.map((w) => w.minutes)).toEqual([5, 60, 1440]);
+      expect(e.problems.join()).toMatch(/^dev: claims paused: acte by alice since .* \(bucket move\); 1 document\(s\) wait \(resume: npx tsx ocr-admin\.ts resume --env dev\)$/);
+      const human = await check({ DEV_DATABASE_URL: t.url, OCR_STORAGE_DIR: '/tmp' });
+      expect(human.stdout).toMatch(/== dev \(.*\) — UNHEALTHY, PAUSED \(acte\)/);
+      expect(human.stdout).toMatch(/ETA: paused: 1 document\(s\) wait in paused sources/);
+
+      // Nothing waits behind the pause: healthy, but it still says paused.
+      await t.pool.query(`UPDATE extraction_queue SET status_id = 5 WHERE document_source = 'acte'`);
+      const idle = await checkJson({ DEV_DATABASE_URL: t.url, OCR_STORAGE_DIR: '/tmp' });
+      expect(idle.code).toBe(0);
+      expect(only(idle.report).warnings.join()).toMatch(/dev: claims paused: acte by alice .*; nothing waits there now/);
+      expect((await check({ DEV_DATABASE_URL: t.url, OCR_STORAGE_DIR: '/tmp' })).stdout).toMatch(/— healthy, PAUSED \(acte\)/);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it('1 when the schema is incomplete, naming what is missing, while still counting what it can', async () => {
     const { code, report } = await checkJson({ DEV_DATABASE_URL: lagging.url });
     expect(code).toBe(1);

@@ -109,11 +109,20 @@ describe('requests it refuses, with a JSON error', () => {
     if (status === 401) expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
-  it('a method other than GET/HEAD: 405 with Allow', async () => {
-    const r = await fetch(`${base}/api/pool`, { method: 'POST', headers: auth });
-    expect(r.status).toBe(405);
-    expect(r.headers.get('allow')).toBe('GET, HEAD');
-    expect(await r.json()).toMatchObject({ error: 'method_not_allowed' });
+  it('a method other than GET/HEAD/POST (a CORS preflight too): 405 with Allow', async () => {
+    for (const method of ['PUT', 'DELETE', 'OPTIONS']) {
+      const r = await fetch(`${base}/api/pool`, { method, headers: auth });
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe('GET, HEAD, POST');
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await r.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+  });
+
+  it('a POST (an action) without OCR_HTTP_ADMIN_TOKEN configured: 403, even with the read token', async () => {
+    const r = await fetch(`${base}/api/pause`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"env":"dev"}' });
+    expect(r.status).toBe(403);
+    expect(await r.json()).toMatchObject({ error: 'actions_disabled' });
   });
 
   it('/healthz needs no token; CORS stays off', async () => {

@@ -66,6 +66,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('OCR_HTTP_ADMIN_TOKEN: named tokens or one bare token; a short, malformed or repeated one is refused, value hidden', () => {
+    expect(loadConfig(base).httpAdminTokens).toEqual([]);
+    expect(loadConfig({ ...base, OCR_HTTP_ADMIN_TOKEN: 'Zk3-9f_Q.a+b/c=d0123' }).httpAdminTokens).toEqual([{ name: 'admin', token: 'Zk3-9f_Q.a+b/c=d0123' }]);
+    expect(loadConfig({ ...base, OCR_HTTP_ADMIN_TOKEN: ' alice:aaaaaaaaaaaaaaaa1 , ops-bot:bbbbbbbbbbbbbbbb2 ' }).httpAdminTokens).toEqual([
+      { name: 'alice', token: 'aaaaaaaaaaaaaaaa1' },
+      { name: 'ops-bot', token: 'bbbbbbbbbbbbbbbb2' },
+    ]);
+    for (const bad of ['short', 'alice:short', 'Alice:aaaaaaaaaaaaaaaa1', 'alice:aaaaaaaaaaaaaaaa1,alice:bbbbbbbbbbbbbbbb2', 'a:aaaaaaaaaaaaaaaa1,b:aaaaaaaaaaaaaaaa1', 'alice:has space in it 1234', 'alice:aaaaaaaaaaaaaaaa1,']) {
+      const msgs = problems({ ...base, OCR_HTTP_ADMIN_TOKEN: bad });
+      expect([bad, msgs[0]]).toEqual([bad, expect.stringMatching(/^OCR_HTTP_ADMIN_TOKEN=\(value hidden\) is invalid: expected name:token\[,name:token…\] or one token; tokens of 16 to 200/)]);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...base, OCR_DPI: '', REDIS_URL: '' })).toMatchObject({ dpi: 300, redisUrl: undefined });
   });
