@@ -40,6 +40,7 @@ export class LogSink {
   private backlog: Buffer[] = [];
   private backlogBytes = 0;
   private drainTimer: NodeJS.Timeout | undefined;
+  private noticeTimer: NodeJS.Timeout | undefined;
   /** False when the device holds the start of a line whose end was lost: the next write ends it first. */
   private atLineStart = true;
   /** Lines dropped over the process's life (for /metrics and tests). */
@@ -161,6 +162,26 @@ export class LogSink {
     }
     this.lost += lines;
     this.droppedTotal += lines;
+    this.scheduleNotice();
+  }
+
+  /** While lines are lost, try every RETRY_MS to say so, so a quiet daemon does not hide the gap. */
+  private scheduleNotice(): void {
+    if (this.noticeTimer) return;
+    this.noticeTimer = setTimeout(() => {
+      this.noticeTimer = undefined;
+      if (this.lost === 0 || this.backlog.length > 0) return;
+      this.lastTry = this.now();
+      const buf = Buffer.from((this.atLineStart ? '' : '\n') + this.lostNotice());
+      try {
+        for (let off = 0; off < buf.length; ) off += this.put(off === 0 ? buf : buf.subarray(off));
+        this.resumed();
+      } catch {
+        // Still failing (a torn notice is ended by the next write): try again later; it is not a log line.
+        this.scheduleNotice();
+      }
+    }, RETRY_MS);
+    this.noticeTimer.unref();
   }
 
   private resumed(): void {

@@ -53,6 +53,18 @@ describe('LogSink: a log device that fails never stops the process', () => {
     expect(dev.written.trim().split('\n').at(-1)).toBe(line('next').trim());
   });
 
+  it('says how many lines were lost within a retry interval of the device coming back, with nothing else to log', async () => {
+    const dev = device();
+    const sink = new LogSink({ write: dev.write, now: Date.now });
+    dev.failing = 'ENOSPC';
+    sink.write(line('lost'));
+    dev.failing = '';
+    await new Promise((r) => setTimeout(r, RETRY_MS + 200));
+    expect(JSON.parse(dev.written)).toMatchObject({ lost: 1, reason: 'ENOSPC' });
+    sink.write(line('after'));
+    expect(dev.written.trim().split('\n').map((l) => JSON.parse(l).msg).at(-1)).toBe('after');
+  });
+
   it.each(['EIO', 'EPIPE', 'EDQUOT', 'EFBIG'])('a %s from the device is a lost line, not an exception', (code) => {
     const dev = device();
     dev.failing = code;
