@@ -13,7 +13,8 @@ import { coerceError, PermanentError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
-import { REFINEMENTS, type OcrMode, type PageProgress, type RefinementMs } from '../ocr/types';
+import { REFINEMENTS } from '../ocr/page-steps';
+import type { OcrMode, PageProgress, RefinementMs } from '../ocr/types';
 import { complete } from '../queue/complete';
 import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
@@ -194,7 +195,7 @@ export class Job {
           // Per-stage cost of this document, ms; what is not in them is queueing and messaging.
           stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])),
           // Of the recognition stage, ms: what the refinements cost on this document; the rest is the first reading.
-          refinements: Object.fromEntries(REFINEMENTS.map((k) => [k, Math.round(out.refinementMs[k])])),
+          refinements: Object.fromEntries(REFINEMENTS.map((k) => [k, Math.round(out.refinementMs[k] ?? 0)])),
           passes: out.passes,
           langs: out.langs,
           wordsReread: out.secondOpinion.asked,
