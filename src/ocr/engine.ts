@@ -5,6 +5,7 @@
  * memory (the PDF bytes themselves are held by MuPDF while it is open).
  */
 import { PermanentError } from '../errors';
+import { assertRenderDpi } from '../util/resolution';
 import { parseLangs } from './language-data';
 import { openPdf } from './open-pdf';
 import type { PdfDocument } from './pdf';
@@ -19,7 +20,7 @@ import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types'
 export interface OcrEngineOptions {
   /** Tesseract languages, primary first, e.g. `fra+eng` (OCR_LANGS). */
   langs: string;
-  /** Render resolution for OCR'd pages (OCR_DPI), 72..1200. */
+  /** Render resolution for OCR'd pages (OCR_DPI; `RENDER_DPI` range). */
   dpi: number;
   /** Upper bound for starting a tesseract worker, ms. */
   timeoutMs: number;
@@ -76,9 +77,7 @@ export class OcrEngine {
   }
 
   static async create(options: OcrEngineOptions): Promise<OcrEngine> {
-    if (!Number.isFinite(options.dpi) || options.dpi < 72 || options.dpi > 1200) {
-      throw new RangeError(`dpi must be between 72 and 1200, got ${options.dpi}`);
-    }
+    assertRenderDpi(options.dpi);
     const primary = await createRecognizer({ langs: options.primary ?? parseLangs(options.langs)[0]!, timeoutMs: options.timeoutMs });
     return new OcrEngine(options, primary);
   }

@@ -254,7 +254,7 @@ describe('OcrEngine', () => {
 
     it('corrupt bytes', async () => {
       const err = await failure(Buffer.from('this is not a PDF at all, just some text\n'));
-      expect(err.message).toMatch(/^not a PDF: no %PDF- header in the first 1 KiB/);
+      expect(err.message).toMatch(/^not a PDF \(got text\): no %PDF- header in the first 1 KiB/);
       const broken = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1000, 0x5d), Buffer.from('\n%%EOF\n')]);
       expect((await failure(broken)).message).toMatch(/^corrupt PDF: MuPDF cannot open it: /);
     });
