@@ -2,7 +2,7 @@
  * Import rules for ocr-pool (run by `npm run lint`; docs/architecture.md draws the layers).
  *
  *   entry points   src/ocr/start-worker-pool.ts, check-ocr-queue.ts, ocr-admin.ts, src/db/migrate-cli.ts, src/demo/main.ts
- *   upper          src/pool, src/status, src/check, src/progress, src/demo, src/environments.ts
+ *   upper          src/pool, src/status, src/check, src/progress, src/demo
  *   boost          src/boost            (may read src/ocr/types.ts, ocr's result format; never the other way)
  *   ocr, queue     src/ocr, src/queue   (each imports only itself and the base)
  *   base           src/text, src/util, src/db, src/storage, src/limiter, src/types,

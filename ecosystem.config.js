@@ -1,4 +1,4 @@
-// PM2 process file of ocr-pool: `pm2 start ecosystem.config.js` (DESIGN §6, §9; docs/operations.md).
+// PM2 process file of ocr-pool: `pm2 start ecosystem.config.js` (docs/contract.md, "Commands"; docs/operations.md).
 //
 // CommonJS on purpose: PM2 loads this file with require(), and package.json has no "type": "module".
 // It is evaluated by the pm2 command line, so process.env here is the shell of whoever runs pm2 start /
@@ -132,7 +132,7 @@ const apps = [
   },
 ];
 
-// The standalone status server (DESIGN §5): the same HTTP API and live page the pool process serves on
+// The standalone status server (docs/contract.md, "Routes of the status server"): the same HTTP API and live page the pool process serves on
 // OCR_HTTP_PORT, from a process of its own, so status, /metrics and progress streams stay up while
 // ocr-pool restarts or is redeployed. Every answer comes from Postgres and the live channel, never from
 // the pool's memory, so it needs the same settings but reads no PDFs. It listens on STATUS_HTTP_PORT,

@@ -32,7 +32,8 @@ err()  { printf '  ERROR %s\n' "$*"; errors=$((errors + 1)); }
 
 echo "verify-ocr-setup ($(pwd))"
 
-# Node: the machines run Node 20 (DESIGN §7); older ones lack worker/threading features we use.
+# Node: 24 is the supported runtime (package.json engines, docs/contract.md); 20 is the oldest with the
+# worker/threading features used, so an older one is an error here.
 if ! command -v node >/dev/null 2>&1; then
   err "node not found on PATH: install Node.js 20 or later"
 else

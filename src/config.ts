@@ -1,5 +1,5 @@
 /**
- * Every setting of ocr-pool, parsed and validated once at start (DESIGN §8).
+ * Every setting of ocr-pool, parsed and validated once at start (the names others set: docs/contract.md, "Settings").
  *
  * Each option is declared once in OPTIONS with its default, unit and meaning; docs/configuration.md is
  * checked against this table by a test, so the two cannot drift. A bad value, or an OCR_* variable
@@ -292,7 +292,7 @@ export const OPTIONS = {
     description: 'Longest retry delay.',
   },
   OCR_WORKER_MAX_MEMORY_MB: {
-    // 128 at least: the boost's French word list alone takes ~47 MB of a thread's heap.
+    // 128 at least: the French word list (src/text/french-words.ts) alone takes ~47 MB of a thread's heap.
     schema: int(128, 65536),
     default: '2048',
     unit: 'MiB',

@@ -1,6 +1,6 @@
 /**
- * Language routing (DESIGN §4: "a page is read with the primary alone unless it is better fitted by
- * another"). Reading with `fra+eng` at once makes tesseract run the second model on every word the first
+ * Language routing (docs/contract.md, "Reading a page": a page is read with the primary language alone
+ * unless it is better fitted by another). Reading with `fra+eng` at once makes tesseract run the second model on every word the first
  * is unsure of: 1.5× slower on typed pages, 2× on handwriting, and the English model strips accents off
  * French capitals. So each page is read with the primary language alone, and read again with all the
  * languages at once (as before routing) only when that first reading shows the page to be in another

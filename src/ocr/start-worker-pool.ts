@@ -10,7 +10,7 @@ import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
-  // Status server (DESIGN §5) in this process; progress is published live as it is committed.
+  // Status server (docs/contract.md, "Routes of the status server") in this process; progress is published live as it is committed.
   const status = createPoolStatus(config, log.child({ component: 'status' }));
   const pool = new WorkerPool(config, log, { onProgress: status.onProgress, onStages: status.onStages });
 
