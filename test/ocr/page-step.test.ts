@@ -91,21 +91,18 @@ describe('runSteps', () => {
 
 describe('the page steps', () => {
   it('read a page top to bottom: text layer, render, preprocess, first reading, then the refinements', () => {
-    expect(PAGE_STEPS.map((s) => `${s.name} (${s.stage})`)).toEqual([
-      'text-layer (render)',
-      'render (render)',
-      'preprocess (preprocess)',
-      'read (reading)',
-      'sauvola (refinement)',
-      'orientation (refinement)',
-      'routed (refinement)',
-      'secondOpinion (refinement)',
-    ]);
-    expect(REFINEMENTS).toEqual(['sauvola', 'orientation', 'routed', 'secondOpinion']);
+    expect(PAGE_STEPS.slice(0, 4).map((s) => `${s.name} (${s.stage})`)).toEqual(['text-layer (render)', 'render (render)', 'preprocess (preprocess)', 'read (reading)']);
+    expect(PAGE_STEPS.slice(4).every((s) => s.stage === 'refinement')).toBe(true);
+    // The Sauvola retry reads before orientation (a turned page's reading gets one too); routing decides between a
+    // routed reading and second opinions on the page as it will stay.
+    const order = ['sauvola', 'orientation', 'routed', 'secondOpinion'];
+    expect(REFINEMENTS.filter((name) => order.includes(name))).toEqual(order);
+    expect(REFINEMENTS).toEqual(PAGE_STEPS.filter((s) => s.stage === 'refinement').map((s) => s.name));
     expect(AS_SCANNED.map((s) => s.name)).not.toContain('orientation');
   });
 
   it('add up refinement times by name, every refinement present', () => {
-    expect(sumRefinementMs([{ sauvola: 1, routed: 2 }, undefined, { sauvola: 3 }])).toEqual({ sauvola: 4, orientation: 0, routed: 2, secondOpinion: 0 });
+    expect(sumRefinementMs([{ sauvola: 1, routed: 2 }, undefined, { sauvola: 3 }])).toMatchObject({ sauvola: 4, orientation: 0, routed: 2, secondOpinion: 0 });
+    expect(Object.keys(sumRefinementMs([]))).toEqual(REFINEMENTS);
   });
 });
