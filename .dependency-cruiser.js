@@ -1,9 +1,14 @@
 /**
- * Import rules for ocr-pool (run by `npm run lint`; docs/architecture.md draws the layers).
+ * Import rules for ocr-pool (run by `npm run lint`; docs/architecture.md draws the layers). Each layer
+ * imports itself and the layers below it, never one above:
  *
- *   entry points   src/ocr/start-worker-pool.ts, check-ocr-queue.ts, ocr-admin.ts, src/db/migrate-cli.ts, src/demo/main.ts
- *   upper          src/pool, src/status, src/check, src/progress, src/demo, src/environments.ts
- *   boost          src/boost            (may read src/ocr/types.ts, ocr's result format; never the other way)
+ *   entry points   src/main.ts (the daemon), src/status/server.ts, check-ocr-queue.ts, ocr-admin.ts,
+ *                  src/db/migrate-cli.ts, src/demo/main.ts
+ *   demo           src/demo     runs the pool and the status server as the daemon does; nothing imports it
+ *   status         src/status   the status server: reads the pool, the live channel, check's health rules
+ *   check          src/check    check-ocr-queue and verify-ocr-setup: the queue's reads, the pool's budgets
+ *   pool · progress             src/pool runs the work (ocr, boost, queue); src/progress is the live channel
+ *   boost          src/boost    (may read src/ocr/types.ts, ocr's result format; never the other way)
  *   ocr, queue     src/ocr, src/queue   (each imports only itself and the base)
  *   base           src/text, src/util, src/db, src/storage, src/limiter, src/types,
  *                  src/errors.ts, src/logger.ts, src/config.ts, src/retry.ts
@@ -12,6 +17,20 @@
  * (tsPreCompilationDeps), so a cycle through `import type` fails too.
  */
 const BASE = '^src/(text|util|db|storage|limiter|types)/|^src/(errors|logger|config|retry)\\.ts$';
+/** What each layer may import besides itself: its own path pattern is added by `layer`. */
+const OCR_QUEUE = `^src/(ocr|queue)/|${BASE}`;
+const POOL = `^src/pool/|^src/boost/|${OCR_QUEUE}`;
+
+/** A rule: files under `folder` import only `allowed` (and their own folder) within src/. */
+function layer(name, folder, allowed, comment) {
+  return {
+    name,
+    severity: 'error',
+    comment,
+    from: { path: `^src/${folder}/` },
+    to: { path: '^src/', pathNot: `^src/${folder}/|${allowed}` },
+  };
+}
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -38,15 +57,7 @@ module.exports = {
       from: { path: '^src/queue/' },
       to: { path: '^src/', pathNot: `^src/queue/|${BASE}` },
     },
-    {
-      name: 'ocr-imports-only-base',
-      severity: 'error',
-      comment:
-        'src/ocr/ reads pages: it imports itself and the base, never boost/ (which post-processes its output) nor ' +
-        'anything above. start-worker-pool.ts is the daemon entry point kept at its published path (PM2, package.json main).',
-      from: { path: '^src/ocr/', pathNot: '^src/ocr/start-worker-pool\\.ts$' },
-      to: { path: '^src/', pathNot: `^src/ocr/|${BASE}` },
-    },
+    layer('ocr-imports-only-base', 'ocr', BASE, 'src/ocr/ reads pages: it imports itself and the base, never boost/ (which post-processes its output) nor anything above.'),
     {
       name: 'boost-imports-ocr-types-and-base',
       severity: 'error',
@@ -54,12 +65,24 @@ module.exports = {
       from: { path: '^src/boost/' },
       to: { path: '^src/', pathNot: `^src/boost/|^src/ocr/types\\.ts$|${BASE}` },
     },
+    layer('progress-imports-queue-and-base', 'progress', `^src/queue/|${BASE}`, 'src/progress/ is the live channel: it reads the queue and publishes; it knows nothing of the pool or the status server.'),
+    layer('pool-imports-boost-ocr-queue-and-base', 'pool', POOL, 'src/pool/ runs the work: OCR, the boost, the queue and the base; never the status server, check or the demo (they read it).'),
+    layer('check-imports-pool-and-below', 'check', `^src/progress/|${POOL}`, 'src/check/ (check-ocr-queue, verify-ocr-setup) reads the queue and uses the pool\'s rules; never the status server or the demo.'),
+    layer('status-imports-check-and-below', 'status', `^src/(check|progress)/|${POOL}`, 'src/status/ serves what the pool, the live channel and check\'s health rules say; never the demo.'),
+    layer('demo-imports-status-and-below', 'demo', `^src/(status|check|progress)/|${POOL}`, 'src/demo/ runs the daemon\'s parts on samples; it is the top of src/.'),
     {
       name: 'no-demo-in-src',
       severity: 'error',
       comment: 'The demo is a tool on top of the daemon: no module of src/ outside src/demo/ imports it.',
       from: { path: '^src/', pathNot: '^src/demo/' },
       to: { path: '^src/demo/' },
+    },
+    {
+      name: 'no-entry-point-imported',
+      severity: 'error',
+      comment: 'src/main.ts starts the daemon (PM2 runs dist/main.js): nothing imports it.',
+      from: {},
+      to: { path: '^src/main\\.ts$' },
     },
     {
       name: 'no-bench-outside-bench',

@@ -1,4 +1,4 @@
-// PM2 process file of ocr-pool: `pm2 start ecosystem.config.js` (DESIGN §6, §9; docs/operations.md).
+// PM2 process file of ocr-pool: `pm2 start ecosystem.config.js` (docs/contract.md, "Commands"; docs/operations.md).
 //
 // CommonJS on purpose: PM2 loads this file with require(), and package.json has no "type": "module".
 // It is evaluated by the pm2 command line, so process.env here is the shell of whoever runs pm2 start /
@@ -68,7 +68,7 @@ function settingsFromShell() {
 const apps = [
   {
     name: 'ocr-pool',
-    script: 'dist/ocr/start-worker-pool.js',
+    script: 'dist/main.js',
     cwd: __dirname,
     interpreter,
     // One supervisor per host in fork mode: it runs OCR_WORKER_POOL_SIZE worker threads itself.
@@ -80,7 +80,7 @@ const apps = [
     // theirs to V8's default, 64 MiB semi-spaces on a host of this size (seen with Node 24 in a worker
     // thread). 4 MiB: bench:soak daemon peak 696 → 647 MiB (2 workers, 300 documents), 688 → 676 MiB
     // (1,000), and bench:ocr's pool time unchanged (2 interleaved pairs on a quiet machine, 2 workers:
-    // 20.9/20.8 s with it, 21.6/20.5 s without). docs/benchmarks.md, "issue 14's fourth pass".
+    // 20.9/20.8 s with it, 21.6/20.5 s without). docs/benchmarks.md, "bench:soak".
     // --expose-gc: each OCR thread runs a full collection between documents, which returns the dead
     // page images V8 let pile up (src/pool/ocr-thread.ts): bench:soak daemon peak 670 → 606 MiB (1,000
     // documents), bench:ocr unchanged.
@@ -119,7 +119,7 @@ const apps = [
       // the largest block freed, so page-sized buffers (8 MB for an A4 page at 300 DPI) end up in arenas.
       // Two arenas for the whole process, and blocks of 4 MiB or more always mapped (given back when
       // freed): bench:soak peak 839 → 663 MiB, 2 workers, 1,000 documents, no growth (docs/benchmarks.md,
-      // "Issue 14"). glibc reads both when the process starts: they can only be set here, not by the daemon.
+      // "bench:soak"). glibc reads both when the process starts: they can only be set here, not by the daemon.
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX || '2',
       MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ || '4194304',
       NODE_ENV: 'development',
@@ -132,7 +132,7 @@ const apps = [
   },
 ];
 
-// The standalone status server (DESIGN §5): the same HTTP API and live page the pool process serves on
+// The standalone status server (docs/contract.md, "Routes of the status server"): the same HTTP API and live page the pool process serves on
 // OCR_HTTP_PORT, from a process of its own, so status, /metrics and progress streams stay up while
 // ocr-pool restarts or is redeployed. Every answer comes from Postgres and the live channel, never from
 // the pool's memory, so it needs the same settings but reads no PDFs. It listens on STATUS_HTTP_PORT,

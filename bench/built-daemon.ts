@@ -1,6 +1,6 @@
 /**
  * The daemon as PM2 runs it, for benches that measure the process users run: the built entry point
- * (package.json `main`, `dist/ocr/start-worker-pool.js`) in a child process of its own, started with the
+ * (package.json `main`, `dist/main.js`) in a child process of its own, started with the
  * interpreter, node arguments and non-setting environment that ecosystem.config.js gives the `ocr-pool`
  * app (glibc's MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_, NODE_ENV), and counted as started when it sends
  * 'ready' over IPC, as PM2's wait_ready does.
@@ -15,7 +15,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const ENTRY = path.join(ROOT, 'dist', 'ocr', 'start-worker-pool.js');
+const ENTRY = path.join(ROOT, 'dist', 'main.js');
 /** The daemon's own settings: the bench sets these itself, never from ecosystem.config.js (which copies them from the shell). */
 const SETTING = /^(OCR_|SERVER_RESERVE_|PROD_|STAGING_|DEV_|REDIS_)|^LOG_LEVEL$/;
 

@@ -31,6 +31,7 @@ import { score, type TextScore } from '../src/demo/metrics';
 import { OcrEngine } from '../src/ocr/engine';
 import { joinPages } from '../src/ocr/file-content';
 import { openPdf } from '../src/ocr/open-pdf';
+import { AS_SCANNED } from '../src/ocr/page-steps';
 import { toPgm } from '../src/ocr/tesseract';
 import type { DocumentResult, OcrMode } from '../src/ocr/types';
 import { turnPages } from '../test/helpers/pdfs';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
       if (cacheFile && existsSync(cacheFile)) {
         result = JSON.parse(readFileSync(cacheFile, 'utf8')) as DocumentResult;
       } else {
-        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, orientation, routing });
+        engine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, ...(routing ? {} : { primary: values.langs! }), ...(orientation ? {} : { steps: AS_SCANNED }) });
         result = await engine.ocrDocument(bytes, mode);
         if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
       }
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       const conf = pageConfidence(result.pages);
       let allLangs: Row['allLangs'];
       if (doc.english) {
-        allLangsEngine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, routing: false });
+        allLangsEngine ??= await OcrEngine.create({ langs: values.langs!, dpi, timeoutMs: 60_000, primary: values.langs! });
         const before = await allLangsEngine.ocrDocument(bytes, mode);
         allLangs = { raw: score(gt, joinPages(before.pages)), boosted: score(gt, boostDocument(mode, before.pages).text) };
       }

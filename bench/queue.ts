@@ -12,7 +12,7 @@
  *
  * The table: `--rows` (1,000,000) rows, created over a year; status 5 93.99 %, 4 2 %, 1 1.5 %, 2 0.5 %,
  * 3 (ready) 2 %, 6 (in flight, live lease) 0.01 %; document_source index 45 %, acte 45 %,
- * plan_cadastraux 10 %. Every environment is its own database (DESIGN §1), so one environment's table
+ * plan_cadastraux 10 %. Every environment is its own database (docs/contract.md, "The queue table"), so one environment's table
  * holding all the rows is the heaviest case a claim meets. file_content of finished rows is a short
  * string: claims never read it. The naive claim is given the same partial ready index as ours (its
  * WHERE names `supabase_path IS NOT NULL`), so the comparison isolates the locking strategy.

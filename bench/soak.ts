@@ -2,7 +2,7 @@
  * `npm run bench:soak`: memory of the real pool over 1,000 documents, measured two ways in one run.
  *
  * - **daemon** (the user-facing number, what issue 14's "≤ 300 MiB per worker" is about): the built
- *   daemon as PM2 runs it, `node dist/ocr/start-worker-pool.js` in a child process with the interpreter,
+ *   daemon as PM2 runs it, `node dist/main.js` in a child process with the interpreter,
  *   node arguments and environment ecosystem.config.js gives it (MALLOC_ARENA_MAX=2,
  *   MALLOC_MMAP_THRESHOLD_=4194304), serving the bench's scratch database and storage folder. Its memory
  *   is read from /proc/<pid>/status: VmRSS every 100 ms, and VmHWM (the kernel's own peak, which a

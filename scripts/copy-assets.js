@@ -14,3 +14,10 @@ function copy(dir, ext) {
 copy(path.join('db', 'migrations'), '.sql');
 // tesseract.js starts src/ocr/tesseract-worker.cjs as a thread by its path.
 copy('ocr', '.cjs');
+// The daemon's entry point was dist/ocr/start-worker-pool.js before it moved to dist/main.js (issue 26).
+// A host's PM2 keeps an app's script path from its first start across `startOrReload`: that old path
+// starts the daemon too, until every host's app has been deleted and started again (docs/operations.md).
+fs.writeFileSync(
+  path.join(__dirname, '..', 'dist', 'ocr', 'start-worker-pool.js'),
+  "// Former entry point of the daemon, kept for PM2 apps started before it moved: see src/main.ts.\nrequire('../main.js');\n",
+);

@@ -32,7 +32,8 @@ err()  { printf '  ERROR %s\n' "$*"; errors=$((errors + 1)); }
 
 echo "verify-ocr-setup ($(pwd))"
 
-# Node: the machines run Node 20 (DESIGN §7); older ones lack worker/threading features we use.
+# Node: 24 is the supported runtime (package.json engines, docs/contract.md); 20 is the oldest with the
+# worker/threading features used, so an older one is an error here.
 if ! command -v node >/dev/null 2>&1; then
   err "node not found on PATH: install Node.js 20 or later"
 else
@@ -41,11 +42,11 @@ else
 fi
 
 # Build: PM2 runs dist/, not the sources.
-if [ -f dist/ocr/start-worker-pool.js ] && ls dist/db/migrations/*.sql >/dev/null 2>&1; then
-  newer=$(find src -newer dist/ocr/start-worker-pool.js -name '*.ts' ! -name '*.d.ts' 2>/dev/null | head -n 1)
+if [ -f dist/main.js ] && ls dist/db/migrations/*.sql >/dev/null 2>&1; then
+  newer=$(find src -newer dist/main.js -name '*.ts' ! -name '*.d.ts' 2>/dev/null | head -n 1)
   if [ -n "$newer" ]; then warn "build present but older than the sources (e.g. $newer): run npm run build"; else ok "build present (dist/)"; fi
 else
-  err "build missing (dist/ocr/start-worker-pool.js or dist/db/migrations): run npm run build"
+  err "build missing (dist/main.js or dist/db/migrations): run npm run build"
 fi
 
 # Dependencies and PM2. Not `pm2 -v`: that starts a PM2 daemon as a side effect.

@@ -1,5 +1,5 @@
 /**
- * Every setting of ocr-pool, parsed and validated once at start (DESIGN §8).
+ * Every setting of ocr-pool, parsed and validated once at start (the names others set: docs/contract.md, "Settings").
  *
  * Each option is declared once in OPTIONS with its default, unit and meaning; docs/configuration.md is
  * checked against this table by a test, so the two cannot drift. A bad value, or an OCR_* variable
@@ -7,6 +7,8 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { editDistance } from './util/edit-distance';
+import { RENDER_DPI } from './util/resolution';
 
 export const ENV_NAMES = ['prod', 'staging', 'dev'] as const; // also the service order: prod first
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -182,7 +184,7 @@ export const OPTIONS = {
       'Tesseract languages, from the @tesseract.js-data packages (nothing is downloaded), primary first: a page is read with the primary alone, and with all of them when it is in another one (src/ocr/routing.ts) or for the words the primary was unsure of (src/ocr/second-opinion.ts).',
   },
   OCR_DPI: {
-    schema: int(72, 600),
+    schema: int(RENDER_DPI.min, RENDER_DPI.max),
     default: '300',
     unit: 'dpi',
     description: 'Resolution at which scanned pages are rendered for OCR.',
@@ -290,7 +292,7 @@ export const OPTIONS = {
     description: 'Longest retry delay.',
   },
   OCR_WORKER_MAX_MEMORY_MB: {
-    // 128 at least: the boost's French word list alone takes ~47 MB of a thread's heap.
+    // 128 at least: the French word list (src/text/french-words.ts) alone takes ~47 MB of a thread's heap.
     schema: int(128, 65536),
     default: '2048',
     unit: 'MiB',
@@ -357,24 +359,10 @@ function closest(name: string): string | undefined {
   let best: string | undefined;
   let bestDist = Infinity;
   for (const known of Object.keys(OPTIONS)) {
-    const d = editDistance(name, known);
+    const d = editDistance([...name], [...known]);
     if (d < bestDist) [best, bestDist] = [known, d];
   }
   return bestDist <= Math.max(3, Math.floor(name.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -4,7 +4,8 @@
  * flagged when any of its OCR'd pages is. Flagging never fails a job: the text is still stored.
  */
 import type { PageResult } from '../ocr/types';
-import type { DocumentConfidence, OcrWord, PageConfidence } from '../text/page';
+import type { DocumentConfidence, PageConfidence } from '../text/page';
+import { hasLetterOrDigit } from '../text/words';
 
 /**
  * Pages whose mean word confidence is below this are flagged. Typed pages read by tesseract's LSTM model
@@ -13,15 +14,11 @@ import type { DocumentConfidence, OcrWord, PageConfidence } from '../text/page';
  */
 export const LOW_CONFIDENCE_THRESHOLD = 70;
 
-/** A token that is a word: at least one letter or digit (punctuation and rule debris do not count). */
-function isWord(w: Pick<OcrWord, 'text'>): boolean {
-  return /[\p{L}\p{N}]/u.test(w.text);
-}
 
 /** Mean confidence of the page's words, or tesseract's page figure when it returned no words. */
 export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence' | 'words'>): { confidence: number | null; words: number } {
   if (page.source === 'text-layer') return { confidence: null, words: 0 };
-  const words = page.words.filter(isWord);
+  const words = page.words.filter((w) => hasLetterOrDigit(w.text));
   if (words.length === 0) return { confidence: 0, words: 0 };
   const sum = words.reduce((s, w) => s + w.confidence, 0);
   return { confidence: Math.round((sum / words.length) * 10) / 10, words: words.length };

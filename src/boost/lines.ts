@@ -52,8 +52,3 @@ export function lineConfidence(line: Line): number | null {
   const c = line.filter((t) => t.confidence !== null).map((t) => t.confidence!);
   return c.length ? c.reduce((a, b) => a + b, 0) / c.length : null;
 }
-
-/** Letters and digits in a string. */
-export function alnumCount(s: string): number {
-  return (s.match(/[\p{L}\p{N}]/gu) ?? []).length;
-}

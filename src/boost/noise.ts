@@ -3,7 +3,8 @@
  * stamps read as short low-confidence lines, page numbers, and running headers and footers (including the
  * banner a digitising library prints on every page). Shared by both modes.
  */
-import { alnumCount, lineConfidence, type Line, type Token } from './lines';
+import { alnumCount } from '../text/words';
+import { lineConfidence, type Line, type Token } from './lines';
 
 /** A token without letters or digits read below this confidence is a speck or a rule fragment. */
 export const SPECK_CONFIDENCE = 60;

@@ -12,6 +12,7 @@
  * Characters assigned after the Python build's Unicode version (14.0 for Python 3.11) may classify
  * differently; nothing in French text does.
  */
+import { editDistance } from '../util/edit-distance';
 
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const WORD = '[\\p{L}\\p{N}_]';
@@ -60,27 +61,6 @@ export function prepare(text: string, options: ScoreOptions = {}): string {
   return t.replace(SPACE_RUN, ' ').replace(EDGE_SPACE, '');
 }
 
-/** Edit distance (insert, delete, substitute: cost 1) between two sequences. */
-export function levenshtein<T>(a: readonly T[], b: readonly T[]): number {
-  if (a.length < b.length) [a, b] = [b, a];
-  if (b.length === 0) return a.length;
-  let prev = new Uint32Array(b.length + 1);
-  let cur = new Uint32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    const ai = a[i - 1];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = prev[j - 1]! + (ai === b[j - 1] ? 0 : 1);
-      const del = prev[j]! + 1;
-      const ins = cur[j - 1]! + 1;
-      cur[j] = Math.min(sub, del, ins);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]!;
-}
-
 export interface TextScore {
   /** Characters (code points) and words of the prepared ground truth. */
   gtChars: number;
@@ -116,8 +96,8 @@ export function score(groundTruth: string, hypothesis: string, options: ScoreOpt
   return {
     gtChars: gc.length,
     gtWords: gw.length,
-    cer: levenshtein(gc, [...h]) / Math.max(1, gc.length),
-    wer: levenshtein(gw, hw) / Math.max(1, gw.length),
+    cer: editDistance(gc, [...h]) / Math.max(1, gc.length),
+    wer: editDistance(gw, hw) / Math.max(1, gw.length),
     bowF1: prec + rec ? (2 * prec * rec) / (prec + rec) : 0,
     bowRecall: rec,
   };

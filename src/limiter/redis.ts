@@ -1,6 +1,6 @@
 /**
  * One limiter for every worker on every host: bottleneck clustered through Redis, made to survive what
- * bottleneck 2.19.5 does not survive on its own (DESIGN §9):
+ * bottleneck 2.19.5 does not survive on its own (docs/contract.md, "What the code relies on from its dependencies"):
  *  - Redis 7's `ERR ` prefix blocking its self-repair: fixed by ./bottleneck-redis7 (applied at import);
  *  - a crashed process holding its slots forever: every job gets an `expiration`, after which Redis frees it;
  *  - reservoir refreshes only seen on heartbeats (default 5 s): heartbeat every second;

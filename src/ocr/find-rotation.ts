@@ -6,7 +6,6 @@ import {
   candidateTurns,
   centralSample,
   chooseRotation,
-  confidentWords,
   GLANCE,
   horizontalShare,
   rotateGrey,
@@ -15,6 +14,7 @@ import {
 } from './orientation';
 import type { GreyImage } from './pdf';
 import { PSM, type Recognition, type Recognizer } from './tesseract';
+import { confidentWordCount } from '../text/words';
 
 /**
  * The quarter turn that makes a poorly read page upright, or 0. The middle of the page is read at the
@@ -29,15 +29,15 @@ export async function findRotation(recognizer: Recognizer, image: GreyImage, dpi
   const shape = turns.length === 3 ? 'square' : turns[0] === 180 ? 'across' : 'down';
   if (shape === 'across') {
     const glance = await recognizer.recognize(rotateGrey(centralSample(image, shape, undefined, GLANCE), 180), PSM.SINGLE_BLOCK, { dpi });
-    if (confidentWords(glance.words) === 0) return 0;
+    if (confidentWordCount(glance.words) === 0) return 0;
   }
   const readTurns = async (sample: ReturnType<typeof centralSample>): Promise<Record<Rotation, number>> => {
     // Words read as vertical text (standing boxes) do not count: the sample's block reading could not read them.
     const lying = wordsInside(first.words, sample.box).filter((w) => w.x1 - w.x0 >= w.y1 - w.y0);
-    const counts: Record<Rotation, number> = { 0: confidentWords(lying), 90: 0, 180: 0, 270: 0 };
+    const counts: Record<Rotation, number> = { 0: confidentWordCount(lying), 90: 0, 180: 0, 270: 0 };
     for (const turn of turns) {
       const read = await recognizer.recognize(rotateGrey(sample, turn), PSM.SINGLE_BLOCK, { dpi });
-      counts[turn] = confidentWords(read.words);
+      counts[turn] = confidentWordCount(read.words);
     }
     return counts;
   };
@@ -48,6 +48,3 @@ export async function findRotation(recognizer: Recognizer, image: GreyImage, dpi
   // the square around the band, three times the text, decides.
   return chooseRotation(await readTurns(centralSample(image, 'square')));
 }
-
-/** A turned page's reading replaces the first when it has at least this share of its confident words. */
-export const TURNED_READING_SHARE = 0.9;

@@ -7,31 +7,21 @@
 // biome-ignore syntax/correctness/noTypeOnlyImportAttributes: TypeScript 5.3+ allows resolution-mode on a type-only import in a CommonJS build (Biome flags it wrongly)
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
 import { PermanentError, RetryableError } from '../errors';
+import { notAPdf } from '../storage/pdf-bytes';
+import { PAGE_PIXEL_BUDGET } from '../util/resolution';
 import { isOutOfMemory, loadMupdf, logSince, mupdfLog, reason } from './mupdf';
 import { MupdfDocument, type PdfDocument } from './pdf';
 
 export interface OpenPdfOptions {
-  /**
-   * Pixel budget for one rendered page. A page that would exceed it at the requested DPI is rendered
-   * at the highest DPI that fits instead of failing (an A0 plan at 300 DPI is ≈140 MP, a 16-bit-sized
-   * mistake in a page box can ask for gigapixels). Default 120 MP = 120 MB of grey pixels, which
-   * tesseract's 32-bit WebAssembly heap still handles.
-   */
+  /** Pixel budget for one rendered page (see `PAGE_PIXEL_BUDGET`, the default; tests use smaller ones). */
   maxPixels?: number;
   /** Below this DPI a downscaled render is useless for OCR: the page is refused instead. Default 50. */
   minDpi?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 120_000_000;
 export const DEFAULT_MIN_DPI = 50;
 
-const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
 const PDF_EOF = Buffer.from('%%EOF', 'latin1');
-
-/** The PDF spec wants `%PDF-` at the start; readers (and MuPDF) accept it within the first 1 KiB. */
-function hasPdfHeader(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).includes(PDF_HEADER);
-}
 
 /** A complete PDF ends with `%%EOF` (possibly followed by a few bytes of whitespace or junk). */
 function hasEofMarker(bytes: Uint8Array): boolean {
@@ -45,15 +35,12 @@ function hasEofMarker(bytes: Uint8Array): boolean {
  */
 export async function openPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): Promise<PdfDocument> {
   const mupdf = await loadMupdf();
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = options.maxPixels ?? PAGE_PIXEL_BUDGET;
   const minDpi = options.minDpi ?? DEFAULT_MIN_DPI;
   if (!(maxPixels > 0)) throw new RangeError(`maxPixels must be > 0, got ${maxPixels}`);
 
-  if (bytes.byteLength === 0) throw new PermanentError('not a PDF: the file is empty (0 bytes)');
-  if (!hasPdfHeader(bytes)) {
-    const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength)).toString('hex');
-    throw new PermanentError(`not a PDF: no %PDF- header in the first 1 KiB (file starts with 0x${head}, ${bytes.byteLength} bytes)`);
-  }
+  const notPdf = notAPdf(bytes);
+  if (notPdf) throw new PermanentError(notPdf);
 
   const mark = mupdfLog.length;
   let doc: Mupdf.Document;

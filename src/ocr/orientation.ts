@@ -13,6 +13,7 @@
 import type { GreyImage } from './pdf';
 import { inkComponents, type Component } from './page-analysis';
 import type { OcrWord } from '../text/page';
+import { alnumCount, hasLetterOrDigit } from '../text/words';
 
 /** Clockwise quarter turns, in degrees: how far the page was turned to be read upright. */
 export type Rotation = 0 | 90 | 180 | 270;
@@ -89,24 +90,11 @@ export const MIN_BAND_SIDE = 300;
  */
 export const GLANCE = 0.5;
 
-/** A word read with this confidence or more, with three or more letters, counts as read. */
-export const READ_WORD_CONFIDENCE = 75;
 /**
  * A page whose mean word confidence is below this is looked at turned. Upright typed pages of the dev
  * set read at 80–93; the same pages turned a quarter or a half turn read at 30–60.
  */
 export const ORIENTATION_CHECK_CONFIDENCE = 70;
-
-/**
- * Words read with confidence: the measure of a reading that orientations are compared on. Noise read
- * from a turned page is short fragments and punctuation at low confidence; it rarely makes three
- * letters in a row that tesseract is sure of.
- */
-export function confidentWords(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>): number {
-  let n = 0;
-  for (const w of words) if (w.confidence >= READ_WORD_CONFIDENCE && (w.text.match(/\p{L}/gu) ?? []).length >= 3) n++;
-  return n;
-}
 
 /**
  * Whether a first reading calls for the orientation check: little confidence in its words, or words
@@ -115,7 +103,7 @@ export function confidentWords(words: ReadonlyArray<Pick<OcrWord, 'text' | 'conf
  * its word boxes are then taller than wide, which upright words of three letters or more never are.
  */
 export function wantsOrientationCheck(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence' | 'x0' | 'y0' | 'x1' | 'y1'>>): boolean {
-  const real = words.filter((w) => /[\p{L}\p{N}]/u.test(w.text));
+  const real = words.filter((w) => hasLetterOrDigit(w.text));
   if (real.length === 0) return true;
   const mean = real.reduce((s, w) => s + w.confidence, 0) / real.length;
   return mean < ORIENTATION_CHECK_CONFIDENCE || standingWordsShare(real) >= STANDING_SHARE;
@@ -123,7 +111,7 @@ export function wantsOrientationCheck(words: ReadonlyArray<Pick<OcrWord, 'text' 
 
 /** Share of the words of three letters or digits or more whose box is taller than wide (0 when there are fewer than 5). */
 export function standingWordsShare(words: ReadonlyArray<Pick<OcrWord, 'text' | 'x0' | 'y0' | 'x1' | 'y1'>>): number {
-  const long = words.filter((w) => (w.text.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3);
+  const long = words.filter((w) => alnumCount(w.text) >= 3);
   if (long.length < 5) return 0;
   return long.filter((w) => w.y1 - w.y0 > w.x1 - w.x0).length / long.length;
 }

@@ -25,6 +25,7 @@
 import { resize, rotate, thickenInk } from './image-transforms';
 import { BILEVEL_SHARE, estimateSkew, inkComponents, textSize, tones } from './page-analysis';
 import type { GreyImage } from './pdf';
+import { PAGE_PIXEL_BUDGET, toldDpi } from '../util/resolution';
 
 export interface PreprocessReport {
   /** Measured character height in the rendered image, px (null: too few characters to tell). */
@@ -59,8 +60,6 @@ export interface PrepareOptions {
   deskew?: boolean;
   /** Thicken the ink of near-bilevel pages (see `thickenInk`). Default true. */
   thickenBilevel?: boolean;
-  /** Pixel budget for an enlarged page. Default 120 MP. */
-  maxPixels?: number;
 }
 
 /**
@@ -107,9 +106,8 @@ export function prepareForOcr(input: GreyImage, options: PrepareOptions): Prepar
     // resolution it is noise, and overriding it cost 1.5 points of CER on a 204 DPI bilevel deed.
     if (estimatedDpi / options.renderDpi > DPI_TRUST_RATIO || options.renderDpi / estimatedDpi > DPI_TRUST_RATIO) dpi = estimatedDpi;
     if (estimatedDpi < MIN_TEXT_DPI) {
-      const budget = options.maxPixels ?? 120_000_000;
       const wanted = Math.min(MAX_SCALE, TARGET_TEXT_DPI / estimatedDpi);
-      const fits = Math.sqrt(budget / (image.width * image.height));
+      const fits = Math.sqrt(PAGE_PIXEL_BUDGET / (image.width * image.height));
       scale = Math.round(Math.min(wanted, fits) * 100) / 100;
       if (scale > 1.05) {
         image = resize(image, scale);
@@ -122,7 +120,7 @@ export function prepareForOcr(input: GreyImage, options: PrepareOptions): Prepar
   // Last, so that the pixel it adds is a pixel at the resolution tesseract reads.
   const thickened = options.thickenBilevel !== false && charHeight !== null && bilevel >= BILEVEL_SHARE;
   if (thickened) image = thickenInk(image);
-  dpi = Math.max(70, Math.min(1200, dpi));
+  dpi = toldDpi(dpi);
   return {
     image,
     dpi,

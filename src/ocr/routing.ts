@@ -1,10 +1,10 @@
 /**
- * Language routing (DESIGN §4: "a page is read with the primary alone unless it is better fitted by
- * another"). Reading with `fra+eng` at once makes tesseract run the second model on every word the first
+ * Language routing (docs/contract.md, "Reading a page": a page is read with the primary language alone
+ * unless it is better fitted by another). Reading with `fra+eng` at once makes tesseract run the second model on every word the first
  * is unsure of: 1.5× slower on typed pages, 2× on handwriting, and the English model strips accents off
  * French capitals. So each page is read with the primary language alone, and read again with all the
  * languages at once (as before routing) only when that first reading shows the page to be in another
- * one; the reading that fits better is kept. (On the English register sample, all languages read better
+ * one; the reading that fits better is kept (`fitsBetter`, src/ocr/better-reading.ts). (On the English register sample, all languages read better
  * than English alone: bag-of-words F1 0.837 vs 0.807.)
  *
  * The evidence is function words ("the", "of", "which" against "le", "des", "qui"): every typed page of
@@ -13,6 +13,7 @@
  * they are never routed. Languages without a list here are never routed to.
  */
 import type { OcrWord } from '../text/page';
+import { READ_CONFIDENCE } from '../text/words';
 
 const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
   // Words that are not also words of the other list's language ("a", "on", "en", "or", "as" are both).
@@ -27,8 +28,6 @@ const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
 /** French elisions (l'acte, d'un, qu'il) are French evidence on their own. */
 const ELISION: Record<string, RegExp> = { fra: /^(?:[ldjmnst]|qu)['’]\p{L}/iu };
 
-/** Words read with at least this confidence count as evidence. */
-const MIN_EVIDENCE_CONFIDENCE = 60;
 /** A page needs this many function words of another language before it is read again in it. */
 export const MIN_ROUTING_EVIDENCE = 8;
 
@@ -41,7 +40,7 @@ export function routable(lang: string): boolean {
 export function languageEvidence(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'>>, langs: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>(langs.map((l) => [l, 0]));
   for (const w of words) {
-    if (w.confidence < MIN_EVIDENCE_CONFIDENCE) continue;
+    if (w.confidence < READ_CONFIDENCE) continue;
     const token = w.text.normalize('NFC').replace(/^[^\p{L}]+|[^\p{L}'’]+$/gu, '');
     const lower = token.toLowerCase();
     for (const l of langs) {
@@ -67,13 +66,4 @@ export function routeTo(words: ReadonlyArray<Pick<OcrWord, 'text' | 'confidence'
     if (n >= MIN_ROUTING_EVIDENCE && n > own && (best === null || n > counts.get(best)!)) best = l;
   }
   return best;
-}
-
-/**
- * Whether the all-languages reading of a routed page replaces its primary reading: unless it is less
- * sure (tesseract's mean word confidence). A tie goes to it, since the page's function words already
- * said the page is not in the primary language.
- */
-export function fitsBetter(routed: { confidence: number }, primary: { confidence: number }): boolean {
-  return routed.confidence >= primary.confidence;
 }

@@ -10,9 +10,10 @@
 import type { GreyImage } from './pdf';
 import { PSM, type Recognition, type Recognizer } from './tesseract';
 import type { OcrWord } from '../text/page';
+import { hasLetterOrDigit, SURE } from '../text/words';
 
-/** Words the primary model read with less confidence than this get a second opinion. */
-export const UNSURE_BELOW = 80;
+/** Words the primary model read with less confidence than this get a second opinion (`SURE`, src/text/words.ts). */
+export const UNSURE_BELOW = SURE;
 /**
  * A page with more unsure words than this, or more than `MAX_UNSURE_SHARE` of its words unsure, is
  * handwriting or noise (the handwritten registers of the dev set: ≈230 of ≈320): a second opinion on each
@@ -21,7 +22,7 @@ export const UNSURE_BELOW = 80;
 export const MAX_UNSURE_WORDS = 80;
 export const MAX_UNSURE_SHARE = 0.4;
 
-/** A lower-case word list of the primary language (the boost's `FrenchDictionary` is one). */
+/** A lower-case word list of the primary language (src/text/french-words.ts's `FrenchDictionary` is one). */
 export interface WordList {
   has(word: string): boolean;
 }
@@ -35,12 +36,10 @@ export interface SecondOpinionReport {
   failed?: string;
 }
 
-const hasText = (s: string) => /[\p{L}\p{N}]/u.test(s);
-
 /** Indexes of the words worth a second opinion, or [] when the page is not worth it (see `MAX_UNSURE_WORDS`). */
 export function unsureWords(words: ReadonlyArray<OcrWord>): number[] {
-  const candidates = words.flatMap((w, i) => (w.confidence < UNSURE_BELOW && hasText(w.text) && w.x1 > w.x0 && w.y1 > w.y0 ? [i] : []));
-  const withText = words.filter((w) => hasText(w.text)).length;
+  const candidates = words.flatMap((w, i) => (w.confidence < UNSURE_BELOW && hasLetterOrDigit(w.text) && w.x1 > w.x0 && w.y1 > w.y0 ? [i] : []));
+  const withText = words.filter((w) => hasLetterOrDigit(w.text)).length;
   if (candidates.length > MAX_UNSURE_WORDS || candidates.length > MAX_UNSURE_SHARE * withText) return [];
   return candidates;
 }
@@ -58,7 +57,7 @@ const stripMarks = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').norm
  * become `EVALUATION`), and not a known word of the primary language turned into an unknown one.
  */
 export function acceptSecondOpinion(first: Pick<OcrWord, 'text' | 'confidence'>, second: Pick<OcrWord, 'text' | 'confidence'>, words?: WordList): boolean {
-  if (second.text === first.text || second.confidence <= first.confidence || !hasText(second.text)) return false;
+  if (second.text === first.text || second.confidence <= first.confidence || !hasLetterOrDigit(second.text)) return false;
   if (stripMarks(first.text) === second.text) return false;
   return !(words?.has(bareWord(first.text)) && !words.has(bareWord(second.text)));
 }

@@ -43,8 +43,11 @@ export interface SharedRecognizerOptions {
   create?: (langs: string) => Promise<Recognizer>;
 }
 
-/** The main thread's side: one recogniser, started when first asked, served to every connected port. */
-export class SharedRecognizer {
+/**
+ * The main thread's side: one recogniser, started when first asked, served to every connected port.
+ * An engine without the pool's (bench, tests) holds one of its own, in its thread, the same way.
+ */
+export class SharedRecognizer implements Recognizer {
   private recognizer: Recognizer | undefined;
   private starting: Promise<Recognizer> | undefined;
   private inFlight = 0;
@@ -57,6 +60,11 @@ export class SharedRecognizer {
 
   get langs(): string {
     return this.options.langs;
+  }
+
+  /** Until terminated: a recogniser that is not loaded is started when asked. */
+  get alive(): boolean {
+    return !this.terminated;
   }
 
   /** Whether a recogniser is loaded now. */

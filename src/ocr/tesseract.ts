@@ -13,6 +13,7 @@ import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import { RetryableError, coerceError } from '../errors';
 import type { OcrWord } from '../text/page';
+import { toldDpi } from '../util/resolution';
 import { withTimeout } from '../util/timeout';
 import { parseLangs, stageLanguageData } from './language-data';
 import type { GreyImage } from './pdf';
@@ -26,7 +27,7 @@ export const PSM = {
   /** One line of text: a single word cropped from a page, read again (src/ocr/second-opinion.ts). */
   SINGLE_LINE: 7,
 } as const;
-export type Psm = (typeof PSM)[keyof typeof PSM] | 4 | 11;
+export type Psm = (typeof PSM)[keyof typeof PSM];
 
 export interface RecognizerOptions {
   /** Tesseract language string, e.g. `fra+eng`; each needs an installed `@tesseract.js-data/<lang>`. */
@@ -35,16 +36,14 @@ export interface RecognizerOptions {
   timeoutMs: number;
   /** Optional upper bound for one `recognize` call; on expiry the worker is terminated (RetryableError). */
   recognizeTimeoutMs?: number;
-  /** Extra tesseract parameters set once at start (not psm, dpi or thresholding, which are per call). */
-  params?: Record<string, string>;
 }
 
 /**
  * Binarisation before recognition. `otsu` (tesseract's default, global) is best on most pages here;
  * `sauvola` (local) rescues low-contrast pages on tinted paper where Otsu finds no text at all.
  */
-export type Thresholding = 'otsu' | 'leptonica-otsu' | 'sauvola';
-const THRESHOLDING: Record<Thresholding, string> = { otsu: '0', 'leptonica-otsu': '1', sauvola: '2' };
+export type Thresholding = 'otsu' | 'sauvola';
+const THRESHOLDING: Record<Thresholding, string> = { otsu: '0', sauvola: '2' };
 
 export interface RecognizeOptions {
   /** Resolution the image was rendered at, passed to tesseract (PGM carries none). Default 300. */
@@ -163,7 +162,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     staged.cleanup(); // the worker has read its data by now (or never will)
   }
   try {
-    await worker.setParameters({ ...QUIET, ...options.params });
+    await worker.setParameters(QUIET);
   } catch (err) {
     await worker.terminate();
     throw new Error(`cannot set tesseract parameters: ${coerceError(err).message}`, { cause: err });
@@ -203,7 +202,7 @@ class TesseractRecognizer implements Recognizer {
     const wanted: Record<string, string> = {
       tessedit_pageseg_mode: String(psm),
       // PGM carries no resolution; without this tesseract guesses ("Estimating resolution as …").
-      user_defined_dpi: String(Math.max(70, Math.min(2400, Math.round(options.dpi ?? 300)))),
+      user_defined_dpi: String(toldDpi(Math.round(options.dpi ?? 300))),
       thresholding_method: THRESHOLDING[options.thresholding ?? 'otsu'],
     };
     const changed = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => this.current[k] !== v));

@@ -6,7 +6,7 @@
  * 0 % of its words right. On a scanned page (mostly image) the layer must also
  *   - cover the ink: little of the page's dark pixels lies outside the layer's line boxes, measured on
  *     a coarse render (a stamp covers a corner; a real OCR layer covers every line), and
- *   - read as language: most of its words are dictionary words (the French word list of the boost).
+ *   - read as language: most of its words are dictionary words (the French word list, src/text/french-words.ts).
  * Pages that are not scans keep the text-only rule.
  */
 import { frenchDictionary } from '../text/french-words';

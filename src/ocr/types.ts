@@ -45,34 +45,20 @@ export interface PageResult {
 export interface PageTimings {
   renderMs: number;
   preprocessMs: number;
-  /** Every tesseract pass on the page: the first, a Sauvola retry, a routed re-read. */
+  /** Every tesseract pass on the page: the first reading and its refinements. */
   recognitionMs: number;
   /**
-   * OCR'd pages: how much of `recognitionMs` each refinement took; the rest is the first reading. What a
-   * refinement costs is what decides whether it pays back (docs/benchmarks.md).
+   * Pages that were read: how much of `recognitionMs` each refinement step took (0 when it did not run);
+   * the rest is the first reading. What a refinement costs decides whether it pays back (docs/benchmarks.md).
    */
   refinementMs?: RefinementMs;
 }
 
 /**
- * The readings a page may get besides the first (src/ocr/engine.ts): samples at other quarter turns and
- * the turned page read again; a Sauvola retry of a near-empty reading; unsure words read again by every
- * language; the whole page read again by every language when it is in another one.
+ * Time of each refinement of a page, ms, by step name: the readings a page may get besides the first
+ * (`REFINEMENTS`, src/ocr/page-steps.ts).
  */
-export const REFINEMENTS = ['orientation', 'sauvola', 'secondOpinion', 'routed'] as const;
-export type Refinement = (typeof REFINEMENTS)[number];
-export type RefinementMs = Record<Refinement, number>;
-
-export function noRefinementMs(): RefinementMs {
-  return { orientation: 0, sauvola: 0, secondOpinion: 0, routed: 0 };
-}
-
-/** Refinement times added up: a document's pages, a pool's documents, a bench's rounds. */
-export function sumRefinementMs(all: ReadonlyArray<RefinementMs | undefined>): RefinementMs {
-  const out = noRefinementMs();
-  for (const ms of all) if (ms) for (const k of REFINEMENTS) out[k] += ms[k];
-  return out;
-}
+export type RefinementMs = Record<string, number>;
 
 export interface DocumentResult {
   pages: PageResult[];

@@ -13,7 +13,8 @@ import { coerceError, PermanentError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
-import { REFINEMENTS, type OcrMode, type PageProgress, type RefinementMs } from '../ocr/types';
+import { REFINEMENTS } from '../ocr/page-steps';
+import type { PageProgress, RefinementMs } from '../ocr/types';
 import { complete } from '../queue/complete';
 import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
@@ -21,9 +22,10 @@ import { saveProgress, type Progress, type Stage } from '../queue/progress';
 import { release, type ReleaseOptions, type ReleaseResult } from '../queue/release';
 import type { Claim, FencedResult } from '../queue/types';
 import { decideFailure, type BackoffPolicy } from '../retry';
-import { describeContent, isPdfMagic, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
+import { notAPdf, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
 import { refundOnRelease, type DocumentClock, type TimeBudgets } from './budget';
 import type { JobResult, OcrThread } from './ocr-thread-host';
+import { modeOf } from './source-mode';
 
 /** The pool's storage circuit breaker, as a job sees it (see storage-breaker.ts). */
 export interface StorageGate {
@@ -147,11 +149,11 @@ export class Job {
       deps.storageGate?.succeeded();
       const downloadMs = performance.now() - downloadStart;
       this.throwIfAborted();
-      if (pdf.byteLength === 0) throw new PermanentError('empty file: the stored object has 0 bytes');
-      if (!isPdfMagic(pdf)) throw new PermanentError(`not a PDF (got ${describeContent(pdf)})`);
+      const notPdf = notAPdf(pdf);
+      if (notPdf) throw new PermanentError(notPdf);
       this.setProgress('rendering', 0, 0, `PDF downloaded (${pdf.byteLength} bytes)`);
 
-      const mode: OcrMode = claim.documentSource === 'acte' ? 'acte' : 'index';
+      const mode = modeOf(claim.documentSource);
       let result: JobResult;
       try {
         result = await deps.thread.run(pdf, mode, (p) => this.onPage(p));
@@ -194,7 +196,7 @@ export class Job {
           // Per-stage cost of this document, ms; what is not in them is queueing and messaging.
           stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])),
           // Of the recognition stage, ms: what the refinements cost on this document; the rest is the first reading.
-          refinements: Object.fromEntries(REFINEMENTS.map((k) => [k, Math.round(out.refinementMs[k])])),
+          refinements: Object.fromEntries(REFINEMENTS.map((k) => [k, Math.round(out.refinementMs[k] ?? 0)])),
           passes: out.passes,
           langs: out.langs,
           wordsReread: out.secondOpinion.asked,

@@ -13,7 +13,8 @@ import { OcrEngine } from '../ocr/engine';
 import { joinPages } from '../ocr/file-content';
 import { mupdfHeapBytes } from '../ocr/pdf';
 import { RemoteRecognizer } from '../ocr/shared-recognizer';
-import { sumRefinementMs, type OcrMode, type PageResult } from '../ocr/types';
+import { sumRefinementMs } from '../ocr/page-steps';
+import type { OcrMode, PageResult } from '../ocr/types';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
 
 const port = parentPort;

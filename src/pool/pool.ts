@@ -26,6 +26,7 @@ import { PoolRegistry, REGISTRY_INTERVAL_MS, workerRecords } from './registry';
 import { drainSlots } from './shutdown';
 import { STATUS_LINE_INTERVAL_MS, statusLine, takeSnapshot, type PoolSnapshot } from './snapshot';
 import { countOutcome, emptyStats } from './stats';
+import { modeOf } from './source-mode';
 import { StoragePauses } from './storage-pauses';
 import { CAPACITY_INTERVAL_MS, Supervisor } from './supervisor';
 import { WorkerSlot, type SlotHost } from './worker-slot';
@@ -142,7 +143,7 @@ export class WorkerPool {
   private countOutcome(outcome: JobOutcome, c: Claim): void {
     countOutcome(this.stats, outcome);
     if (outcome.kind !== 'completed') return;
-    this.supervisor.costs.record(c.documentSource === 'acte' ? 'acte' : 'index', { pages: outcome.pages, ms: outcome.ms });
+    this.supervisor.costs.record(modeOf(c.documentSource), { pages: outcome.pages, ms: outcome.ms });
     this.options.onStages?.(outcome.stages, outcome.pages, c);
   }
 

@@ -1,5 +1,6 @@
 /** What this pool process has done since it started: documents by outcome, pages, time per stage. */
-import { noRefinementMs, sumRefinementMs, type RefinementMs } from '../ocr/types';
+import { noRefinementMs, sumRefinementMs } from '../ocr/page-steps';
+import type { RefinementMs } from '../ocr/types';
 import { STAGES, type JobOutcome, type StageMs } from './job';
 
 export interface PoolStats {

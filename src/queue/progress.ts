@@ -1,5 +1,5 @@
 /**
- * Persist a job's progress (Postgres is the source of truth, DESIGN §5). Fenced: a worker that lost its
+ * Persist a job's progress (Postgres is the source of truth: docs/contract.md, "Progress is shared state"). Fenced: a worker that lost its
  * claim cannot overwrite the progress of the claim that replaced it.
  */
 import type { Queryable } from '../db/pg';

@@ -1,5 +1,5 @@
 /**
- * The status server (DESIGN §5): node:http, no framework.
+ * The status server (its routes: docs/contract.md, "Routes of the status server"): node:http, no framework.
  *
  *   GET /healthz                  liveness (never needs the token)
  *   GET /readyz                   databases reachable (and migrated), workers started; storage pauses named (readiness.ts)

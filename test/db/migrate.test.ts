@@ -88,6 +88,17 @@ describe('migrate', () => {
     await expect(withClient((c) => migrate(c, edited))).rejects.toThrow(/was changed after it was applied/);
   });
 
+  it('accepts 000002 applied before its comment changed (the SQL is the same)', async () => {
+    const before = '647380814771acaea246ab0003e180328c585bf7485e1b8b65d4fb304c0171fd';
+    await db.pool.query(`UPDATE ocr_pool_migrations SET checksum = $1 WHERE name = '000002_ocr_lease_and_progress.sql'`, [before]);
+    try {
+      await expect(withClient((c) => migrate(c))).resolves.toMatchObject({ applied: [] });
+    } finally {
+      const current = loadMigrations().find((m) => m.name === '000002_ocr_lease_and_progress.sql')!.checksum;
+      await db.pool.query(`UPDATE ocr_pool_migrations SET checksum = $1 WHERE name = '000002_ocr_lease_and_progress.sql'`, [current]);
+    }
+  });
+
   // What an operator types on a host that only migrates: a database URL, no storage, no Redis.
   it('`npm run migrate` needs only the database URL', async () => {
     await reset();

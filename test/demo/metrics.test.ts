@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonical, levenshtein, prepare, score } from '../../src/demo/metrics';
+import { canonical, prepare, score } from '../../src/demo/metrics';
+import { editDistance } from '../../src/util/edit-distance';
 
 const PAIRS: Record<string, { gt: string; hyp: string; python: { gt_chars: number; gt_words: number; cer: number; wer: number; bow_f1: number; bow_recall: number } }> = {
   prose: {
@@ -98,8 +99,8 @@ describe('canonical rules', () => {
 
   it('counts code points, not UTF-16 units', () => {
     expect(score('maison 🏠', 'maison 🏡').cer).toBeCloseTo(1 / 8, 12);
-    expect(levenshtein([...'kitten'], [...'sitting'])).toBe(3);
-    expect(levenshtein([], ['a', 'b'])).toBe(2);
+    expect(editDistance([...'kitten'], [...'sitting'])).toBe(3);
+    expect(editDistance([], ['a', 'b'])).toBe(2);
   });
 
   it('an empty hypothesis scores CER 1, F1 0', () => {

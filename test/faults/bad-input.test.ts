@@ -74,7 +74,7 @@ describe('bad input', () => {
       [ids.random, /not a PDF \(got binary\)/],
       [ids.truncated, /truncated|damaged|corrupt/i],
       [ids.encrypted, /encrypted/i],
-      [ids.empty, /empty file/],
+      [ids.empty, /not a PDF: the file is empty/],
       [ids.html, /not a PDF \(got HTML\)/],
       [ids.zero, /no pages/],
       [ids.missing, /not found/],

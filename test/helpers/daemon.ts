@@ -1,4 +1,4 @@
-/** Run the real daemon (`node dist/ocr/start-worker-pool.js`), or any node entry point, as a child process and read its JSON log lines. */
+/** Run the real daemon (`node dist/main.js`), or any node entry point, as a child process and read its JSON log lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { type TestDb, useTestDb } from './db';
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Pages the tests read: copies of a few development pages, kept in the repository (see test/fixtures/SOURCES.md). */
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-export const ENTRY = path.join(ROOT, 'dist', 'ocr', 'start-worker-pool.js');
+export const ENTRY = path.join(ROOT, 'dist', 'main.js');
 
 export interface Proc {
   proc: ChildProcess;

@@ -1,6 +1,6 @@
 /**
  * The shared rate limiter against a real Redis 7: limits hold across processes, and none of bottleneck
- * 2.19.5's failure modes (DESIGN §9) leaves it broken. A private redis-server per file, so stopping it
+ * 2.19.5's failure modes (docs/contract.md, "What the code relies on from its dependencies") leaves it broken. A private redis-server per file, so stopping it
  * disturbs nobody else.
  */
 import { spawn } from 'node:child_process';

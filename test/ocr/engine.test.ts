@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../src/errors';
 import { OcrEngine, PSM_FOR_MODE } from '../../src/ocr/engine';
 import { joinPages } from '../../src/ocr/file-content';
-import { readableWordCount } from '../../src/ocr/sauvola-retry';
+import { readableWordCount } from '../../src/text/words';
 import { loadMupdf } from '../../src/ocr/mupdf';
 import { RemoteRecognizer, SharedRecognizer } from '../../src/ocr/shared-recognizer';
 import { PSM } from '../../src/ocr/tesseract';
@@ -154,7 +154,7 @@ describe('OcrEngine', () => {
       const { recognitionMs, refinementMs } = page.timings!;
       expect(refinementMs).toMatchObject({ sauvola: 0, routed: 0 });
       expect(refinementMs!.secondOpinion).toBeGreaterThan(0);
-      expect(refinementMs!.orientation + refinementMs!.secondOpinion).toBeLessThan(recognitionMs);
+      expect(refinementMs!.orientation! + refinementMs!.secondOpinion!).toBeLessThan(recognitionMs);
     }, 60_000);
 
     it('reads an English page again with both models, keeps that reading, and releases the second model when idle', async () => {
@@ -200,7 +200,7 @@ describe('OcrEngine', () => {
     }, 120_000);
 
     it('without routing, reads every page with all languages in one pass', async () => {
-      const all = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, routing: false });
+      const all = await OcrEngine.create({ langs: 'fra+eng', dpi: 300, timeoutMs: 30_000, primary: 'fra+eng' });
       try {
         const result = await all.ocrDocument(await scannedPdf([{ lines: ENGLISH_DEED }]), 'acte');
         expect(result.pages[0]).toMatchObject({ lang: 'fra+eng', passes: ['fra+eng'] });
@@ -254,7 +254,7 @@ describe('OcrEngine', () => {
 
     it('corrupt bytes', async () => {
       const err = await failure(Buffer.from('this is not a PDF at all, just some text\n'));
-      expect(err.message).toMatch(/^not a PDF: no %PDF- header in the first 1 KiB/);
+      expect(err.message).toMatch(/^not a PDF \(got text\): no %PDF- header in the first 1 KiB/);
       const broken = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1000, 0x5d), Buffer.from('\n%%EOF\n')]);
       expect((await failure(broken)).message).toMatch(/^corrupt PDF: MuPDF cannot open it: /);
     });

@@ -16,6 +16,7 @@ import {
   type Rotation,
 } from '../../src/ocr/orientation';
 import { loadMupdf } from '../../src/ocr/mupdf';
+import { AS_SCANNED } from '../../src/ocr/page-steps';
 import type { GreyImage } from '../../src/ocr/pdf';
 import { imagePdf, turnPages } from '../helpers/pdfs';
 
@@ -143,7 +144,7 @@ describe('OcrEngine reads pages scanned sideways or upside down (issue 16)', () 
   }, 300_000);
 
   it('reads a page as it came when asked not to look at its orientation', async () => {
-    const plain = await OcrEngine.create({ langs: 'fra+eng', dpi: 200, timeoutMs: 60_000, orientation: false });
+    const plain = await OcrEngine.create({ langs: 'fra+eng', dpi: 200, timeoutMs: 60_000, steps: AS_SCANNED });
     try {
       const pdf = await turnPages(await imagePdf(fixture('lettre.jpg'), 200), 180);
       const r = await plain.ocrDocument(pdf, 'acte');

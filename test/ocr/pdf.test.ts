@@ -143,7 +143,7 @@ describe('openPdf', () => {
   it('rejects bytes that are not a PDF', async () => {
     expect((await permanentError(new Uint8Array())).message).toMatch(/not a PDF: the file is empty/);
     const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
-    expect((await permanentError(random)).message).toMatch(/not a PDF: no %PDF- header/);
+    expect((await permanentError(random)).message).toMatch(/not a PDF \(got binary\): no %PDF- header/);
     const png = readFileSync(`${DEV}/synthetic/acte1-hard.png`);
     expect((await permanentError(png)).message).toMatch(/not a PDF.*0x89504e47/);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WORDS_FOR_RETRY, wantsSauvolaRetry } from '../../src/ocr/sauvola-retry';
-import { MIN_ROUTING_EVIDENCE, fitsBetter, languageEvidence, routeTo } from '../../src/ocr/routing';
+import { fitsBetter } from '../../src/ocr/better-reading';
+import { MIN_ROUTING_EVIDENCE, languageEvidence, routeTo } from '../../src/ocr/routing';
 
 const read = (text: string, confidence = 90) => text.split(/\s+/).filter(Boolean).map((t) => ({ text: t, confidence }));
 
@@ -50,9 +51,10 @@ describe('routeTo', () => {
 
 describe('fitsBetter', () => {
   it('keeps the all-languages reading of a routed page unless it is less sure; a tie goes to it', () => {
-    expect(fitsBetter({ confidence: 94 }, { confidence: 92 })).toBe(true);
+    // (primary reading, routed reading)
+    expect(fitsBetter({ confidence: 92 }, { confidence: 94 })).toBe(true);
     expect(fitsBetter({ confidence: 92 }, { confidence: 92 })).toBe(true);
-    expect(fitsBetter({ confidence: 90 }, { confidence: 92 })).toBe(false);
+    expect(fitsBetter({ confidence: 92 }, { confidence: 90 })).toBe(false);
   });
 });
 

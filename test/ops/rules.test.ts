@@ -150,7 +150,7 @@ describe('ecosystem.config.js', () => {
     const { apps } = load({ OCR_SHUTDOWN_TIMEOUT_MS: undefined, OCR_WORKER_POOL_SIZE: '2', PM2_MAX_MEMORY_RESTART: undefined });
     const app = apps.find((a) => a.name === 'ocr-pool')!;
     expect(app).toMatchObject({
-      script: 'dist/ocr/start-worker-pool.js',
+      script: 'dist/main.js',
       exec_mode: 'fork',
       instances: 1,
       wait_ready: true,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { FIXTURES, startDaemon, tempStorage, waitFor } from '../helpers/daemon';
 import { privateRedis, type PrivateRedis } from '../helpers/redis-server';
+import { REFINEMENTS } from '../../src/ocr/page-steps';
 
 let db: TestDb;
 let redis: PrivateRedis;
@@ -127,7 +128,7 @@ describe('pool supervisor', () => {
       expect(Object.keys(completed.stages)).toEqual(['download', 'render', 'preprocess', 'recognition', 'boost', 'database']);
       expect(completed.stages.recognition).toBeGreaterThan(0);
       // And what each refinement took of the recognition stage.
-      expect(Object.keys(completed.refinements)).toEqual(['orientation', 'sauvola', 'secondOpinion', 'routed']);
+      expect(Object.keys(completed.refinements)).toEqual([...REFINEMENTS]);
       const refined = Object.values(completed.refinements as Record<string, number>).reduce((a, b) => a + b, 0);
       expect(refined).toBeLessThan(completed.stages.recognition);
       expect(completed.passes).toMatchObject({ fra: expect.any(Number) });

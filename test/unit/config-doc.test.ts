@@ -9,7 +9,7 @@ describe('docs/configuration.md', () => {
   it('is the table generated from the config module (run `npm run docs:config` after changing an option)', () => {
     expect(doc).toBe(renderConfigDoc());
   });
-  it('documents every variable of DESIGN §8', () => {
+  it('documents every variable of docs/contract.md, "Settings"', () => {
     const design = ['DEV_DATABASE_URL', 'STAGING_DATABASE_URL', 'PROD_DATABASE_URL', 'OCR_DEV', 'OCR_STAGING', 'OCR_PROD',
       'DEV_SUPABASE_URL', 'DEV_SUPABASE_SERVICE_KEY', 'STAGING_SUPABASE_URL', 'STAGING_SUPABASE_SERVICE_KEY',
       'PROD_SUPABASE_URL', 'PROD_SUPABASE_SERVICE_KEY', 'OCR_STORAGE_DIR', 'REDIS_URL', 'OCR_WORKER_POOL_SIZE',

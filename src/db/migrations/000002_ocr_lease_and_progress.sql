@@ -2,7 +2,7 @@
 --   ocr_lease_expires_at: a claim is alive while this is in the future; the job's heartbeat extends it.
 --                         Stale rows are recovered by lease expiry, not by a fixed age.
 --   ocr_next_attempt_at:  after a retryable failure, the row is not claimed again before this time.
---   ocr_progress:         stage, page i of n, percent, message, worker, time (shared state, DESIGN §5).
+--   ocr_progress:         stage, page i of n, percent, message, worker, time (shared state, docs/contract.md).
 
 ALTER TABLE extraction_queue
   ADD COLUMN IF NOT EXISTS ocr_lease_expires_at timestamptz,
