@@ -35,9 +35,6 @@ async function dbNow(): Promise<Date> {
 }
 
 describe('a row locked by another client', () => {
-  // The other worker's pace during the lock vs before is printed, not asserted: it was 1.01 when this test
-  // was written and is 0.27-0.46 on main now (issue 25, item 2, stays open for it). What is asserted is the
-  // part that held the pool hostage: at most one statement waits on the lock, and the document ends once.
   it('stalls its own document only: one write waits, the other worker goes on, it completes once after', { timeout: 420_000 }, async () => {
     await db.pool.query('TRUNCATE extraction_queue');
     await recordTransitions(db.pool);
@@ -53,6 +50,9 @@ describe('a row locked by another client', () => {
       OCR_WORKER_POOL_SIZE: '2',
       SERVER_RESERVE_CPU_PERCENT: '0',
       OCR_LEASE_MS: String(LEASE_MS),
+      // Born-digital deeds complete at ~50/s: the default 600 downloads a minute would be spent in 12 s and
+      // the pace measured would be the rate limiter's refills, not the pool's.
+      OCR_RATE_LIMIT_PER_MINUTE: '1000000',
     });
     const locker = new pg.Client({ connectionString: db.url, application_name: 'forgotten-begin' });
     await locker.connect();
@@ -60,7 +60,7 @@ describe('a row locked by another client', () => {
     try {
       await waitFor(async () => (await row(db.pool, lockedId)).ocr_progress?.stage === 'ocr', 120_000, 'the long scan to be in OCR');
       // Cheap born-digital deeds for the other worker, queued behind the scan.
-      await db.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) SELECT 'acte', 'digital.pdf', 3 FROM generate_series(1, 3000)`);
+      await db.pool.query(`INSERT INTO extraction_queue (document_source, supabase_path, status_id) SELECT 'acte', 'digital.pdf', 3 FROM generate_series(1, 6000)`);
       await waitFor(async () => (await completedBetween(new Date(0), await dbNow())) > 0, 60_000, 'the other worker to complete a deed');
 
       const beforeFrom = await dbNow();
@@ -86,9 +86,9 @@ describe('a row locked by another client', () => {
       const before = (await completedBetween(beforeFrom, beforeTo)) / (beforeTo.getTime() - beforeFrom.getTime());
       const during = (await completedBetween(lockFrom, lockTo)) / (lockTo.getTime() - lockFrom.getTime());
       expect(before).toBeGreaterThan(0);
-      // The other worker kept completing documents while the row was locked.
-      expect(during).toBeGreaterThan(0);
       process.stdout.write(`row lock: other worker ${before.toFixed(4)} docs/ms before, ${during.toFixed(4)} during (ratio ${(during / before).toFixed(2)})\n`);
+      // The other worker's pace while the row is locked: at least half of what it was just before.
+      expect(during / before).toBeGreaterThanOrEqual(0.5);
       expect(maxWaiting).toBeGreaterThanOrEqual(1);
       expect(maxWaiting).toBeLessThanOrEqual(1);
 
