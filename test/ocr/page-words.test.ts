@@ -78,7 +78,9 @@ function parseHocr(hocr: string): { page: { bbox: number[]; scanRes: number[] };
     const name = /^<(\w+)/.exec(token)![1]!;
     const element = { name, cls: attr(token, 'class'), title: attr(token, 'title'), id: attr(token, 'id') };
     if (element.cls === 'ocr_page') page = { bbox: numbers(element.title, 'bbox'), scanRes: numbers(element.title, 'scan_res') };
-    if (element.cls === 'ocrx_word') expect(stack.at(-1)?.cls).toBe('ocr_line');
+    // Tesseract's nesting: page, area, paragraph, line, word.
+    const parent = { ocrx_word: 'ocr_line', ocr_line: 'ocr_par', ocr_par: 'ocr_carea', ocr_carea: 'ocr_page' }[element.cls];
+    if (parent) expect(stack.at(-1)?.cls, `${element.cls} in ${stack.at(-1)?.cls}`).toBe(parent);
     text = '';
     if (!token.endsWith('/>')) stack.push(element);
   }
@@ -189,5 +191,11 @@ describe('pageHocr', () => {
       ['"l\'acte"', null],
     ]);
     expect(new Set(parsed.map((w) => w.line)).size).toBe(2);
+  });
+
+  it('writes a page without words as an empty ocr_page', () => {
+    const { page, words } = parseHocr(pageHocr({ width: 72, height: 144, words: [] }, { pageNumber: 1 }));
+    expect(page).toEqual({ bbox: [0, 0, 300, 600], scanRes: [300, 300] });
+    expect(words).toEqual([]);
   });
 });
