@@ -157,6 +157,18 @@ describe('searchablePdf', () => {
     for (const t of words) expect(iou(found.get(t.text)!, t), t.text).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('a file MuPDF had to repair is saved whole, and still shows the same and holds the words', async () => {
+    const { pdf: sound, words } = await wordsScan({ lines: LINES, dpi: 150 });
+    // A cross-reference table that is not where the trailer says: MuPDF rebuilds it, and cannot append to it.
+    const text = Buffer.from(sound).toString('latin1');
+    const broken = new Uint8Array(Buffer.from(text.replace(/startxref\s+\d+/, 'startxref\n9'), 'latin1'));
+    const [w, h] = await pageSize(broken);
+    const out = await searchablePdf(broken, [layoutOf(words, w, h)]);
+    expect(Buffer.from(out.subarray(0, broken.length)).equals(Buffer.from(broken))).toBe(false);
+    expect(rasters(out)[0]!.equals(rasters(sound)[0]!)).toBe(true);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(LINES);
+  });
+
   it('leaves a page without a layout alone, and a file with nothing to add as it was', async () => {
     const born = await makePdf([{ lines: ['The first page'] }, { lines: ['The second page, read from its text layer'] }]);
     const word: PdfWord = { text: 'Ajouté', confidence: 90, x0: 300, y0: 400, x1: 360, y1: 412, line: 0 };
