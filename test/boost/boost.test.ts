@@ -20,16 +20,31 @@ function ocrPage(pageNumber: number, text: string, conf = 92): PageResult {
 const dict = makeDictionary(['après', 'décès', 'maître']);
 
 describe('boostDocument', () => {
-  it('keeps a separator per page and drops what repeats at the top of every page', () => {
+  it('keeps a separator per page, drops what repeats at the top of every page, keeps a deed\'s printed page numbers', () => {
     const pages = [
       ocrPage(1, 'ÉTUDE DE MAÎTRE DURAND\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à\nGrenoble.\n- 1 -'),
       ocrPage(2, 'ÉTUDE DE MAÎTRE DURAND\nLequel a déclaré accepter la vente après lecture.\n- 2 -'),
     ];
     const r = boostDocument('acte', pages, { dictionary: dict });
     expect(r.text).toBe(
-      '--- Page 1 ---\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à Grenoble.\n\n' +
-        '--- Page 2 ---\nLequel a déclaré accepter la vente après lecture.\n',
+      '--- Page 1 ---\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à Grenoble.\n- 1 -\n\n' +
+        '--- Page 2 ---\nLequel a déclaré accepter la vente après lecture.\n- 2 -\n',
     );
+  });
+
+  it('never corrects either half of a word cut at a line end: the halves are joined as read', () => {
+    // `profes` is one letter from `profès`, `fication` from `fixation`: both real words, neither the word read.
+    const d = makeDictionary(['profès', 'fixation', 'professeur', 'classification']);
+    const pages = [ocrPage(1, 'comme notre éminent profes-\nseur et la classi-\nfication des races, dit-il, est faite', 60)];
+    const r = boostDocument('acte', pages, { dictionary: d });
+    expect(r.text).toContain('professeur et la classification des races');
+  });
+
+  it("drops a register page's decorated page number, not a bare number (a registration number)", () => {
+    const pages = [ocrPage(1, 'Date Nature\n15/04/2008 Vente\n871\n- 1 -')];
+    const r = boostDocument('index', pages, { dictionary: dict });
+    expect(r.text).toContain('871');
+    expect(r.text).not.toContain('- 1 -');
   });
 
   it('keeps an empty page as its separator', () => {
