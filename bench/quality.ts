@@ -104,16 +104,19 @@ function ocrmypdfAvailable(): boolean {
 
 /**
  * OCRmyPDF (Debian's `ocrmypdf`) on the same PDF, as an operator would run it: `-l fra+eng`, its text
- * from `--sidecar` (pages separated by form feeds, joined like file_content).
+ * from `--sidecar` (pages separated by form feeds, joined like file_content). Null for a born-digital PDF
+ * (`--skip-text`: OCRmyPDF leaves a page with text alone, so there is nothing of its own to score).
  */
-function ocrmypdfText(pdf: string, tmp: string): string {
+function ocrmypdfText(pdf: string, tmp: string): string | null {
   const sidecar = path.join(tmp, 'sidecar.txt');
-  const r = spawnSync('ocrmypdf', ['-q', '-l', 'fra+eng', '--jobs', '1', '--output-type', 'pdf', '--optimize', '0', '--sidecar', sidecar, pdf, path.join(tmp, 'out.pdf')], {
+  const r = spawnSync('ocrmypdf', ['-q', '-l', 'fra+eng', '--skip-text', '--jobs', '1', '--output-type', 'pdf', '--optimize', '0', '--sidecar', sidecar, pdf, path.join(tmp, 'out.pdf')], {
     encoding: 'utf8',
     env: { ...process.env, OMP_THREAD_LIMIT: '1' },
   });
   if (r.status !== 0) throw new Error(`ocrmypdf failed (${r.status}): ${r.stderr}`);
-  const pages = readFileSync(sidecar, 'utf8').split('\f');
+  const text = readFileSync(sidecar, 'utf8');
+  if (text.includes('[OCR skipped on page')) return null;
+  const pages = text.split('\f');
   return joinPages(pages.filter((t, i) => i < pages.length - 1 || t.trim()).map((text, i) => ({ pageNumber: i + 1, text })));
 }
 
@@ -231,13 +234,13 @@ async function main(): Promise<void> {
       let ocrmypdfScore: TextScore | null = null;
       if (ocrmypdf && !doc.english && !rotate && (!ocrmypdfOnly || ocrmypdfOnly.test(doc.name))) {
         const cached = values.cache ? path.join(values.cache, `${doc.name.replaceAll('/', '_')}${rotate ? `.r${rotate}` : ''}.ocrmypdf.txt`) : null;
-        let text: string;
+        let text: string | null;
         if (cached && existsSync(cached)) text = readFileSync(cached, 'utf8');
         else {
           text = ocrmypdfText(doc.pdf, tmp);
-          if (cached) writeFileSync(cached, text);
+          if (cached && text !== null) writeFileSync(cached, text);
         }
-        ocrmypdfScore = score(gt, text);
+        ocrmypdfScore = text === null ? null : score(gt, text);
       }
       const conf = pageConfidence(result.pages);
       let allLangs: Row['allLangs'];

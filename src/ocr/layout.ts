@@ -28,6 +28,11 @@ export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
 /** A column of text at least this share of the text's width is a column of running text, not a table's. */
 export const WIDE_COLUMN = 0.35;
 
+/** A page whose text stands in two or more wide columns: a list or running text, not a table's columns. */
+export function inTextColumns(cues: LayoutCues | null | undefined): boolean {
+  return !!cues && cues.grids === 0 && cues.columns.filter((c) => c >= WIDE_COLUMN).length >= 2;
+}
+
 /**
  * The page segmentation for a page (see above). The mode's own (`PSM_FOR_MODE`) when the page could not
  * be measured (no cues: too little text to tell).
@@ -35,6 +40,6 @@ export const WIDE_COLUMN = 0.35;
 export function psmForPage(mode: OcrMode, cues: LayoutCues | null | undefined): Psm {
   if (!cues) return PSM_FOR_MODE[mode];
   if (cues.grids > 0) return PSM.SINGLE_BLOCK;
-  if (mode === 'index') return cues.columns.filter((c) => c >= WIDE_COLUMN).length >= 2 ? PSM.AUTO : PSM.SINGLE_BLOCK;
+  if (mode === 'index') return inTextColumns(cues) ? PSM.AUTO : PSM.SINGLE_BLOCK;
   return PSM.AUTO;
 }

@@ -105,6 +105,17 @@ describe('boostDocument is faithful to the page (issue 16)', () => {
     expect(r.text).toContain('4521');
     expect(r.text).toContain('Hypothèque');
   });
+
+  it('does not rebuild a table on a register page laid out in wide columns of text (a list), but still fixes its fields', () => {
+    // Columns 400 px apart, aligned from line to line: what the table rebuild looks for.
+    const rows = [['Vente', '14/O3/1962', 'GÉRARD', '4S21'], ['Bail', '02/11/1963', 'LEFÈVRE', '4522'], ['Donation', '05/01/1964', 'BOUCHARD', '4523'], ['Vente', '07/02/1964', 'DURAND', '4524']];
+    const words = rows.flatMap((r, row) => r.map((w, col) => ({ text: w, confidence: 70, x0: col * 400, y0: row * 50, x1: col * 400 + w.length * 20, y1: row * 50 + 30 })));
+    const page: PageResult = { pageNumber: 1, text: rows.map((r) => r.join(' ')).join('\n'), source: 'ocr', confidence: 70, words, width: 1600, height: 3000 };
+    const table = boostDocument('index', [page], { dictionary: null }).text;
+    expect(table).toContain('|---|');
+    const list = boostDocument('index', [{ ...page, textColumns: true }], { dictionary: null }).text;
+    expect(list).toBe('--- Page 1 ---\nVente 14/03/1962 GÉRARD 4521\nBail 02/11/1963 LEFÈVRE 4522\nDonation 05/01/1964 BOUCHARD 4523\nVente 07/02/1964 DURAND 4524\n');
+  });
 });
 
 describe('boostDocument on anything OCR can return', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PSM_FOR_MODE, psmForPage } from '../../src/ocr/layout';
+import { inTextColumns, PSM_FOR_MODE, psmForPage } from '../../src/ocr/layout';
 import { layoutCues, textColumns } from '../../src/ocr/layout-cues';
 import { inkComponents, type Component } from '../../src/ocr/page-analysis';
 import type { GreyImage } from '../../src/ocr/pdf';
@@ -114,6 +114,13 @@ describe('psmForPage', () => {
   it('reads a deed page without a grid with automatic layout, in columns or not', () => {
     expect(psmForPage('acte', { grids: 0, columns: [1] })).toBe(PSM.AUTO);
     expect(psmForPage('acte', { grids: 0, columns: [0.48, 0.49] })).toBe(PSM.AUTO);
+  });
+
+  it('calls a page in two wide columns without a grid a page in columns of text, nothing else', () => {
+    expect(inTextColumns({ grids: 0, columns: [0.48, 0.49] })).toBe(true);
+    expect(inTextColumns({ grids: 1, columns: [0.48, 0.49] })).toBe(false);
+    expect(inTextColumns({ grids: 0, columns: [0.17, 0.74] })).toBe(false);
+    expect(inTextColumns(null)).toBe(false);
   });
 
   it("falls back on the mode's segmentation when the page could not be measured", () => {
