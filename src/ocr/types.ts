@@ -29,6 +29,12 @@ export interface PageResult {
    * absent when it was read as scanned. Word boxes, width and height are those of the turned page.
    */
   rotated?: Rotation;
+  /**
+   * OCR'd pages whose text stands in two or more wide columns without a ruled grid (src/ocr/layout.ts):
+   * read with automatic layout; a register page so laid out is a list, not a table (the boost does not
+   * rebuild rows across its columns).
+   */
+  textColumns?: true;
   /** OCR'd pages: the language model whose reading the page keeps (`fra`, `eng`, or `fra+eng` without routing). */
   lang?: string;
   /**
