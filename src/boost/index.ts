@@ -12,7 +12,7 @@
 import type { OcrMode, PageResult } from '../ocr/types';
 import { cleanText } from '../text/clean';
 import { frenchDictionary, type FrenchDictionary } from '../text/french-words';
-import { type DocumentConfidence, pageSeparator } from '../text/page';
+import { type DocumentConfidence, pageSeparator, unreadPageMarker } from '../text/page';
 import { boostActePage } from './acte';
 import { capitalsCarryAccents } from './french';
 import { pageConfidence } from './confidence';
@@ -26,7 +26,7 @@ export interface BoostedDocument {
   confidence: DocumentConfidence;
 }
 
-type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width'>;
+type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width' | 'failed'>;
 
 export interface BoostOptions {
   /** French word list (default: the `an-array-of-french-words` package, loaded once); null: no spelling rules. */
@@ -58,6 +58,7 @@ export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], option
   });
   const texts = filtered.map((lines, i) => {
     const page = pages[i]!;
+    if (page.failed !== undefined) return `${pageSeparator(page.pageNumber)}\n${unreadPageMarker(page.failed)}`;
     const body = mode === 'index' ? boostIndexPage(lines, page.width, rules[i]) : boostActePage(lines, { dictionary, accentCapitals });
     return body.trim() ? `${pageSeparator(page.pageNumber)}\n${body.trim()}` : pageSeparator(page.pageNumber);
   });

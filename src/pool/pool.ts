@@ -82,7 +82,7 @@ export class WorkerPool {
       mayClaim: (slot) => this.supervisor.mayClaim(slot),
       onOutcome: (_slot, outcome, c) => this.countOutcome(outcome, c),
     };
-    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, workConserving: policy.workConserving }, log);
+    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, workConserving: policy.workConserving }, log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
@@ -113,12 +113,12 @@ export class WorkerPool {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(new WorkerSlot(id, mode, this.slotHost, threadOptions, log.child({ workerId: id })));
     });
-    await maintain(this.envs, config.leaseMs, log);
+    await maintain(this.envs, config.leaseMs, log, config.pageRowsKeepDays);
     await this.supervisor.measureCapacity();
     await this.supervisor.rebalance();
     // Engines load in parallel: each takes a few seconds to read its language models.
     await Promise.all(this.slots.map((s) => s.start()));
-    this.periodic.every(maintenanceIntervalMs(config.leaseMs), () => maintain(this.envs, config.leaseMs, log));
+    this.periodic.every(maintenanceIntervalMs(config.leaseMs), () => maintain(this.envs, config.leaseMs, log, config.pageRowsKeepDays));
     this.periodic.every(config.rebalanceIntervalMs, () => this.supervisor.rebalance());
     this.periodic.every(CAPACITY_INTERVAL_MS, () => this.supervisor.measureCapacity());
     this.periodic.every(STATUS_LINE_INTERVAL_MS, async () => log.info(statusLine(this.snapshot()), 'status'));

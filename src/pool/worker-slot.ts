@@ -31,7 +31,7 @@ export function claimBackoffMs(failures: number, pollIntervalMs: number): number
 
 export interface SlotHost {
   /** Claim the next document for this slot, or null when nothing is ready anywhere. */
-  claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (thread: OcrThread, log: Logger) => Job } | null>;
+  claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (thread: OcrThread, log: Logger, freshThread: () => Promise<OcrThread>) => Job } | null>;
   onOutcome(slot: WorkerSlot, outcome: JobOutcome, claim: Claim): void;
   releaseClaim(claim: Claim): Promise<void>;
   /** False while the slot is parked (host short of headroom): it takes no new job. */
@@ -168,7 +168,7 @@ export class WorkerSlot {
         await sleep(claimBackoffMs(this.claimFailures, this.host.pollIntervalMs), AbortSignal.any([stop, this.wake.signal]));
         continue;
       }
-      await this.runJob(next.makeJob(thread, this.log.child({ env: next.claim.env, documentId: next.claim.id })), next.claim);
+      await this.runJob(next.makeJob(thread, this.log.child({ env: next.claim.env, documentId: next.claim.id }), () => this.ensureThread()), next.claim);
     }
     this.state = 'stopped';
   }
