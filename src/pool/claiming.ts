@@ -31,6 +31,7 @@ export interface ClaimingDeps {
   budgets: TimeBudgets;
   onProgress: JobDeps['onProgress'];
   onPage?: JobDeps['onPage'];
+  helpWanted?: JobDeps['helpWanted'];
   /** A slot with nothing of its mode takes the other mode's work (the allocation policy's choice). */
   workConserving: boolean;
 }
@@ -78,6 +79,7 @@ export class Claiming {
       storageGate: this.deps.pauses.gate(env, c.id),
       maxFailedPagePercent: config.maxFailedPagePercent,
       onPage: this.deps.onPage,
+      helpWanted: this.deps.helpWanted,
     };
   }
 }

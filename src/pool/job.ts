@@ -28,6 +28,7 @@ import { refundOnRelease, type DocumentClock, type TimeBudgets } from './budget'
 import { summarise } from './document-summary';
 import type { Opened, OcrThread } from './ocr-thread-host';
 import { failedPage, pageFromRow, pageRow } from './page-row';
+import { type LentPage, PageShare } from './page-share';
 import { pageVerdict } from './page-verdict';
 import { modeOf } from './source-mode';
 
@@ -67,6 +68,8 @@ export interface JobDeps {
   maxFailedPagePercent: number;
   /** Each page's outcome, as it is settled (the pool's counters). */
   onPage?: (outcome: PageOutcome) => void;
+  /** The document has pages left to lend to idle slots (`lendPage`): wake them. */
+  helpWanted?: () => void;
 }
 
 /** Where a completed document's time went, ms (see `STAGES`). */
@@ -122,6 +125,10 @@ export class Job {
   progress: Progress;
   /** The OCR thread the job reads in now: the slot's, replaced by a fresh one after a page killed it. */
   private thread: OcrThread;
+  /** The pages left while they are being read, shared with helpers. */
+  private share: PageShare | undefined;
+  /** Resolves when the job is aborted (claim lost, shutdown). */
+  private readonly aborted = new Promise<void>((resolve) => this.abortCtl.signal.addEventListener('abort', () => resolve(), { once: true }));
 
   constructor(
     readonly claim: Claim,
@@ -279,42 +286,82 @@ export class Job {
       for (let i = 0; i < kept.size; i++) deps.onPage?.('resumed');
     }
     let cpuMs = 0;
-    for (let index = 0; index < total; index++) {
-      const pageNumber = index + 1;
-      if (kept.has(pageNumber)) continue;
-      this.throwIfAborted();
-      if (!this.thread.alive) {
-        this.thread = await deps.freshThread();
-        await this.openIn(pdf, mode, startedAt);
-      }
-      let page: PageResult;
-      try {
-        const r = await this.thread.readPage(index, total, (p) => this.onPage(p));
-        page = r.page;
-        cpuMs += r.cpuMs;
-      } catch (thrown) {
+    const keep = (page: PageResult) => this.keepPage(page, digest);
+    const todo = Array.from({ length: total }, (_, i) => i).filter((i) => !kept.has(i + 1));
+    const share = new PageShare(todo, { key: this.openKey, documentId: claim.id, total, pdf, mode, startedAt }, (page) => keep(page).catch(() => undefined));
+    this.share = share;
+    if (todo.length > 1) deps.helpWanted?.();
+    try {
+      for (;;) {
         this.throwIfAborted();
-        const err = coerceError(thrown);
-        if (err instanceof TimeBudgetError && err.scope === 'document') throw err;
-        page = failedPage(pageNumber, formatError(err));
-        deps.log.warn({ page: pageNumber, pages: total, reason: page.failed }, 'page could not be read: kept as failed, the document goes on');
-      }
-      const res = await this.pageWrite('page', () => savePage(deps.db, claim, pageRow(page, digest)));
-      if (!res.applied) {
-        await this.abort('lost');
+        const index = share.take();
+        if (index === undefined) {
+          // Every page is taken: wait for those idle slots are still reading for this document.
+          if (share.onLoan === 0) break;
+          await Promise.race([share.settled(), this.aborted]);
+          continue;
+        }
+        if (!this.thread.alive) {
+          this.thread = await deps.freshThread();
+          await this.openIn(pdf, mode, startedAt);
+        }
+        let page: PageResult;
+        try {
+          const r = await this.thread.readPage(index, total, (p) => this.onPage(p));
+          page = r.page;
+          cpuMs += r.cpuMs;
+        } catch (thrown) {
+          this.throwIfAborted();
+          const err = coerceError(thrown);
+          if (err instanceof TimeBudgetError && err.scope === 'document') throw err;
+          page = failedPage(index + 1, formatError(err));
+        }
+        await keep(page);
         this.throwIfAborted();
       }
-      deps.onPage?.(page.failed === undefined ? 'read' : 'failed');
+    } finally {
+      share.close();
+      this.share = undefined;
     }
     const rows = await this.pageWrite('pages', () => loadPages(deps.db, claim.id, digest));
     if (rows.length !== total) throw new RetryableError(`${rows.length} of ${total} page(s) kept for this document after reading it`);
     return { pages: rows.map(pageFromRow), resumed: kept.size, cpuMs };
   }
 
+  /**
+   * Keep one page (read by the job's thread or a helper's): its row, under the claim. A lost claim
+   * aborts the job; a page arriving after the job was aborted is dropped.
+   */
+  private async keepPage(page: PageResult, digest: string): Promise<void> {
+    if (this.abortReason) return;
+    if (page.failed !== undefined) {
+      this.deps.log.warn({ page: page.pageNumber, reason: page.failed }, 'page could not be read: kept as failed, the document goes on');
+    }
+    const res = await this.pageWrite('page', () => savePage(this.deps.db, this.claim, pageRow(page, digest)));
+    if (!res.applied) {
+      await this.abort('lost');
+      return;
+    }
+    this.deps.onPage?.(page.failed === undefined ? 'read' : 'failed');
+  }
+
+  /**
+   * A page of this document for an idle slot of the same process to read in its own thread, or
+   * undefined when none is left (src/pool/page-share.ts).
+   */
+  lendPage(): LentPage | undefined {
+    return this.abortReason ? undefined : this.share?.lend();
+  }
+
+  /** Which opened document this job is, for a helper's thread: the claim, attempt included. */
+  private get openKey(): string {
+    return `${this.claim.env}:${this.claim.id}:${this.claim.attempt}`;
+  }
+
   /** Open the PDF in the job's thread; a failure is the document's. */
   private async openIn(pdf: Uint8Array, mode: OcrMode, startedAt: number): Promise<Opened> {
     try {
-      return await this.thread.open(pdf, mode, startedAt);
+      return await this.thread.open(pdf, mode, startedAt, this.openKey);
     } catch (err) {
       this.throwIfAborted();
       throw err;

@@ -145,7 +145,8 @@ export class OcrThread {
    * document budget counts from it. The thread gets a copy: the caller keeps its bytes, to open them
    * again in a fresh thread when this one dies on a page.
    */
-  async open(pdf: Uint8Array, mode: OcrMode, startedAt = Date.now()): Promise<Opened> {
+  async open(pdf: Uint8Array, mode: OcrMode, startedAt = Date.now(), key?: string): Promise<Opened> {
+    this.openKey = undefined;
     const copy = pdf.slice();
     const now = Date.now();
     const m = await this.request({ startedAt, page: 0, pages: 0, stage: 'opening', pageStartedAt: now }, undefined, (jobId) =>
@@ -153,6 +154,7 @@ export class OcrThread {
     );
     if (m.type !== 'opened') throw new Error(`OCR thread answered ${m.type} to open`);
     this.docStartedAt = startedAt;
+    this.openKey = key;
     return { pages: m.pages, digest: m.digest };
   }
 
@@ -168,6 +170,7 @@ export class OcrThread {
   async finish(mode: OcrMode, pages: PageResult[]): Promise<{ output: FinishOutput; cpuMs: number }> {
     const last = pages.length;
     const clock = { startedAt: this.docStartedAt ?? Date.now(), page: last, pages: last, stage: 'boost', pageStartedAt: Date.now() };
+    this.openKey = undefined;
     const m = await this.request(clock, undefined, (jobId) => this.worker!.postMessage({ type: 'finish', jobId, mode, pages }));
     this.docStartedAt = undefined;
     if (m.type !== 'result') throw new Error(`OCR thread answered ${m.type} to finish`);
@@ -178,6 +181,7 @@ export class OcrThread {
   /** Close the open document, if any, without boosting (the job ends otherwise). */
   close(): void {
     this.docStartedAt = undefined;
+    this.openKey = undefined;
     if (this.worker && !this.dead && !this.current) this.worker.postMessage({ type: 'close', jobId: this.nextJobId++ });
   }
 
@@ -197,6 +201,9 @@ export class OcrThread {
   get jobClock(): DocumentClock | undefined {
     return this.current ? this.clock : undefined;
   }
+
+  /** The key the open document was opened with (`open`), until it is closed. */
+  openKey: string | undefined;
 
   /** When the document being read began, kept from `open` to `finish`. */
   private docStartedAt: number | undefined;

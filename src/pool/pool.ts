@@ -29,6 +29,7 @@ import { countOutcome, emptyStats } from './stats';
 import { modeOf } from './source-mode';
 import { StoragePauses } from './storage-pauses';
 import { CAPACITY_INTERVAL_MS, Supervisor } from './supervisor';
+import type { LentPage } from './page-share';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 import { buildSharedWordList } from './word-list';
 
@@ -80,9 +81,10 @@ export class WorkerPool {
       claimNext: (slot) => this.claiming.next(slot),
       releaseClaim: (c) => this.claiming.release(c),
       mayClaim: (slot) => this.supervisor.mayClaim(slot),
+      lendPage: (slot) => this.lendPage(slot),
       onOutcome: (_slot, outcome, c) => this.countOutcome(outcome, c),
     };
-    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, workConserving: policy.workConserving }, log);
+    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, helpWanted: () => this.poke(), workConserving: policy.workConserving }, log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
@@ -136,6 +138,15 @@ export class WorkerPool {
   }
 
   /** New work announced: idle slots look for it now rather than at their next poll. */
+  /** A page of a document another slot is reading, for `slot` (idle, nothing to claim) to read. */
+  private lendPage(slot: WorkerSlot): LentPage | undefined {
+    for (const s of this.slots) {
+      const lent = s !== slot ? s.job?.lendPage() : undefined;
+      if (lent) return lent;
+    }
+    return undefined;
+  }
+
   poke(): void {
     for (const s of this.slots) s.poke();
   }
