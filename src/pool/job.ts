@@ -272,7 +272,8 @@ export class Job {
    * Every page of the document, each read once and kept (a row in ocr_pages) as soon as it is read: the
    * pages an earlier attempt kept for the same bytes are not read again. A page that overruns its
    * budget, cannot be rendered or kills its thread is kept as failed, with why, and the document goes
-   * on in a fresh thread. Returns the pages as kept, in order.
+   * on in a fresh thread. Pages not started are lent to idle slots (`lendPage`). Returns the pages as
+   * kept, in order.
    */
   private async readPages(pdf: Uint8Array, mode: OcrMode): Promise<{ pages: PageResult[]; resumed: number; cpuMs: number }> {
     const { deps, claim } = this;
@@ -296,7 +297,7 @@ export class Job {
         this.throwIfAborted();
         const index = share.take();
         if (index === undefined) {
-          // Every page is taken: wait for those idle slots are still reading for this document.
+          // Every page is taken: wait for the pages idle slots are still reading for this document.
           if (share.onLoan === 0) break;
           await Promise.race([share.settled(), this.aborted]);
           continue;
