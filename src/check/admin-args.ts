@@ -1,5 +1,7 @@
-/** Command line of ocr-admin.ts, parsed without a dependency. Pure. */
+/** Command line of ocr-admin.ts (read by src/util/cli-args.ts). Pure. */
 import { ENV_NAMES, type EnvName } from '../config';
+import { lastValue, readArgs, type FlagSpec } from '../util/cli-args';
+import { timeoutMs } from './args';
 
 export type AdminCommand = 'failures' | 'requeue' | 'pause' | 'resume' | 'find';
 
@@ -48,75 +50,44 @@ export class AdminUsageError extends Error {
 
 const COMMANDS: readonly AdminCommand[] = ['failures', 'requeue', 'pause', 'resume', 'find'];
 
+const FLAGS: Record<string, FlagSpec> = {
+  env: { type: 'string' },
+  source: { type: 'string' },
+  class: { type: 'string' },
+  id: { type: 'string' },
+  reason: { type: 'string' },
+  as: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  text: { type: 'boolean' },
+  'env-file': { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
 export function parseAdminArgs(argv: readonly string[]): AdminArgs {
-  const out: AdminArgs = { command: null, limit: 50, json: false, text: false, connectTimeoutMs: 5_000, help: false };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new AdminUsageError(`${flag} needs a value`);
-      i++;
-      return next;
-    };
-    switch (flag) {
-      case '--env': {
-        const e = value().trim().toLowerCase();
-        if (!(ENV_NAMES as readonly string[]).includes(e)) throw new AdminUsageError(`--env ${e}: expected one of ${ENV_NAMES.join(', ')}`);
-        out.env = e as EnvName;
-        break;
-      }
-      case '--source':
-        out.source = value();
-        break;
-      case '--class':
-        out.errorClass = value();
-        break;
-      case '--id':
-        out.id = value();
-        break;
-      case '--reason':
-        out.reason = value();
-        break;
-      case '--as':
-        out.actor = value();
-        break;
-      case '--limit': {
-        const raw = value();
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AdminUsageError(`--limit ${raw}: expected a whole number from 1 to 10000`);
-        out.limit = n;
-        break;
-      }
-      case '--json':
-        out.json = true;
-        break;
-      case '--text':
-        out.text = true;
-        break;
-      case '--env-file':
-        out.envFile = value();
-        break;
-      case '--timeout': {
-        const raw = value();
-        const s = Number(raw);
-        if (!Number.isFinite(s) || s <= 0 || s > 300) throw new AdminUsageError(`--timeout ${raw}: expected seconds from 1 to 300`);
-        out.connectTimeoutMs = Math.round(s * 1000);
-        break;
-      }
-      case '-h':
-      case '--help':
-        out.help = true;
-        break;
-      default:
-        if (arg.startsWith('--')) throw new AdminUsageError(`unknown argument ${arg}`);
-        positional.push(arg);
-    }
+  const read = readArgs(argv, FLAGS, (m) => new AdminUsageError(m), { positionals: true });
+  const given = (name: string) => lastValue(read, name);
+  const out: AdminArgs = { command: null, limit: 50, json: read.flags.has('json'), text: read.flags.has('text'), connectTimeoutMs: 5_000, help: read.flags.has('help') };
+  const env = given('env')?.trim().toLowerCase();
+  if (env !== undefined) {
+    if (!(ENV_NAMES as readonly string[]).includes(env)) throw new AdminUsageError(`--env ${env}: expected one of ${ENV_NAMES.join(', ')}`);
+    out.env = env as EnvName;
   }
+  const strings = { source: 'source', errorClass: 'class', id: 'id', reason: 'reason', actor: 'as', envFile: 'env-file' } as const;
+  for (const [key, flag] of Object.entries(strings) as [keyof typeof strings, string][]) {
+    const v = given(flag);
+    if (v !== undefined) out[key] = v;
+  }
+  const limit = given('limit');
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AdminUsageError(`--limit ${limit}: expected a whole number from 1 to 10000`);
+    out.limit = n;
+  }
+  const timeout = given('timeout');
+  if (timeout !== undefined) out.connectTimeoutMs = timeoutMs(timeout, (m) => new AdminUsageError(m));
+  const positional = read.positionals;
   if (out.help) return out;
   const [command, ...rest] = positional;
   if (!command) throw new AdminUsageError('give a command: failures, requeue, pause, resume or find');

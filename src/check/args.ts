@@ -1,5 +1,6 @@
-/** Command line of check-ocr-queue, parsed without a dependency. Pure. */
+/** Command line of check-ocr-queue (read by src/util/cli-args.ts). Pure. */
 import { ENV_NAMES, type EnvName } from '../config';
+import { lastValue, readArgs, type FlagSpec } from '../util/cli-args';
 
 export interface CheckArgs {
   envs: EnvName[];
@@ -34,55 +35,38 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+const FLAGS: Record<string, FlagSpec> = {
+  env: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  watch: { type: 'boolean', optionalValue: (next) => /^\d+(\.\d+)?$/.test(next) },
+  'env-file': { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
 export function parseArgs(argv: readonly string[]): CheckArgs {
-  const out: CheckArgs = { envs: [], json: false, connectTimeoutMs: 5_000, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('-')) throw new UsageError(`${flag} needs a value`);
-      i++;
-      return next;
-    };
-    switch (flag) {
-      case '--env':
-        for (const e of value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-          if (!(ENV_NAMES as readonly string[]).includes(e)) throw new UsageError(`--env ${e}: expected one of ${ENV_NAMES.join(', ')}`);
-          if (!out.envs.includes(e as EnvName)) out.envs.push(e as EnvName);
-        }
-        break;
-      case '--json':
-        out.json = true;
-        break;
-      case '--watch': {
-        let raw = inline;
-        if (raw === undefined && argv[i + 1] !== undefined && /^\d+(\.\d+)?$/.test(argv[i + 1]!)) raw = argv[++i];
-        const s = raw === undefined ? DEFAULT_WATCH_SECONDS : Number(raw);
-        if (!Number.isFinite(s) || s < 1 || s > 3600) throw new UsageError(`--watch ${raw}: expected seconds from 1 to 3600`);
-        out.watchSeconds = s;
-        break;
-      }
-      case '--env-file':
-        out.envFile = value();
-        break;
-      case '--timeout': {
-        const raw = value();
-        const s = Number(raw);
-        if (!Number.isFinite(s) || s <= 0 || s > 300) throw new UsageError(`--timeout ${raw}: expected seconds from 1 to 300`);
-        out.connectTimeoutMs = Math.round(s * 1000);
-        break;
-      }
-      case '-h':
-      case '--help':
-        out.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${arg}`);
-    }
+  const read = readArgs(argv, FLAGS, (m) => new UsageError(m), { positionals: false });
+  const out: CheckArgs = { envs: [], json: read.flags.has('json'), connectTimeoutMs: 5_000, help: read.flags.has('help') };
+  for (const e of (read.flags.get('env') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    if (!(ENV_NAMES as readonly string[]).includes(e)) throw new UsageError(`--env ${e}: expected one of ${ENV_NAMES.join(', ')}`);
+    if (!out.envs.includes(e as EnvName)) out.envs.push(e as EnvName);
   }
+  const watch = lastValue(read, 'watch');
+  if (watch !== undefined) {
+    const s = watch === 'true' ? DEFAULT_WATCH_SECONDS : Number(watch);
+    if (!Number.isFinite(s) || s < 1 || s > 3600) throw new UsageError(`--watch ${watch}: expected seconds from 1 to 3600`);
+    out.watchSeconds = s;
+  }
+  out.envFile = lastValue(read, 'env-file');
+  if (out.envFile === undefined) delete out.envFile;
+  const timeout = lastValue(read, 'timeout');
+  if (timeout !== undefined) out.connectTimeoutMs = timeoutMs(timeout, (m) => new UsageError(m));
   return out;
+}
+
+/** `--timeout S`: seconds from (0, 300], as ms. */
+export function timeoutMs(raw: string, fail: (message: string) => Error): number {
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0 || s > 300) throw fail(`--timeout ${raw}: expected seconds from 1 to 300`);
+  return Math.round(s * 1000);
 }

@@ -1,4 +1,5 @@
-/** Command line of `npm run demo -- [options]`. Pure, so it is tested without running anything. */
+/** Command line of `npm run demo -- [options]` (read by src/util/cli-args.ts). Pure, so it is tested without running anything. */
+import { lastValue, readArgs, type FlagSpec } from '../util/cli-args';
 
 export interface DemoArgs {
   /** Only the first N sample documents (manifest order). */
@@ -34,49 +35,36 @@ export class ArgsError extends Error {
   override name = 'ArgsError';
 }
 
-function positiveInt(flag: string, value: string | undefined, max: number): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new ArgsError(`${flag} expects a whole number from 1 to ${max}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+function positiveInt(flag: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new ArgsError(`${flag} expects a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }
 
+const FLAGS: Record<string, FlagSpec> = {
+  docs: { type: 'string' },
+  workers: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'string' },
+  out: { type: 'string' },
+  keep: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
 export function parseArgs(argv: readonly string[]): DemoArgs {
-  const args: DemoArgs = { docs: undefined, workers: undefined, keep: false, json: undefined, out: undefined, timeoutSeconds: 900, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const eq = raw.indexOf('=');
-    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--docs':
-        args.docs = positiveInt('--docs', value(), 10_000);
-        break;
-      case '--workers':
-        args.workers = positiveInt('--workers', value(), 64);
-        break;
-      case '--timeout':
-        args.timeoutSeconds = positiveInt('--timeout', value(), 86_400);
-        break;
-      case '--json':
-      case '--out': {
-        const v = value();
-        if (!v || v.startsWith('--')) throw new ArgsError(`${flag} expects a ${flag === '--json' ? 'file' : 'directory'} name`);
-        if (flag === '--json') args.json = v;
-        else args.out = v;
-        break;
-      }
-      case '--keep':
-        args.keep = true;
-        break;
-      case '-h':
-      case '--help':
-        args.help = true;
-        break;
-      default:
-        throw new ArgsError(`unknown option ${JSON.stringify(raw)}`);
-    }
-  }
-  return args;
+  const read = readArgs(argv, FLAGS, (m) => new ArgsError(m), { positionals: false });
+  const given = (name: string) => lastValue(read, name);
+  const docs = given('docs');
+  const workers = given('workers');
+  const timeout = given('timeout');
+  return {
+    docs: docs === undefined ? undefined : positiveInt('--docs', docs, 10_000),
+    workers: workers === undefined ? undefined : positiveInt('--workers', workers, 64),
+    keep: read.flags.has('keep'),
+    json: given('json'),
+    out: given('out'),
+    timeoutSeconds: timeout === undefined ? 900 : positiveInt('--timeout', timeout, 86_400),
+    help: read.flags.has('help'),
+  };
 }

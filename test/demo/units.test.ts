@@ -27,10 +27,10 @@ describe('demo options', () => {
   });
 
   it('refuses unknown options and bad numbers with a message naming them', () => {
-    expect(() => parseArgs(['--doc', '3'])).toThrow(/unknown option "--doc"/);
+    expect(() => parseArgs(['--doc', '3'])).toThrow(/unknown argument --doc/);
     expect(() => parseArgs(['--docs', '0'])).toThrow(/--docs expects a whole number/);
     expect(() => parseArgs(['--workers', 'two'])).toThrow(/--workers expects a whole number from 1 to 64, got "two"/);
-    expect(() => parseArgs(['--json'])).toThrow(/--json expects a file name/);
+    expect(() => parseArgs(['--json'])).toThrow(/--json needs a value/);
   });
 });
 
