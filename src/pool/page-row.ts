@@ -10,7 +10,7 @@ import { decodeWords, encodeWords } from '../text/word-codec';
 
 /** The row of `page`, read from the PDF of `digest`. */
 export function pageRow(page: PageResult, digest: string): PageRow {
-  const { pageNumber, text, words, failed, ...detail } = page;
+  const { pageNumber, text, words, failed, layout, ...detail } = page;
   const refinementMs = page.timings?.refinementMs ?? {};
   return {
     page: pageNumber,
@@ -25,14 +25,16 @@ export function pageRow(page: PageResult, digest: string): PageRow {
     timings: page.timings ? { ...page.timings } : null,
     error: failed ?? null,
     detail: detail as unknown as Record<string, unknown>,
+    layout: layout ?? null,
   };
 }
 
 /** The page a row keeps, as the boost and `ocr_confidence` take it. */
 export function pageFromRow(row: PageRow): PageResult {
-  const detail = row.detail as unknown as Omit<PageResult, 'pageNumber' | 'text' | 'words' | 'failed'>;
+  const detail = row.detail as unknown as Omit<PageResult, 'pageNumber' | 'text' | 'words' | 'failed' | 'layout'>;
   return {
     ...detail,
+    ...(row.layout ? { layout: row.layout } : {}),
     pageNumber: row.page,
     text: row.text,
     words: row.words ? decodeWords(row.words) : [],

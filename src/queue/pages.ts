@@ -8,6 +8,7 @@
  * lands, but it is a reading of the same bytes (same digest), which the next claim may use as it is.
  */
 import type { Queryable } from '../db/pg';
+import type { PageLayout } from '../text/page';
 import { DONE_STATUS } from './ready';
 import { FENCE, fenceParams } from './fence';
 import type { Claim, FencedResult } from './types';
@@ -25,15 +26,17 @@ export interface PageRow {
   timings: Record<string, unknown> | null;
   error: string | null;
   detail: Record<string, unknown>;
+  /** The page's words in PDF points (jsonb), for the text layers and hOCR built from the pages. */
+  layout: PageLayout | null;
 }
 
 /** $1-$3 = the fence, $4 = page, $5 = digest, $6 = state, $7 = text, $8 = words, $9 = confidence, $10 = lang,
- * $11 = rotated, $12 = refinements, $13 = timings, $14 = error, $15 = detail. */
+ * $11 = rotated, $12 = refinements, $13 = timings, $14 = error, $15 = detail, $16 = layout. */
 const SAVE = `
 WITH fence AS (SELECT 1 FROM extraction_queue WHERE ${FENCE}),
 ins AS (
-  INSERT INTO ocr_pages (document_id, page, digest, state, text, words, confidence, lang, rotated, refinements, timings, error, detail, attempt, worker_id)
-  SELECT $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $3, $2 FROM fence
+  INSERT INTO ocr_pages (document_id, page, digest, state, text, words, confidence, lang, rotated, refinements, timings, error, detail, layout, attempt, worker_id)
+  SELECT $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $3, $2 FROM fence
   ON CONFLICT (document_id, page) DO NOTHING
   RETURNING 1
 )
@@ -57,6 +60,7 @@ export async function savePage(db: Queryable, claim: Claim, row: PageRow): Promi
     row.timings ? JSON.stringify(row.timings) : null,
     row.error,
     JSON.stringify(row.detail),
+    row.layout ? JSON.stringify(row.layout) : null,
   ]);
   if (rows[0]!.held !== 1) return { applied: false, reason: 'lost' };
   return { applied: true, written: rows[0]!.written === 1 };
@@ -75,7 +79,7 @@ export async function forgetOtherDigests(db: Queryable, claim: Claim, digest: st
 }
 
 const LOAD = `
-SELECT page, digest, state, text, words, confidence, lang, rotated, refinements, timings, error, detail
+SELECT page, digest, state, text, words, confidence, lang, rotated, refinements, timings, error, detail, layout
   FROM ocr_pages WHERE document_id = $1 AND digest = $2 ORDER BY page`;
 
 /** The pages of `documentId` already kept for these bytes, in page order. */

@@ -29,6 +29,7 @@ const page = (n: number, extra: Partial<PageRow> = {}): PageRow => ({
   timings: { renderMs: 300 },
   error: null,
   detail: { source: 'ocr', width: 2480, height: 3508 },
+  layout: null,
   ...extra,
 });
 
@@ -36,7 +37,8 @@ describe('ocr_pages: a claimed document’s pages, kept as they are read', () =>
   it('a page is written once under the claim, and read back as written', async () => {
     const [id] = await seed(db.pool, [{}]);
     const c = await claimOne();
-    expect(await savePage(db.pool, c, page(2))).toEqual({ applied: true, written: true });
+    const layout = { width: 595, height: 842, words: [{ text: 'vente', confidence: 91.5, x0: 36.2, y0: 40, x1: 70.8, y1: 52, line: 0 }] };
+    expect(await savePage(db.pool, c, page(2, { layout }))).toEqual({ applied: true, written: true });
     expect(await savePage(db.pool, c, page(1))).toEqual({ applied: true, written: true });
     // The same page again (a helper, an earlier attempt): nothing is written twice.
     expect(await savePage(db.pool, c, page(2, { text: 'other' }))).toEqual({ applied: true, written: false });
@@ -47,6 +49,7 @@ describe('ocr_pages: a claimed document’s pages, kept as they are read', () =>
     ]);
     expect(rows[0]).toMatchObject({ state: 'done', confidence: 91.5, lang: 'fra', refinements: ['sauvola'], timings: { renderMs: 300 }, detail: { width: 2480 } });
     expect([...rows[0]!.words!]).toEqual([1, 2, 0, 0, 0, 0]);
+    expect(rows.map((r) => r.layout)).toEqual([null, layout]);
     expect(await loadPages(db.pool, id!, 'another pdf')).toEqual([]);
   });
 

@@ -49,6 +49,12 @@ describe('a page’s words as bytes (ocr_pages.words)', () => {
     expect(bytes * 4).toBeLessThan(JSON.stringify(words).length);
   });
 
+  it('keep each word’s line when the words have one', () => {
+    const words = registerWords(30).map((w, i) => ({ ...w, line: Math.floor(i / 10) }));
+    expect(decodeWords(encodeWords(words))).toEqual(words);
+    expect(encodeWords(words).byteLength).toBe(encodeWords(registerWords(30)).byteLength + 60);
+  });
+
   it('keep boxes past 65 535 px (a huge plan) and an empty page', () => {
     const wide = [{ text: 'lot', confidence: 90, x0: 70_000, y0: 10, x1: 70_200, y1: 40 }];
     expect(decodeWords(encodeWords(wide))).toEqual(wide);
@@ -58,8 +64,12 @@ describe('a page’s words as bytes (ocr_pages.words)', () => {
 
 describe('a page ↔ its row', () => {
   it('a read page comes back as it was read, with its mean confidence and the refinements that ran', () => {
-    const page = read(3, registerWords(40), { rotated: 90 });
+    const layout = { width: 595, height: 842, words: [{ text: 'Dupont', confidence: 91.5, x0: 36.2, y0: 40, x1: 70.8, y1: 52, line: 0 }] };
+    const page = read(3, registerWords(40), { rotated: 90, layout });
     const row = pageRow(page, 'abc');
+    // The layout in its own column, not in detail.
+    expect(row.layout).toEqual(layout);
+    expect(row.detail).not.toHaveProperty('layout');
     expect(row).toMatchObject({ page: 3, digest: 'abc', state: 'done', error: null, lang: 'fra', rotated: 90, refinements: ['sauvola'] });
     expect(row.confidence).toBe(pageConfidence([page]).pages[0]!.confidence);
     // Through JSON, as Postgres keeps `detail`.

@@ -7,8 +7,8 @@
 -- digest: SHA-256 (hex) of the PDF the page was read from; rows of other bytes are not reused.
 -- state: 'done' (read) or 'failed' (overran its time budget, could not be rendered, crashed its thread:
 -- error says why). words: the page's words with box and confidence (src/text/word-codec.ts, ~20 B a
--- word). detail: the rest of the page's reading as JSON (src/pool/page-row.ts). layout: reserved for the
--- page's words in PDF points. Rows of documents completed long ago are pruned (OCR_PAGE_ROWS_KEEP_DAYS).
+-- word). detail: the rest of the page's reading as JSON (src/pool/page-row.ts). layout: the page's
+-- words in PDF points (src/ocr/page-layout.ts), as JSON. Rows of documents completed long ago are pruned (OCR_PAGE_ROWS_KEEP_DAYS).
 CREATE TABLE IF NOT EXISTS ocr_pages (
   document_id uuid NOT NULL,
   page        int NOT NULL CHECK (page >= 1),
