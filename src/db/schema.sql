@@ -77,7 +77,7 @@ CREATE TABLE ocr_pages (
     timings jsonb,
     error text,
     detail jsonb DEFAULT '{}'::jsonb NOT NULL,
-    layout jsonb,
+    layout bytea,
     attempt integer NOT NULL,
     worker_id text NOT NULL,
     read_at timestamp with time zone DEFAULT now() NOT NULL,

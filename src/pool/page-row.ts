@@ -6,7 +6,7 @@
 import { meanWordConfidence } from '../boost/confidence';
 import type { PageResult } from '../ocr/types';
 import type { PageRow } from '../queue/pages';
-import { decodeWords, encodeWords } from '../text/word-codec';
+import { decodeLayout, decodeWords, encodeLayout, encodeWords } from '../text/word-codec';
 
 /** The row of `page`, read from the PDF of `digest`. */
 export function pageRow(page: PageResult, digest: string): PageRow {
@@ -25,7 +25,7 @@ export function pageRow(page: PageResult, digest: string): PageRow {
     timings: page.timings ? { ...page.timings } : null,
     error: failed ?? null,
     detail: detail as unknown as Record<string, unknown>,
-    layout: layout ?? null,
+    layout: layout ? encodeLayout(layout) : null,
   };
 }
 
@@ -34,7 +34,7 @@ export function pageFromRow(row: PageRow): PageResult {
   const detail = row.detail as unknown as Omit<PageResult, 'pageNumber' | 'text' | 'words' | 'failed' | 'layout'>;
   return {
     ...detail,
-    ...(row.layout ? { layout: row.layout } : {}),
+    ...(row.layout ? { layout: decodeLayout(row.layout) } : {}),
     pageNumber: row.page,
     text: row.text,
     words: row.words ? decodeWords(row.words) : [],

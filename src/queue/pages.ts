@@ -8,7 +8,6 @@
  * lands, but it is a reading of the same bytes (same digest), which the next claim may use as it is.
  */
 import type { Queryable } from '../db/pg';
-import type { PageLayout } from '../text/page';
 import { DONE_STATUS } from './ready';
 import { FENCE, fenceParams } from './fence';
 import type { Claim, FencedResult } from './types';
@@ -26,8 +25,8 @@ export interface PageRow {
   timings: Record<string, unknown> | null;
   error: string | null;
   detail: Record<string, unknown>;
-  /** The page's words in PDF points (jsonb), for the text layers and hOCR built from the pages. */
-  layout: PageLayout | null;
+  /** The page's words in PDF points (src/text/word-codec.ts), for the text layers and hOCR built from the pages. */
+  layout: Uint8Array | null;
 }
 
 /** $1-$3 = the fence, $4 = page, $5 = digest, $6 = state, $7 = text, $8 = words, $9 = confidence, $10 = lang,
@@ -36,7 +35,7 @@ const SAVE = `
 WITH fence AS (SELECT 1 FROM extraction_queue WHERE ${FENCE}),
 ins AS (
   INSERT INTO ocr_pages (document_id, page, digest, state, text, words, confidence, lang, rotated, refinements, timings, error, detail, layout, attempt, worker_id)
-  SELECT $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16::jsonb, $3, $2 FROM fence
+  SELECT $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16, $3, $2 FROM fence
   ON CONFLICT (document_id, page) DO NOTHING
   RETURNING 1
 )
@@ -52,7 +51,7 @@ export async function savePage(db: Queryable, claim: Claim, row: PageRow): Promi
     row.digest,
     row.state,
     stripNul(row.text),
-    row.words ? Buffer.from(row.words.buffer, row.words.byteOffset, row.words.byteLength) : null,
+    bytea(row.words),
     row.confidence,
     row.lang,
     row.rotated,
@@ -60,7 +59,7 @@ export async function savePage(db: Queryable, claim: Claim, row: PageRow): Promi
     row.timings ? JSON.stringify(row.timings) : null,
     row.error,
     JSON.stringify(row.detail),
-    row.layout ? JSON.stringify(row.layout) : null,
+    bytea(row.layout),
   ]);
   if (rows[0]!.held !== 1) return { applied: false, reason: 'lost' };
   return { applied: true, written: rows[0]!.written === 1 };
@@ -84,8 +83,8 @@ SELECT page, digest, state, text, words, confidence, lang, rotated, refinements,
 
 /** The pages of `documentId` already kept for these bytes, in page order. */
 export async function loadPages(db: Queryable, documentId: string, digest: string): Promise<PageRow[]> {
-  const { rows } = await db.query<PageRow & { words: Buffer | null }>(LOAD, [documentId, digest]);
-  return rows.map((r) => ({ ...r, words: r.words ? new Uint8Array(r.words.buffer, r.words.byteOffset, r.words.byteLength) : null }));
+  const { rows } = await db.query<PageRow & { words: Buffer | null; layout: Buffer | null }>(LOAD, [documentId, digest]);
+  return rows.map((r) => ({ ...r, words: bytes(r.words), layout: bytes(r.layout) }));
 }
 
 /**
@@ -105,6 +104,9 @@ export async function prunePages(db: Queryable, keepDays: number): Promise<numbe
   const r = await db.query(PRUNE, [keepDays]);
   return r.rowCount ?? 0;
 }
+
+const bytea = (b: Uint8Array | null): Buffer | null => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
+const bytes = (b: Buffer | null): Uint8Array | null => (b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : null);
 
 /** Postgres text cannot hold NUL; OCR of a broken page can produce one. */
 function stripNul(s: string): string {

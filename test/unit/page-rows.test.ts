@@ -6,7 +6,7 @@ import type { PageResult } from '../../src/ocr/types';
 import { failedPage, pageFromRow, pageRow } from '../../src/pool/page-row';
 import { pageVerdict } from '../../src/pool/page-verdict';
 import type { OcrWord } from '../../src/text/page';
-import { decodeWords, encodeWords } from '../../src/text/word-codec';
+import { decodeLayout, decodeWords, encodeLayout, encodeWords } from '../../src/text/word-codec';
 
 /** A dense register page: ~1,000 words with boxes and tesseract's float confidences. */
 function registerWords(n: number): OcrWord[] {
@@ -55,6 +55,14 @@ describe('a page’s words as bytes (ocr_pages.words)', () => {
     expect(encodeWords(words).byteLength).toBe(encodeWords(registerWords(30)).byteLength + 60);
   });
 
+  it('a page layout in PDF points comes back exactly, at ~45 bytes a word, under half its JSON', () => {
+    const words = registerWords(300).map((w, i) => ({ ...w, x0: w.x0 * 0.24 + 0.1234567, y0: w.y0 * 0.24, x1: w.x1 * 0.24, y1: w.y1 * 0.24, line: Math.floor(i / 10) }));
+    const layout = { width: 595.2756, height: 841.8898, words: [...words, { text: 'lot', confidence: null, x0: 1.5, y0: 2.5, x1: 3.5, y1: 4.5, line: 30 }] };
+    const bytes = encodeLayout(layout);
+    expect(decodeLayout(bytes)).toEqual(layout);
+    expect(bytes.byteLength * 2).toBeLessThan(JSON.stringify(layout).length);
+  });
+
   it('keep boxes past 65 535 px (a huge plan) and an empty page', () => {
     const wide = [{ text: 'lot', confidence: 90, x0: 70_000, y0: 10, x1: 70_200, y1: 40 }];
     expect(decodeWords(encodeWords(wide))).toEqual(wide);
@@ -67,8 +75,8 @@ describe('a page ↔ its row', () => {
     const layout = { width: 595, height: 842, words: [{ text: 'Dupont', confidence: 91.5, x0: 36.2, y0: 40, x1: 70.8, y1: 52, line: 0 }] };
     const page = read(3, registerWords(40), { rotated: 90, layout });
     const row = pageRow(page, 'abc');
-    // The layout in its own column, not in detail.
-    expect(row.layout).toEqual(layout);
+    // The layout in its own column, as bytes, not in detail.
+    expect(row.layout).toBeInstanceOf(Uint8Array);
     expect(row.detail).not.toHaveProperty('layout');
     expect(row).toMatchObject({ page: 3, digest: 'abc', state: 'done', error: null, lang: 'fra', rotated: 90, refinements: ['sauvola'] });
     expect(row.confidence).toBe(pageConfidence([page]).pages[0]!.confidence);

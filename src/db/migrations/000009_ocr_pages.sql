@@ -8,7 +8,7 @@
 -- state: 'done' (read) or 'failed' (overran its time budget, could not be rendered, crashed its thread:
 -- error says why). words: the page's words with box and confidence (src/text/word-codec.ts, ~20 B a
 -- word). detail: the rest of the page's reading as JSON (src/pool/page-row.ts). layout: the page's
--- words in PDF points (src/ocr/page-layout.ts), as JSON. Rows of documents completed long ago are pruned (OCR_PAGE_ROWS_KEEP_DAYS).
+-- words in PDF points (src/ocr/page-layout.ts), encoded the same way (~45 B a word). Rows of documents completed long ago are pruned (OCR_PAGE_ROWS_KEEP_DAYS).
 CREATE TABLE IF NOT EXISTS ocr_pages (
   document_id uuid NOT NULL,
   page        int NOT NULL CHECK (page >= 1),
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS ocr_pages (
   timings     jsonb,
   error       text,
   detail      jsonb NOT NULL DEFAULT '{}'::jsonb,
-  layout      jsonb,
+  layout      bytea,
   attempt     int NOT NULL,
   worker_id   text NOT NULL,
   read_at     timestamptz NOT NULL DEFAULT now(),
