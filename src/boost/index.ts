@@ -12,7 +12,7 @@
 import type { OcrMode, PageResult } from '../ocr/types';
 import { cleanText } from '../text/clean';
 import { frenchDictionary, type FrenchDictionary } from '../text/french-words';
-import { type DocumentConfidence, pageSeparator } from '../text/page';
+import { type DocumentConfidence, pageSeparator, unreadPageMarker } from '../text/page';
 import { boostActePage } from './acte';
 import { capitalsCarryAccents } from './french';
 import { pageConfidence } from './confidence';
@@ -26,7 +26,7 @@ export interface BoostedDocument {
   confidence: DocumentConfidence;
 }
 
-type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width'> & Partial<Pick<PageResult, 'textColumns'>>;
+type BoostPage = Pick<PageResult, 'pageNumber' | 'text' | 'source' | 'confidence' | 'words' | 'width' | 'failed'> & Partial<Pick<PageResult, 'textColumns'>>;
 
 export interface BoostOptions {
   /** French word list (default: the `an-array-of-french-words` package, loaded once); null: no spelling rules. */
@@ -65,6 +65,7 @@ export function boostDocument(mode: OcrMode, pages: readonly BoostPage[], option
     // A register page in wide columns of text (a typed list, read with automatic layout) is not a table:
     // its "columns" are the page's, and rebuilding rows across them reordered and merged entries (issue 30:
     // one of 12 list pages lost 0.033 F1, none gained).
+    if (page.failed !== undefined) return `${pageSeparator(page.pageNumber)}\n${unreadPageMarker(page.failed)}`;
     const table = !page.textColumns;
     const body = mode === 'index' ? boostIndexPage(lines, page.width, rules[i], { table }) : boostActePage(lines, { dictionary, accentCapitals });
     return body.trim() ? `${pageSeparator(page.pageNumber)}\n${body.trim()}` : pageSeparator(page.pageNumber);

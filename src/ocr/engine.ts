@@ -55,6 +55,13 @@ import { PSM_FOR_MODE } from './layout';
 
 export { PSM_FOR_MODE };
 
+/** A PDF opened by `OcrEngine.open`: read its pages (0-based `index`), then close it. */
+export interface OpenDocument {
+  readonly pageCount: number;
+  readPage(index: number, onProgress?: (p: PageProgress) => void): Promise<PageResult>;
+  close(): void;
+}
+
 export class OcrEngine {
   private terminated = false;
   private readonly steps: readonly PageStep[];
@@ -97,16 +104,12 @@ export class OcrEngine {
    * Input problems throw `PermanentError`; an OCR failure or timeout throws `RetryableError`.
    */
   async ocrDocument(pdf: Uint8Array, mode: OcrMode, onProgress?: (p: PageProgress) => void): Promise<DocumentResult> {
-    if (this.terminated) throw new Error('OCR engine is terminated');
-    if (PSM_FOR_MODE[mode] === undefined) throw new PermanentError(`unknown OCR mode '${String(mode)}' (expected index or acte)`);
-
-    const doc = await openPdf(pdf);
+    const doc = await this.open(pdf, mode);
     try {
       const pages: PageResult[] = [];
-      const total = doc.pageCount;
-      for (let i = 0; i < total; i++) {
-        pages.push(await this.readPage(doc, i, mode, (p) => onProgress?.({ ...p, pages: total })));
-        if (i + 1 < total) this.options.betweenPages?.();
+      for (let i = 0; i < doc.pageCount; i++) {
+        pages.push(await doc.readPage(i, onProgress));
+        if (i + 1 < doc.pageCount) this.options.betweenPages?.();
         // MuPDF is synchronous: let timers (lease heartbeat, progress publishing) run between pages.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -114,6 +117,22 @@ export class OcrEngine {
     } finally {
       doc.close();
     }
+  }
+
+  /**
+   * Open `pdf` to read its pages one at a time, in any order (the pool reads a document page by page and
+   * keeps each page as it is read: src/pool/job.ts). Progress as for `ocrDocument`, per page.
+   */
+  async open(pdf: Uint8Array, mode: OcrMode): Promise<OpenDocument> {
+    if (this.terminated) throw new Error('OCR engine is terminated');
+    if (PSM_FOR_MODE[mode] === undefined) throw new PermanentError(`unknown OCR mode '${String(mode)}' (expected index or acte)`);
+    const doc = await openPdf(pdf);
+    const total = doc.pageCount;
+    return {
+      pageCount: total,
+      readPage: (index, onProgress) => this.readPage(doc, index, mode, (p) => onProgress?.({ ...p, pages: total })),
+      close: () => doc.close(),
+    };
   }
 
   /** Stop the tesseract workers. Idempotent; `ocrDocument` throws afterwards. */

@@ -22,6 +22,11 @@ export interface PageResult {
   preprocess?: PreprocessReport;
   /** Why the page was not recognised: too small or blank to hold text (src/ocr/unreadable.ts). Its text is ''. */
   empty?: string;
+  /**
+   * The page could not be read, and why: it overran its time budget, MuPDF could not render it, or its
+   * thread crashed on it. Its text is '' and it has no words; `file_content` shows `unreadPageMarker`.
+   */
+  failed?: string;
   /** Why the page's text layer was set aside and the scan OCR'd (src/ocr/text-layer.ts). */
   textLayer?: string;
   /**
