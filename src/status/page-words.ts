@@ -121,7 +121,7 @@ export function pageWords(env: EnvName, id: string, n: number, read: PageRead): 
   };
 }
 
-/** A hundredth of a point (0.0035 mm) is finer than any scan; the stored doubles would triple the answer. */
+/** A hundredth of a point (0.0035 mm) is finer than any scan; the stored doubles take ~35 % more (1,000 words: 127 kB, not 94). */
 function word(w: PdfWord): PageWordsView['words'][number] {
   return {
     text: w.text,
