@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { readJobs, readRunningJobs, type JobStatus } from '../progress/job-status';
 import { BLOCKED_KEY, statusKey } from '../queue/ready';
 import { countWithBlocked } from '../queue/reads/counts';
+import { readPage, type PageRead } from '../queue/reads/page';
 import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
@@ -68,6 +69,11 @@ export class StatusRepo {
 
   async job(env: EnvName, id: string): Promise<JobStatus | null> {
     return (await this.jobs(env, [id]))[0] ?? null;
+  }
+
+  /** Page `page` of a document, with why it has no row; null when there is no such document. */
+  page(env: EnvName, id: string, page: number): Promise<PageRead | null> {
+    return readPage(this.db(env), id, page);
   }
 
   running(env: EnvName): Promise<JobStatus[]> {

@@ -7,6 +7,7 @@
  *   GET /api/pool                 workers, allocation and reason, queue counts, running documents (pool-info.ts)
  *   GET /api/jobs/:env/:id        one document's status and progress
  *   GET /api/jobs/:env/:id/events SSE: snapshot, progress…, done | failed (see sse.ts)
+ *   GET /api/jobs/:env/:id/pages/:n(.hocr)  a page's words in PDF points, as JSON or hOCR (page-words.ts)
  *   GET /api/events               SSE of every document's changes (the live page)
  *   GET /                         the live page (the operator's panel)
  *   GET /api/failures, /api/find, /api/actions; POST /api/requeue, /api/jobs/:env/:id/requeue,
@@ -38,6 +39,7 @@ import { serveOperatorAction, serveOperatorRead, type OperatorDeps } from './ope
 import { DocumentHub } from './hub';
 import { createStatusMetrics, type StatusMetrics } from './metrics';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
+import { servePageWords } from './page-words';
 import { PANEL_JS } from './panel-page';
 import { poolInfo } from './pool-info';
 import { readyz, type PoolProbe } from './readiness';
@@ -47,7 +49,7 @@ import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
 
 export interface StatusServerOptions {
   config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> &
-    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs' | 'httpAdminTokens'>>;
+    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs' | 'httpAdminTokens' | 'pageRowsKeepDays'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -214,6 +216,11 @@ export class StatusServer {
     if (path === '/api/events') return req.method === 'HEAD' ? sseHead(res) : serveAllEvents(res, this.sseDeps());
     if (await serveOperatorRead(res, url, this.operatorDeps())) return;
 
+    const w = /^\/api\/jobs\/([^/]+)\/([^/]+)\/pages\/([^/]+?)(\.hocr)?\/?$/.exec(path);
+    if (w) {
+      const asked = { env: this.env(decode(w[1]!)), id: decode(w[2]!), page: decode(w[3]!), hocr: Boolean(w[4]) };
+      return servePageWords(res, asked, { read: (env, id, n) => this.dbCall(env, () => this.repo.page(env, id, n)), keepDays: this.opts.config.pageRowsKeepDays });
+    }
     const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
     if (m) {
       const env = this.env(decode(m[1]!));
