@@ -24,6 +24,9 @@ CREATE TABLE extraction_queue (
     ocr_progress jsonb,
     ocr_confidence jsonb,
     ocr_error_history jsonb,
+    ocr_pdf_path text,
+    ocr_pdf_error text,
+    ocr_pdf_at timestamp with time zone,
     CONSTRAINT extraction_queue_pkey PRIMARY KEY (id),
     CONSTRAINT extraction_queue_status_id_fkey FOREIGN KEY (status_id) REFERENCES extraction_status(id)
 );
