@@ -14,6 +14,7 @@ import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 import { readInFlight } from '../check/queries';
+import { readSearchablePdf, type SearchablePdfRow } from '../queue/reads/searchable-pdf';
 import { readPace } from '../check/operator';
 import type { InFlightDocument } from '../check/types';
 import { withTimeout } from '../util/timeout';
@@ -68,6 +69,11 @@ export class StatusRepo {
 
   async job(env: EnvName, id: string): Promise<JobStatus | null> {
     return (await this.jobs(env, [id]))[0] ?? null;
+  }
+
+  /** Where the document's searchable PDF was written, or why not; null when there is no such document. */
+  searchablePdf(env: EnvName, id: string): Promise<SearchablePdfRow | null> {
+    return readSearchablePdf(this.db(env), id);
   }
 
   running(env: EnvName): Promise<JobStatus[]> {
