@@ -8,3 +8,6 @@ ALTER TABLE extraction_queue
   ADD COLUMN IF NOT EXISTS ocr_pdf_path text,
   ADD COLUMN IF NOT EXISTS ocr_pdf_error text,
   ADD COLUMN IF NOT EXISTS ocr_pdf_at timestamptz;
+
+-- check-ocr-queue counts the last day's writes and failures: only rows that have one are indexed.
+CREATE INDEX IF NOT EXISTS extraction_queue_ocr_pdf_at ON extraction_queue (ocr_pdf_at) WHERE ocr_pdf_at IS NOT NULL;
