@@ -57,8 +57,7 @@ export function rotate(image: GreyImage, degrees: number, fill: number): GreyIma
   const a = (degrees * Math.PI) / 180;
   const cos = Math.cos(a);
   const sin = Math.sin(a);
-  const W = Math.ceil(Math.abs(w * cos) + Math.abs(h * sin));
-  const H = Math.ceil(Math.abs(w * sin) + Math.abs(h * cos));
+  const { width: W, height: H } = rotatedSize(w, h, degrees);
   const out = new Uint8Array(W * H);
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
@@ -90,6 +89,14 @@ export function rotate(image: GreyImage, degrees: number, fill: number): GreyIma
     }
   }
   return { width: W, height: H, pixels: out };
+}
+
+/** The canvas `rotate` makes for a `w`×`h` image turned by `degrees`: every pixel kept. */
+export function rotatedSize(w: number, h: number, degrees: number): { width: number; height: number } {
+  const a = (degrees * Math.PI) / 180;
+  const cos = Math.abs(Math.cos(a));
+  const sin = Math.abs(Math.sin(a));
+  return { width: Math.ceil(w * cos + h * sin), height: Math.ceil(w * sin + h * cos) };
 }
 
 /** Bilinear resize by `scale`. */

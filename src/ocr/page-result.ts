@@ -1,4 +1,5 @@
 /** A page's state after its steps → the page as everything after the engine sees it (`PageResult`). */
+import { pageLayout } from './page-layout';
 import type { PageState } from './page-state';
 import type { PageStep, StepStage } from './page-step';
 import type { PageResult, PageTimings } from './types';
@@ -6,15 +7,17 @@ import type { PageResult, PageTimings } from './types';
 export function pageResult(state: PageState, steps: readonly PageStep[]): PageResult {
   const pageNumber = state.page.index + 1;
   const timings = pageTimings(state, steps);
+  const layout = pageLayout(state);
+  const placed = layout ? { layout } : {};
   if (state.final === 'text-layer') {
-    return { pageNumber, text: state.text ?? '', source: 'text-layer', confidence: null, words: [], width: 0, height: 0, timings };
+    return { pageNumber, text: state.text ?? '', source: 'text-layer', confidence: null, words: [], width: 0, height: 0, timings, ...placed };
   }
   const note = state.textLayerNote ? { textLayer: state.textLayerNote } : {};
   const image = state.image ?? state.rendered;
   const size = { width: image?.width ?? 0, height: image?.height ?? 0 };
   const r = state.reading;
   if (state.final === 'empty' || !r) {
-    return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], ...size, empty: state.empty ?? 'not read', ...note, timings };
+    return { pageNumber, text: '', source: 'ocr', confidence: null, words: [], ...size, empty: state.empty ?? 'not read', ...note, timings, ...placed };
   }
   return {
     pageNumber,
@@ -30,6 +33,7 @@ export function pageResult(state: PageState, steps: readonly PageStep[]): PageRe
     ...(state.prepared ? { preprocess: state.prepared.report } : {}),
     ...note,
     ...(state.rotated ? { rotated: state.rotated } : {}),
+    ...placed,
   };
 }
 

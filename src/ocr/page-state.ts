@@ -8,6 +8,7 @@ import type { GreyImage, PdfDocument, RenderedPage } from './pdf';
 import type { PreparedImage } from './preprocess';
 import type { SecondOpinionReport } from './second-opinion';
 import type { Psm, Recognition, Recognizer } from './tesseract';
+import type { PageLayout } from '../text/page';
 import type { OcrMode, PageProgress } from './types';
 
 /** The page and what reading it may use; the same object for every state of the page. */
@@ -52,8 +53,9 @@ export interface PageState {
    * to read (`empty` says why; `image` is what was looked at).
    */
   final?: 'text-layer' | 'empty';
-  /** The text layer's text (a text-layer page). */
+  /** The text layer's text and words (a text-layer page). */
   text?: string;
+  layout?: PageLayout;
   /** Why the page's text layer was set aside and the scan read instead. */
   textLayerNote?: string;
   empty?: string;

@@ -9,6 +9,8 @@
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
 import { PermanentError, RetryableError } from '../errors';
 import { isOutOfMemory, logSince, mupdfLog, reason, type MupdfModule } from './mupdf';
+import { type StextChar, wordsFromChars } from './stext-words';
+import type { PageLayout } from '../text/page';
 
 /** An 8-bit greyscale image, one byte per pixel, rows top to bottom, no padding, no alpha. */
 export interface GreyImage {
@@ -22,6 +24,12 @@ export interface RenderedPage extends GreyImage {
   dpi: number;
   /** True when the page was rendered below the requested DPI to fit `maxPixels`. */
   downscaled: boolean;
+  /**
+   * Where the render sits on the page, for placing words back on it (src/ocr/page-geometry.ts): the
+   * page's size as displayed, points, and the top-left corner of pixel (0, 0) in points from the page's
+   * top-left. Those of the page as rendered, before any turn (src/ocr/steps/orientation.ts).
+   */
+  page: { widthPt: number; heightPt: number; xPt: number; yPt: number };
 }
 
 export interface PageInfo {
@@ -44,6 +52,8 @@ export interface PdfDocument {
   textLayer(index: number): string;
   /** Text layer plus what is needed to judge it (image coverage, page size). `index` is 0-based. */
   pageInfo(index: number): PageInfo;
+  /** The words of page `index`'s text layer (0-based), boxes in points from the page's top-left (src/ocr/stext-words.ts). */
+  pageWords(index: number): PageLayout;
   /** Render page `index` (0-based) in DeviceGray without alpha at `dpi` (or less, see `maxPixels`). */
   renderGrey(index: number, dpi: number): RenderedPage;
   /** Free the MuPDF objects (WebAssembly memory). Idempotent; the document is unusable afterwards. */
@@ -108,6 +118,28 @@ export class MupdfDocument implements PdfDocument {
     });
   }
 
+  pageWords(index: number): PageLayout {
+    return this.withPage(index, 'read the words of', (page) => {
+      const [x0, y0, x1, y1] = page.getBounds();
+      const stext = page.toStructuredText('preserve-whitespace');
+      try {
+        const chars: StextChar[] = [];
+        let line = -1;
+        stext.walk({
+          beginLine() {
+            line++;
+          },
+          onChar(c, _origin, _font, _size, quad) {
+            chars.push({ c, quad, line });
+          },
+        });
+        return { width: x1 - x0, height: y1 - y0, words: wordsFromChars(chars, x0, y0) };
+      } finally {
+        stext.destroy();
+      }
+    });
+  }
+
   renderGrey(index: number, dpi: number): RenderedPage {
     if (!Number.isFinite(dpi) || dpi <= 0) throw new RangeError(`dpi must be a positive number, got ${dpi}`);
     return this.withPage(index, 'render', (page) => {
@@ -154,7 +186,9 @@ export class MupdfDocument implements PdfDocument {
           pixels = new Uint8Array(width * height);
           for (let y = 0; y < height; y++) pixels.set(view.subarray(y * stride, y * stride + width), y * width);
         }
-        return { width, height, pixels, dpi: effectiveDpi, downscaled: effectiveDpi !== dpi };
+        // MuPDF's bounds start at 0, 0 on every page seen, and its pixmap at the bounds' pixel; kept exact anyway.
+        const placed = { widthPt, heightPt, xPt: pixmap.getX() / scale - x0, yPt: pixmap.getY() / scale - y0 };
+        return { width, height, pixels, dpi: effectiveDpi, downscaled: effectiveDpi !== dpi, page: placed };
       } finally {
         pixmap.destroy();
       }

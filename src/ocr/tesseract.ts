@@ -246,13 +246,21 @@ class TesseractRecognizer implements Recognizer {
  */
 export function wordsFromTsv(tsv: string): OcrWord[] {
   const words: OcrWord[] = [];
-  for (const line of tsv.split('\n')) {
-    if (!line.startsWith('5\t')) continue;
-    const f = line.split('\t');
+  // Lines numbered in the order they come, by their block, paragraph and line numbers (each restarts within its parent).
+  let lineKey = '';
+  let line = -1;
+  for (const row of tsv.split('\n')) {
+    if (!row.startsWith('5\t')) continue;
+    const f = row.split('\t');
     const text = f.slice(11).join('\t');
     if (text.trim() === '') continue;
+    const key = `${f[2]}/${f[3]}/${f[4]}`;
+    if (key !== lineKey) {
+      lineKey = key;
+      line++;
+    }
     const [left, top, width, height, conf] = [f[6], f[7], f[8], f[9], f[10]].map(Number) as [number, number, number, number, number];
-    words.push({ text, confidence: Math.trunc(conf), x0: left, y0: top, x1: left + width, y1: top + height });
+    words.push({ text, confidence: Math.trunc(conf), x0: left, y0: top, x1: left + width, y1: top + height, line });
   }
   return words;
 }

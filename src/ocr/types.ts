@@ -1,7 +1,7 @@
 import type { Rotation } from './orientation';
 import type { PreprocessReport } from './preprocess';
 import type { SecondOpinionReport } from './second-opinion';
-import type { OcrWord } from '../text/page';
+import type { OcrWord, PageLayout } from '../text/page';
 
 /** Which kind of document a job is: register pages (tables) or deeds (prose). */
 export type OcrMode = 'index' | 'acte';
@@ -40,6 +40,12 @@ export interface PageResult {
   secondOpinion?: SecondOpinionReport;
   /** Time spent on this page in each stage, ms (a text-layer page's reading counts as its render). */
   timings?: PageTimings;
+  /**
+   * The page's words in PDF points (src/ocr/page-layout.ts): OCR'd pages with the render's scaling and
+   * preprocessing's enlargement, deskew and turn undone; text-layer pages from MuPDF's structured text.
+   * Absent for a page that was not rendered (nothing to place words on).
+   */
+  layout?: PageLayout;
 }
 
 export interface PageTimings {

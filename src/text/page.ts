@@ -12,6 +12,28 @@ export interface OcrWord {
   y0: number;
   x1: number;
   y1: number;
+  /** Which text line of the page the word is on, from 0 in reading order (tesseract's block, paragraph and line). */
+  line?: number;
+}
+
+/** A word on the page, its box in PDF points: origin at the page's top-left as displayed (MuPDF page bounds), x right, y down. */
+export interface PdfWord {
+  text: string;
+  /** 0..100 as tesseract gave it; null for a word of the text layer. */
+  confidence: number | null;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  line: number;
+}
+
+/** The page's words in PDF points, in reading order; `line` numbers the text lines from 0. */
+export interface PageLayout {
+  /** The page's size as displayed, points. */
+  width: number;
+  height: number;
+  words: PdfWord[];
 }
 
 /** The separator line written before each page's text in `file_content`. */

@@ -42,10 +42,22 @@ describe('wordsFromTsv', () => {
       '5\t1\t1\t1\t1\t3\t2880\t689\t189\t47\t42.749062\tIB58.',
     ].join('\n');
     expect(wordsFromTsv(tsv)).toEqual([
-      { text: 'PARIS,', confidence: 94, x0: 2222, y0: 694, x1: 2450, y1: 749 },
-      { text: 'IB58.', confidence: 42, x0: 2880, y0: 689, x1: 3069, y1: 736 },
+      { text: 'PARIS,', confidence: 94, x0: 2222, y0: 694, x1: 2450, y1: 749, line: 0 },
+      { text: 'IB58.', confidence: 42, x0: 2880, y0: 689, x1: 3069, y1: 736, line: 0 },
     ]);
     expect(wordsFromTsv('')).toEqual([]);
+  });
+
+  it('numbers the lines from 0 in reading order, a new line for each block, paragraph or line', () => {
+    const row = (block: number, par: number, line: number, text: string) => `5\t1\t${block}\t${par}\t${line}\t1\t0\t0\t10\t10\t90\t${text}`;
+    const tsv = [row(1, 1, 1, 'a'), row(1, 1, 1, 'b'), row(1, 1, 2, 'c'), row(1, 2, 1, 'd'), row(1, 2, 1, ' '), row(2, 1, 1, 'e')].join('\n');
+    expect(wordsFromTsv(tsv).map((w) => [w.text, w.line])).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['c', 1],
+      ['d', 2],
+      ['e', 3],
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ export const textLayer: PageStep = {
     const { doc, index, langCodes } = state.page;
     const info = doc.pageInfo(index);
     const layer = decideTextLayer(doc, index, info, langCodes);
-    if (layer.use) return { ...state, final: 'text-layer', text: info.text };
+    if (layer.use) return { ...state, final: 'text-layer', text: info.text, layout: doc.pageWords(index) };
     return layer.note ? { ...state, textLayerNote: layer.note } : state;
   },
   keep: always,

@@ -1,0 +1,182 @@
+/**
+ * A page's words as invisible text (PDF text render mode 3): the content stream a searchable PDF adds
+ * over a scanned page so that it can be searched, selected and copied (src/ocr/searchable-pdf.ts).
+ * OCRmyPDF's hocrtransform approach: each line of words is drawn on one baseline, every word stretched
+ * (Tz) to its box, with a real space glyph stretched over the gap to the next word, so that copy-paste
+ * and pdftotext give the line's words with spaces between them, and lines apart.
+ *
+ * Which way the text runs is read from the words themselves (a layout holds upright boxes only): the
+ * direction from the first word of a line to its last, over all lines, to the nearest quarter turn. A
+ * page scanned sideways and read turned has its lines running down or up the page, and its words are
+ * drawn that way. Within that, words are drawn level: a skewed line's words each sit at their own
+ * height on the line fitted through their centres (drawing the characters along a 2° slope made
+ * pdftotext split lines in the middle of words), and the line's height is the median of its words'
+ * heights (a line's words share one size, so that extraction tools keep them on one line).
+ *
+ * Coordinates in are the page's as displayed: points from its top-left, y down; the stream draws in
+ * them (the caller maps them to the page's user space).
+ */
+import type { PageLayout, PdfWord } from '../text/page';
+
+export interface InvisibleFont {
+  /** The font's name in the page's resources, with its slash. */
+  resource: string;
+  /** Advance width of `text` at size 1 (ems), as encoded. */
+  width(text: string): number;
+  /** Above and below the baseline, ems: the box readers highlight and search (MuPDF's quads). */
+  ascent: number;
+  descent: number;
+  /** `text` as a PDF hex string of the font's codes (`<…>`). */
+  hex(text: string): string;
+}
+
+/** Clockwise quarter turns: which way the page's text runs (0 left to right, 90 down the page, …). */
+export type Turn = 0 | 90 | 180 | 270;
+
+/** Lines steeper than this are taken as level: a slope fitted through a few stray words is no skew. */
+export const MAX_LINE_DEGREES = 10;
+
+/** The content stream drawing `layout`'s words invisibly in `font` (empty when it has none). */
+export function invisibleText(layout: PageLayout, font: InvisibleFont): string {
+  const turn = textDirection(layout.words);
+  const upright = layout.words.map((w) => ({ ...w, ...toReading(w, turn, layout) }));
+  const lines = linesOf(upright);
+  if (lines.length === 0) return '';
+  const body = lines.flatMap((line) => lineText(line, font));
+  return [`q ${readingToPage(turn, layout).map(num).join(' ')} cm`, ...body, 'Q'].join('\n');
+}
+
+/**
+ * Which way the words run: each line of two words or more points from its first word's centre to its
+ * last's; their sum, to the nearest quarter turn. Without such a line, words taller than wide run down.
+ */
+export function textDirection(words: readonly PdfWord[]): Turn {
+  let dx = 0;
+  let dy = 0;
+  for (const line of linesOf(words)) {
+    if (line.length < 2) continue;
+    const [a, b] = [line[0]!, line[line.length - 1]!];
+    const vx = (b.x0 + b.x1 - a.x0 - a.x1) / 2;
+    const vy = (b.y0 + b.y1 - a.y0 - a.y1) / 2;
+    const length = Math.hypot(vx, vy);
+    if (length === 0) continue;
+    dx += vx / length;
+    dy += vy / length;
+  }
+  if (dx === 0 && dy === 0) {
+    const standing = words.filter((w) => w.y1 - w.y0 > w.x1 - w.x0).length;
+    return standing > words.length / 2 ? 90 : 0;
+  }
+  const quarter = Math.round(Math.atan2(dy, dx) / (Math.PI / 2));
+  return ([0, 90, 180, 270] as const)[(quarter + 4) % 4]!;
+}
+
+/** A word's box in the frame where the page's text reads left to right (the page turned back by `turn`). */
+function toReading(w: PdfWord, turn: Turn, page: PageLayout): Pick<PdfWord, 'x0' | 'y0' | 'x1' | 'y1'> {
+  const map = (x: number, y: number): [number, number] => {
+    switch (turn) {
+      case 90:
+        return [y, page.width - x];
+      case 180:
+        return [page.width - x, page.height - y];
+      case 270:
+        return [page.height - y, x];
+      default:
+        return [x, y];
+    }
+  };
+  const [ax, ay] = map(w.x0, w.y0);
+  const [bx, by] = map(w.x1, w.y1);
+  return { x0: Math.min(ax, bx), y0: Math.min(ay, by), x1: Math.max(ax, bx), y1: Math.max(ay, by) };
+}
+
+/** The matrix (PDF's a b c d e f) taking the reading frame of `toReading` back to the page. */
+function readingToPage(turn: Turn, page: PageLayout): number[] {
+  switch (turn) {
+    case 90:
+      return [0, 1, -1, 0, page.width, 0];
+    case 180:
+      return [-1, 0, 0, -1, page.width, page.height];
+    case 270:
+      return [0, -1, 1, 0, 0, page.height];
+    default:
+      return [1, 0, 0, 1, 0, 0];
+  }
+}
+
+function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
+  const { slope, at } = fitLine(words);
+  const height = Math.max(1, median(words.map((w) => uprightHeight(w, slope))));
+  const size = height / (font.ascent + font.descent);
+  // The baseline sits so that the quad, from ascent above it to descent below, spans the line's height
+  // centred on the line.
+  const placed = words.map((w) => ({ word: w, baseline: at((w.x0 + w.x1) / 2) - height / 2 + font.ascent * size }));
+  const out = [`BT 3 Tr ${font.resource} ${num(size)} Tf`];
+  placed.forEach(({ word, baseline }, i) => {
+    const width = word.x1 - word.x0;
+    // y down on the page: the text matrix turns the glyphs' up back up.
+    out.push(`1 0 0 -1 ${num(word.x0)} ${num(baseline)} Tm ${num((100 * width) / (font.width(word.text) * size))} Tz ${font.hex(word.text)} Tj`);
+    const next = placed[i + 1];
+    if (!next) return;
+    // The gap to the next word, filled by one space (the least stretch when the boxes touch or overlap).
+    const gap = next.word.x0 - word.x1;
+    out.push(`${num(Math.max(1, (100 * gap) / (font.width(' ') * size)))} Tz ${font.hex(' ')} Tj`);
+  });
+  out.push('ET');
+  return out;
+}
+
+/** The line through the words' centres (least squares, y on x); level through their mean for one word or a slope past `MAX_LINE_DEGREES`. */
+function fitLine(words: readonly PdfWord[]): { slope: number; at: (x: number) => number } {
+  const cx = words.map((w) => (w.x0 + w.x1) / 2);
+  const cy = words.map((w) => (w.y0 + w.y1) / 2);
+  const mx = mean(cx);
+  const my = mean(cy);
+  let sxx = 0;
+  let sxy = 0;
+  cx.forEach((x, i) => {
+    sxx += (x - mx) ** 2;
+    sxy += (x - mx) * (cy[i]! - my);
+  });
+  let slope = sxx > 0 ? sxy / sxx : 0;
+  if (Math.abs(Math.atan(slope)) > (MAX_LINE_DEGREES * Math.PI) / 180) slope = 0;
+  return { slope, at: (x) => my + slope * (x - mx) };
+}
+
+/**
+ * A word's height across its line, from the upright box around it: a word tilted by angle a has a box
+ * `w cos a + h sin a` wide and `w sin a + h cos a` high.
+ */
+function uprightHeight(w: PdfWord, slope: number): number {
+  const a = Math.atan(Math.abs(slope));
+  const [cos, sin] = [Math.cos(a), Math.sin(a)];
+  const W = w.x1 - w.x0;
+  const H = w.y1 - w.y0;
+  return Math.max(H / 2, (H * cos - W * sin) / (cos * cos - sin * sin));
+}
+
+/** The words grouped by `line`, lines in the order their first word comes; words without text or area left out. */
+function linesOf(words: readonly PdfWord[]): PdfWord[][] {
+  const lines = new Map<number, PdfWord[]>();
+  for (const w of words) {
+    if (w.text.trim() === '' || !(w.x1 > w.x0 && w.y1 > w.y0)) continue;
+    const line = lines.get(w.line);
+    if (line) line.push(w);
+    else lines.set(w.line, [w]);
+  }
+  return [...lines.values()];
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A number for a content stream: at most 3 decimals, no exponent. */
+function num(v: number): string {
+  const r = Math.round(v * 1000) / 1000;
+  return Object.is(r, -0) ? '0' : String(r);
+}

@@ -1,0 +1,216 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcrEngine } from '../../src/ocr/engine';
+import { loadMupdf } from '../../src/ocr/mupdf';
+import { searchablePdf } from '../../src/ocr/searchable-pdf';
+import type { PageLayout, PdfWord } from '../../src/text/page';
+import { type KnownWord, makePdf, turnPages, type WordsScanSpec, wordsScan } from '../helpers/pdfs';
+
+const LINES = [
+  'Vente chez Monsieur Pierre Tremblay',
+  'demeurant rue Sherbrooke numero quarante',
+  'immeuble connu comme lot cinq cents',
+  'cadastre officiel paroisse Montreal',
+  'prix payable comptant quittance totale',
+  'hypotheque radiee avant signature',
+];
+const LINE_OF = new Map(LINES.flatMap((l, i) => l.split(' ').map((w) => [w, i] as const)));
+
+type Box = Pick<PdfWord, 'x0' | 'y0' | 'x1' | 'y1'>;
+function iou(a: Box, b: Box): number {
+  const inter = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+  const area = (r: Box) => (r.x1 - r.x0) * (r.y1 - r.y0);
+  return inter / (area(a) + area(b) - inter);
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'searchable-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let files = 0;
+function file(bytes: Uint8Array): string {
+  const p = path.join(work, `${files++}.pdf`);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+/** Every page of `pdf` rasterised by poppler at 100 DPI, grey: one PGM's bytes a page. */
+function rasters(pdf: Uint8Array): Buffer[] {
+  const prefix = path.join(work, `r${files++}`);
+  execFileSync('pdftoppm', ['-r', '100', '-gray', file(pdf), prefix]);
+  const name = path.basename(prefix);
+  return readdirSync(work)
+    .filter((f) => f.startsWith(`${name}-`))
+    .sort()
+    .map((f) => readFileSync(path.join(work, f)));
+}
+
+const pdftotext = (pdf: Uint8Array, ...options: string[]): string => execFileSync('pdftotext', [...options, '-enc', 'UTF-8', file(pdf), '-']).toString('utf8');
+const nonEmptyLines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+async function mupdfText(pdf: Uint8Array, index = 0): Promise<string> {
+  const mupdf = await loadMupdf();
+  const doc = mupdf.Document.openDocument(pdf, 'application/pdf');
+  try {
+    const stext = doc.loadPage(index).toStructuredText('');
+    return stext.asText();
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A layout holding the page's true words, on their lines (what a perfect reading would give). */
+function layoutOf(words: KnownWord[], width: number, height: number): PageLayout {
+  return { width, height, words: words.map((w) => ({ ...w, confidence: 95, line: LINE_OF.get(w.text)! })) };
+}
+
+/** Where MuPDF's search finds each word on page `index` of `pdf`: the box around its one hit. */
+async function searchBoxes(pdf: Uint8Array, index: number, words: readonly string[]): Promise<Map<string, Box>> {
+  const mupdf = await loadMupdf();
+  const doc = mupdf.Document.openDocument(pdf, 'application/pdf');
+  try {
+    const page = doc.loadPage(index);
+    const found = new Map<string, Box>();
+    for (const text of words) {
+      const hits = page.search(text, {});
+      if (hits.length !== 1) continue;
+      const xs = hits[0]!.flatMap((q) => [q[0]!, q[2]!, q[4]!, q[6]!]);
+      const ys = hits[0]!.flatMap((q) => [q[1]!, q[3]!, q[5]!, q[7]!]);
+      found.set(text, { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) });
+    }
+    page.destroy();
+    return found;
+  } finally {
+    doc.destroy();
+  }
+}
+
+async function pageSize(pdf: Uint8Array): Promise<[number, number]> {
+  const mupdf = await loadMupdf();
+  const doc = mupdf.Document.openDocument(pdf, 'application/pdf');
+  try {
+    const [x0, y0, x1, y1] = doc.loadPage(0).getBounds();
+    return [x1 - x0, y1 - y0];
+  } finally {
+    doc.destroy();
+  }
+}
+
+describe('searchablePdf', () => {
+  it.each([
+    ['upright', { dpi: 300 }],
+    ['skewed 2°', { dpi: 300, skew: 2 }],
+    ['turned 90°', { dpi: 200, turn: 90 }],
+  ] as const)('%s scan: same pixels, the words in pdftotext line by line, and found by search where they are', async (_name, spec: Omit<WordsScanSpec, 'lines'>) => {
+    const { pdf, words } = await wordsScan({ lines: LINES, ...spec });
+    const [w, h] = await pageSize(pdf);
+    const out = await searchablePdf(pdf, [layoutOf(words, w, h)]);
+
+    // Saved incrementally: the original bytes come first, untouched, and render the same.
+    expect(Buffer.from(out.subarray(0, pdf.length)).equals(Buffer.from(pdf))).toBe(true);
+    const [before, after] = [rasters(pdf), rasters(out)];
+    expect(after).toHaveLength(1);
+    expect(after[0]!.equals(before[0]!)).toBe(true);
+
+    expect(pdftotext(pdf).trim()).toBe('');
+    // As MuPDF extracts it, and in content-stream order (-raw, which poppler keeps for upright text only):
+    // line by line, words apart.
+    if (!spec.turn) expect(nonEmptyLines(pdftotext(out, '-raw'))).toEqual(LINES);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(LINES);
+    // In poppler's reading order: the same, but for a skewed scan, whose lines poppler breaks where they
+    // have fallen more than half a font size from where they started; never in the middle of a word.
+    const poppler = nonEmptyLines(pdftotext(out));
+    if (!spec.skew) expect(poppler).toEqual(LINES);
+    expect(poppler.flatMap((l) => l.split(' ')).sort()).toEqual(LINES.flatMap((l) => l.split(' ')).sort());
+    for (const l of poppler) expect(LINES.some((t) => ` ${t} `.includes(` ${l} `)), l).toBe(true);
+
+    const found = await searchBoxes(
+      out,
+      0,
+      words.map((x) => x.text),
+    );
+    for (const t of words) {
+      expect(found.has(t.text), t.text).toBe(true);
+      expect(iou(found.get(t.text)!, t), `${t.text}: ${JSON.stringify(found.get(t.text))} vs ${JSON.stringify(t)}`).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('a page turned by its /Rotate: the words land where the page shows them', async () => {
+    const scan = await wordsScan({ lines: LINES, dpi: 150 });
+    const pdf = await turnPages(scan.pdf, 90);
+    const [w, h] = await pageSize(pdf);
+    // Turned a quarter clockwise as displayed: what stood at (x, y) of the upright page is at (H - y, x).
+    const words = scan.words.map((t) => ({ text: t.text, x0: w - t.y1, y0: t.x0, x1: w - t.y0, y1: t.x1 }));
+    const out = await searchablePdf(pdf, [layoutOf(words, w, h)]);
+    expect(rasters(out)[0]!.equals(rasters(pdf)[0]!)).toBe(true);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(LINES);
+    const found = await searchBoxes(
+      out,
+      0,
+      words.map((x) => x.text),
+    );
+    for (const t of words) expect(iou(found.get(t.text)!, t), t.text).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('a file MuPDF had to repair is saved whole, and still shows the same and holds the words', async () => {
+    const { pdf: sound, words } = await wordsScan({ lines: LINES, dpi: 150 });
+    // A cross-reference table that is not where the trailer says: MuPDF rebuilds it, and cannot append to it.
+    const text = Buffer.from(sound).toString('latin1');
+    const broken = new Uint8Array(Buffer.from(text.replace(/startxref\s+\d+/, 'startxref\n9'), 'latin1'));
+    const [w, h] = await pageSize(broken);
+    const out = await searchablePdf(broken, [layoutOf(words, w, h)]);
+    expect(Buffer.from(out.subarray(0, broken.length)).equals(Buffer.from(broken))).toBe(false);
+    expect(rasters(out)[0]!.equals(rasters(sound)[0]!)).toBe(true);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(LINES);
+  });
+
+  it('leaves a page without a layout alone, and a file with nothing to add as it was', async () => {
+    const born = await makePdf([{ lines: ['The first page'] }, { lines: ['The second page, read from its text layer'] }]);
+    const word: PdfWord = { text: 'Ajouté', confidence: 90, x0: 300, y0: 400, x1: 360, y1: 412, line: 0 };
+    const out = await searchablePdf(born, [{ width: 595, height: 842, words: [word] }, null]);
+    const [before, after] = [rasters(born), rasters(out)];
+    expect(after).toHaveLength(2);
+    for (const [i, page] of after.entries()) expect(page.equals(before[i]!), `page ${i + 1}`).toBe(true);
+    expect(nonEmptyLines(await mupdfText(out, 0))).toEqual(['The first page', 'Ajouté']);
+    expect(await mupdfText(out, 1)).toBe(await mupdfText(born, 1));
+    expect(pdftotext(out, '-f', '2', '-l', '2')).toBe(pdftotext(born, '-f', '2', '-l', '2'));
+
+    expect(await searchablePdf(born, [null, null])).toBe(born);
+    await expect(searchablePdf(born, [null])).rejects.toThrow(/1 page layouts for a PDF of 2 pages/);
+  });
+});
+
+describe('searchablePdf of what the engine read', () => {
+  let engine: OcrEngine;
+  beforeAll(async () => {
+    engine = await OcrEngine.create({ langs: 'fra', dpi: 300, timeoutMs: 30_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.terminate();
+  });
+
+  it('a skewed register page: the words the engine placed are found by search over their true boxes', async () => {
+    const { pdf, words } = await wordsScan({ lines: LINES, dpi: 300, skew: 2 });
+    const { pages } = await engine.ocrDocument(pdf, 'index');
+    const out = await searchablePdf(
+      pdf,
+      pages.map((p) => (p.source === 'ocr' ? p.layout! : null)),
+    );
+    expect(rasters(out)[0]!.equals(rasters(pdf)[0]!)).toBe(true);
+    const read = new Set(pages[0]!.layout!.words.map((w) => w.text));
+    const found = await searchBoxes(
+      out,
+      0,
+      words.map((w) => w.text),
+    );
+    const right = words.filter((t) => read.has(t.text));
+    expect(right.length).toBeGreaterThanOrEqual(0.9 * words.length);
+    for (const t of right) expect(iou(found.get(t.text)!, t), t.text).toBeGreaterThanOrEqual(0.5);
+    expect(nonEmptyLines(pdftotext(out, '-raw')).join(' ')).toBe(pages[0]!.layout!.words.map((w) => w.text).join(' '));
+  }, 120_000);
+});
