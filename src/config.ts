@@ -214,7 +214,21 @@ export const OPTIONS = {
     default: '120000',
     unit: 'ms',
     description:
-      'Time budget of one page (render + OCR). A page normally takes 2–10 s, a handwritten one up to ~30 s; past the budget the OCR thread is stopped and the document fails (attempt spent).',
+      'Time budget of one page (render + OCR). A page normally takes 2–10 s, a handwritten one up to ~30 s; past the budget the OCR thread is stopped, the page kept as failed (see OCR_MAX_FAILED_PAGES_PERCENT) and the document goes on in a fresh thread.',
+  },
+  OCR_MAX_FAILED_PAGES_PERCENT: {
+    schema: int(0, 100),
+    default: '50',
+    unit: '%',
+    description:
+      'A page that cannot be read (past its time budget, not renderable, crashed its thread) is one failed page: the document completes without its text, the page flagged. Only when more than this share of its pages failed does the document fail (→ 4) with their reasons.',
+  },
+  OCR_PAGE_ROWS_KEEP_DAYS: {
+    schema: int(0, 3650),
+    default: '7',
+    unit: 'days',
+    description:
+      'Page rows (ocr_pages) of a document completed longer ago than this are deleted (hourly); 0 keeps them for good. They let a document claimed again read only its pages not yet read.',
   },
   OCR_DOCUMENT_TIMEOUT_MS: {
     schema: int(1000, 604_800_000),
@@ -350,6 +364,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   pageTimeoutMs: number;
   documentTimeoutMs: number;
+  /** More than this share of a document's pages unread: the document fails instead of completing. */
+  maxFailedPagePercent: number;
+  /** Page rows of documents completed longer ago than this are pruned; 0 keeps them. */
+  pageRowsKeepDays: number;
   httpHost: string;
   httpPort: number;
   httpToken?: string;
@@ -476,6 +494,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     shutdownTimeoutMs: v.OCR_SHUTDOWN_TIMEOUT_MS,
     pageTimeoutMs: v.OCR_PAGE_TIMEOUT_MS,
     documentTimeoutMs: v.OCR_DOCUMENT_TIMEOUT_MS,
+    maxFailedPagePercent: v.OCR_MAX_FAILED_PAGES_PERCENT,
+    pageRowsKeepDays: v.OCR_PAGE_ROWS_KEEP_DAYS,
     httpHost: v.OCR_HTTP_HOST,
     httpPort: v.OCR_HTTP_PORT,
     httpToken: v.OCR_HTTP_TOKEN,

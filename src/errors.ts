@@ -25,6 +25,8 @@ export class RetryableError extends Error {
  */
 export class TimeBudgetError extends RetryableError {
   override name = 'TimeBudgetError';
+  /** Which budget was spent: a page's (that page fails, the document goes on) or the whole document's. */
+  scope: 'page' | 'document' = 'page';
 }
 
 /** True when a row's `ocr_error` says its last attempt overran a time budget. */

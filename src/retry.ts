@@ -31,9 +31,11 @@ export interface FailureDecision {
  * What to do with a job that threw `err` on its `attempt`-th try. `previousError` is the row's
  * ocr_error from the attempt before (null on a first attempt).
  *
- * A time-budget overrun is retried once: a host loaded by something else can make a good page slow. A
- * second overrun in a row is the document's own doing (a poison page, which takes every worker the
- * same long time), and the remaining attempts would only pin more workers for a budget each: it is final.
+ * A page past its budget never gets here: it is one failed page (src/pool/page-verdict.ts), not retried.
+ * What gets here is a document past its document budget (or a thread stopped while opening the PDF): it
+ * is retried once, reading only the pages not yet kept, since a host loaded by something else can make a
+ * good document slow. A second overrun in a row is the document's own doing, and the remaining attempts
+ * would only pin more workers for a budget each: it is final.
  */
 export function decideFailure(err: Error, attempt: number, policy: BackoffPolicy, random: number, previousError: string | null = null): FailureDecision {
   const overranTwice = err instanceof TimeBudgetError && isBudgetOverrun(previousError);

@@ -21,6 +21,7 @@ import type { FrenchDictionary } from '../text/french-words';
 import { frenchToken, type SpellOptions } from './french';
 import { keepReadDiacritics } from './faithful';
 import type { Line, Token } from './lines';
+import { isPageNumber } from './noise';
 
 /** Below this word confidence a word may be corrected. */
 export const LOW_CONFIDENCE = 75;
@@ -88,7 +89,7 @@ export function reflow(lines: readonly string[]): string[] {
     if (!cur) cur = line;
     else if (/\p{L}-$/u.test(cur) && /^\p{Ll}/u.test(line)) cur = cur.slice(0, -1) + line;
     else if (/\p{L}-$/u.test(cur) && /^\p{Lu}/u.test(line)) cur += line; // Saint- / Égrève: a compound name
-    else if (runsOn) cur = `${cur} ${line}`;
+    else if (runsOn && !isPageNumber(line)) cur = `${cur} ${line}`; // a folio (`- 2 -`) keeps its own line
     else {
       out.push(cur);
       cur = line;
@@ -113,9 +114,31 @@ function fixToken(t: Token, options: ActeOptions): string {
   return keepReadDiacritics(t.text, spelt);
 }
 
+/**
+ * Which tokens are halves of a word cut at a line end (`profes-` / `seur`): the last token of a line
+ * that ends in a letter and a hyphen, and the first of the next line when it goes on in lower case.
+ * Neither half is a word: the word list must not "correct" it (`profes-` → `profès-`, `fication` →
+ * `fixation`, both seen on the wider set), and reflow() joins them as read.
+ */
+export function cutWordHalves(lines: readonly Line[]): Set<Token> {
+  const halves = new Set<Token>();
+  const nonEmpty = lines.filter((l) => l.length > 0);
+  for (let i = 0; i + 1 < nonEmpty.length; i++) {
+    const last = nonEmpty[i]!.at(-1)!;
+    const first = nonEmpty[i + 1]![0]!;
+    if (/\p{L}-$/u.test(last.text) && /^\p{Ll}/u.test(first.text)) {
+      halves.add(last);
+      halves.add(first);
+    }
+  }
+  return halves;
+}
+
 /** One page of a deed: aligned, de-noised lines → text (paragraphs separated by a blank line). */
 export function boostActePage(lines: Line[], options: ActeOptions = {}): string {
-  const text = lines.map((line) => typewriterDashes(line.map((t) => fixToken(t, options)).join(' ')));
+  const halves = cutWordHalves(lines);
+  const spell = (t: Token) => (halves.has(t) ? fixToken(t, { ...options, dictionary: undefined }) : fixToken(t, options));
+  const text = lines.map((line) => typewriterDashes(line.map(spell).join(' ')));
   const paragraphs: string[][] = [];
   let cur: string[] = [];
   for (const l of text) {

@@ -25,10 +25,11 @@ export function meanWordConfidence(page: Pick<PageResult, 'source' | 'confidence
 }
 
 export function pageConfidence(
-  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty' | 'textLayer' | 'rotated'>>,
+  pages: ReadonlyArray<Pick<PageResult, 'pageNumber' | 'source' | 'confidence' | 'words' | 'preprocess' | 'empty' | 'textLayer' | 'rotated' | 'failed'>>,
   threshold = LOW_CONFIDENCE_THRESHOLD,
 ): DocumentConfidence {
   const per: PageConfidence[] = pages.map((p) => {
+    if (p.failed !== undefined) return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: true, failed: p.failed };
     const note = p.textLayer ? { textLayer: p.textLayer } : {};
     if (p.empty) return { pageNumber: p.pageNumber, confidence: null, words: 0, flagged: false, blank: true, empty: p.empty, ...note };
     const m = meanWordConfidence(p);

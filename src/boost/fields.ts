@@ -19,32 +19,35 @@ export function fixDigits(run: string): string {
   return run.replace(/[^0-9]/g, (c) => DIGIT_FOR[c] ?? c);
 }
 
-const DATE = new RegExp(`^([(\\[]?)([0-9${CONFUSABLE.replace('|', '\\|')}]{1,2})[./-]([0-9${CONFUSABLE.replace('|', '\\|')}]{1,2})[./-]([0-9${CONFUSABLE.replace('|', '\\|')}]{2,4})([.,;)\\]]?)$`);
+const DATE = new RegExp(`^([(\\[]?)([0-9${CONFUSABLE.replace('|', '\\|')}]{1,2})([./-])([0-9${CONFUSABLE.replace('|', '\\|')}]{1,2})([./-])([0-9${CONFUSABLE.replace('|', '\\|')}]{2,4})([.,;)\\]]?)$`);
 
 /**
- * A numeric date → `DD/MM/YYYY` (day first, as French and Québec registers write it): look-alike letters
- * fixed, separators unified to `/`, day and month on two digits. A token that is not a valid day and month
- * is left alone.
+ * A numeric date (day first, as French and Québec registers write it) with its look-alike letters fixed
+ * (`l4/O3/1962` → `14/03/1962`), written as printed otherwise: separators and digits are kept
+ * (`4-3-1962` stays). Rewriting dates to `DD/MM/YYYY` was measured and dropped (issue 30): the 12 list
+ * pages of the wider set print `10-1-1909`, and the rewrite cost 0.005 mean F1 there and nothing gained
+ * on the shared set. A token that is not a valid day and month is left alone.
  */
 export function normaliseDate(token: string): string {
   const m = DATE.exec(token);
   if (!m) return token;
-  const [, pre, d, mo, y, post] = m as unknown as [string, string, string, string, string, string];
+  const [, pre, d, s1, mo, s2, y, post] = m as unknown as [string, string, string, string, string, string, string, string];
   const day = fixDigits(d);
   const month = fixDigits(mo);
   const year = fixDigits(y);
   if (!/^\d+$/.test(day + month + year)) return token;
   if (Number(day) < 1 || Number(day) > 31 || Number(month) < 1 || Number(month) > 12) return token;
-  return `${pre}${day.padStart(2, '0')}/${month.padStart(2, '0')}/${year}${post}`;
+  return `${pre}${day}${s1}${month}${s2}${year}${post}`;
 }
 
 /**
  * A token of a register cell: a date, a number (with look-alikes fixed), or the `n°` / `Vol.`
- * abbreviations when a number follows (`no`, `n*`, `nº`, `N°.` → `n°`; `Vol`, `vol;`, `VOL,` → `Vol.`).
+ * abbreviations when a number follows (`no`, `n*`, `nº` → `n°`, `N°.` → `N°`: the printed capital stays;
+ * `Vol`, `vol;`, `VOL,` → `Vol.`).
  */
 export function normaliseField(token: string, next: string | undefined): string {
   const nextIsNumber = next !== undefined && /^[0-9OlI|]*\d/.test(next);
-  if (nextIsNumber && /^[nN][°º*'o°]?\.?$/.test(token) && token.length >= 2) return 'n°';
+  if (nextIsNumber && /^[nN][°º*'o°]?\.?$/.test(token) && token.length >= 2) return `${token[0]}°`;
   if (nextIsNumber && /^vol[.,;:]?$/i.test(token)) return 'Vol.';
   const date = normaliseDate(token);
   if (date !== token) return date;

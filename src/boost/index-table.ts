@@ -254,10 +254,10 @@ function mergeColumnsUnder(header: Token[], columns: Column[]): Column[] {
 }
 
 /** One register page → plain lines and a Markdown table. */
-export function boostIndexPage(lines: Line[], pageWidth: number, rules: readonly number[] = []): string {
+export function boostIndexPage(lines: Line[], pageWidth: number, rules: readonly number[] = [], options: { table?: boolean } = {}): string {
   // A rule read as `|` is never text in a register (and would straddle the column boundary it marks).
   const nonEmpty = lines.map((l) => l.filter((t) => !RULE_GLYPH.test(t.text))).filter((l) => l.length > 0);
-  let columns = findColumns(nonEmpty, pageWidth, rules);
+  let columns = options.table === false ? [] : findColumns(nonEmpty, pageWidth, rules);
   if (columns.length === 0) return nonEmpty.map(normaliseTokens).join('\n');
 
   let out = layout(nonEmpty, columns);

@@ -72,9 +72,11 @@ function furnitureKey(text: string): string {
  * and at least half of them). `pages` are each page's lines as strings; blank lines are kept.
  * `bareNumbers: false` keeps a number alone on its line (in a register it is more likely a registration
  * number wrapped onto its own line than a folio); decorated ones (`- 3 -`, `Page 3`) still go.
+ * `pageNumbers: false` keeps every page number (deeds: see boostDocument).
  */
-export function dropPageFurniture(pages: string[][], options: { bareNumbers?: boolean } = {}): string[][] {
+export function dropPageFurniture(pages: string[][], options: { bareNumbers?: boolean; pageNumbers?: boolean } = {}): string[][] {
   const bare = options.bareNumbers ?? true;
+  const numbers = options.pageNumbers ?? true;
   const edgeIndexes = (lines: string[]): number[] => {
     const nonBlank = lines.map((l, i) => (l.trim() ? i : -1)).filter((i) => i >= 0);
     return [...new Set([...nonBlank.slice(0, EDGE_LINES), ...nonBlank.slice(-EDGE_LINES)])];
@@ -89,7 +91,7 @@ export function dropPageFurniture(pages: string[][], options: { bareNumbers?: bo
     return pages.length >= 2 && n >= 2 && n >= pages.length / 2 && alnumCount(text) >= 3;
   };
   return pages.map((lines) => {
-    const pageNumber = (s: string) => isPageNumber(s) && (bare || !/^\s*\d+\s*$/.test(s));
+    const pageNumber = (s: string) => numbers && isPageNumber(s) && (bare || !/^\s*\d+\s*$/.test(s));
     const drop = new Set(edgeIndexes(lines).filter((i) => pageNumber(lines[i]!) || WEB_ADDRESS.test(lines[i]!) || repeated(lines[i]!)));
     return lines.filter((_, i) => !drop.has(i));
   });

@@ -67,6 +67,29 @@ CREATE TABLE ocr_operator_actions (
 );
 CREATE INDEX ocr_operator_actions_at_idx ON public.ocr_operator_actions USING btree (at);
 
+CREATE TABLE ocr_pages (
+    document_id uuid NOT NULL,
+    page integer NOT NULL,
+    digest text NOT NULL,
+    state text NOT NULL,
+    text text DEFAULT ''::text NOT NULL,
+    words bytea,
+    confidence real,
+    lang text,
+    rotated smallint,
+    refinements text[],
+    timings jsonb,
+    error text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    layout bytea,
+    attempt integer NOT NULL,
+    worker_id text NOT NULL,
+    read_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ocr_pages_page_check CHECK (page >= 1),
+    CONSTRAINT ocr_pages_pkey PRIMARY KEY (document_id, page),
+    CONSTRAINT ocr_pages_state_check CHECK (state = ANY (ARRAY['done'::text, 'failed'::text]))
+);
+
 CREATE TABLE ocr_pool_migrations (
     id integer NOT NULL,
     name text NOT NULL,

@@ -14,7 +14,7 @@ import { pageResult } from './page-result';
 import { runSteps, type PageStep } from './page-step';
 import { PAGE_STEPS } from './page-steps';
 import { DEFAULT_SECONDARY_IDLE_MS, SharedRecognizer } from './shared-recognizer';
-import { PSM, createRecognizer, type Psm, type Recognizer } from './tesseract';
+import { createRecognizer, type Psm, type Recognizer } from './tesseract';
 import type { DocumentResult, OcrMode, PageProgress, PageResult } from './types';
 
 export interface OcrEngineOptions {
@@ -30,6 +30,11 @@ export interface OcrEngineOptions {
    * routing (benches compare with it): no page then has another language to be routed to.
    */
   primary?: string;
+  /**
+   * Every page read with this page segmentation mode, whatever its layout (benches compare layouts with
+   * it); default: chosen per page (src/ocr/layout.ts).
+   */
+  psm?: Psm;
   /** How a page is read; default `PAGE_STEPS`. Benches and tests pass another list (`AS_SCANNED`). */
   steps?: readonly PageStep[];
   /**
@@ -46,11 +51,16 @@ export interface OcrEngineOptions {
   betweenPages?: () => void;
 }
 
-/** psm 6 (one block) reads register tables far better than psm 3; prose wants automatic layout. */
-export const PSM_FOR_MODE: Record<OcrMode, Psm> = {
-  index: PSM.SINGLE_BLOCK,
-  acte: PSM.AUTO,
-};
+import { PSM_FOR_MODE } from './layout';
+
+export { PSM_FOR_MODE };
+
+/** A PDF opened by `OcrEngine.open`: read its pages (0-based `index`), then close it. */
+export interface OpenDocument {
+  readonly pageCount: number;
+  readPage(index: number, onProgress?: (p: PageProgress) => void): Promise<PageResult>;
+  close(): void;
+}
 
 export class OcrEngine {
   private terminated = false;
@@ -94,17 +104,12 @@ export class OcrEngine {
    * Input problems throw `PermanentError`; an OCR failure or timeout throws `RetryableError`.
    */
   async ocrDocument(pdf: Uint8Array, mode: OcrMode, onProgress?: (p: PageProgress) => void): Promise<DocumentResult> {
-    if (this.terminated) throw new Error('OCR engine is terminated');
-    const psm = PSM_FOR_MODE[mode];
-    if (psm === undefined) throw new PermanentError(`unknown OCR mode '${String(mode)}' (expected index or acte)`);
-
-    const doc = await openPdf(pdf);
+    const doc = await this.open(pdf, mode);
     try {
       const pages: PageResult[] = [];
-      const total = doc.pageCount;
-      for (let i = 0; i < total; i++) {
-        pages.push(await this.readPage(doc, i, mode, psm, (p) => onProgress?.({ ...p, pages: total })));
-        if (i + 1 < total) this.options.betweenPages?.();
+      for (let i = 0; i < doc.pageCount; i++) {
+        pages.push(await doc.readPage(i, onProgress));
+        if (i + 1 < doc.pageCount) this.options.betweenPages?.();
         // MuPDF is synchronous: let timers (lease heartbeat, progress publishing) run between pages.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -114,18 +119,34 @@ export class OcrEngine {
     }
   }
 
+  /**
+   * Open `pdf` to read its pages one at a time, in any order (the pool reads a document page by page and
+   * keeps each page as it is read: src/pool/job.ts). Progress as for `ocrDocument`, per page.
+   */
+  async open(pdf: Uint8Array, mode: OcrMode): Promise<OpenDocument> {
+    if (this.terminated) throw new Error('OCR engine is terminated');
+    if (PSM_FOR_MODE[mode] === undefined) throw new PermanentError(`unknown OCR mode '${String(mode)}' (expected index or acte)`);
+    const doc = await openPdf(pdf);
+    const total = doc.pageCount;
+    return {
+      pageCount: total,
+      readPage: (index, onProgress) => this.readPage(doc, index, mode, (p) => onProgress?.({ ...p, pages: total })),
+      close: () => doc.close(),
+    };
+  }
+
   /** Stop the tesseract workers. Idempotent; `ocrDocument` throws afterwards. */
   async terminate(): Promise<void> {
     this.terminated = true;
     await Promise.all([this.primary.terminate(), this.owned.terminate()]);
   }
 
-  private async readPage(doc: PdfDocument, index: number, mode: OcrMode, psm: Psm, progress: PageContext['progress']): Promise<PageResult> {
+  private async readPage(doc: PdfDocument, index: number, mode: OcrMode, progress: PageContext['progress']): Promise<PageResult> {
     const page: PageContext = {
       doc,
       index,
       mode,
-      psm,
+      psm: this.options.psm,
       dpi: this.options.dpi,
       langCodes: this.langCodes,
       primary: this.primary,

@@ -1,4 +1,5 @@
 /** A page's state after its steps → the page as everything after the engine sees it (`PageResult`). */
+import { inTextColumns } from './layout';
 import { pageLayout } from './page-layout';
 import type { PageState } from './page-state';
 import type { PageStep, StepStage } from './page-step';
@@ -31,6 +32,7 @@ export function pageResult(state: PageState, steps: readonly PageStep[]): PageRe
     ...(state.secondOpinion ? { secondOpinion: state.secondOpinion } : {}),
     timings,
     ...(state.prepared ? { preprocess: state.prepared.report } : {}),
+    ...(inTextColumns(state.prepared?.report.layout) ? { textColumns: true as const } : {}),
     ...note,
     ...(state.rotated ? { rotated: state.rotated } : {}),
     ...placed,

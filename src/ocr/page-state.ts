@@ -17,8 +17,8 @@ export interface PageContext {
   /** 0-based. */
   index: number;
   mode: OcrMode;
-  /** Page segmentation for the mode (`PSM_FOR_MODE`). */
-  psm: Psm;
+  /** Every page read with this segmentation (OcrEngineOptions.psm); unset, each page's own (src/ocr/layout.ts). */
+  psm: Psm | undefined;
   /** Render resolution (OCR_DPI). */
   dpi: number;
   /** Every language of OCR_LANGS, primary first. */
@@ -64,6 +64,8 @@ export interface PageState {
   /** The image tesseract reads and the resolution it is told. */
   image?: GreyImage;
   dpi?: number;
+  /** The page segmentation every reading of the page uses, chosen when it is prepared (src/ocr/layout.ts). */
+  psm?: Psm;
   reading?: Recognition;
   /** The language string whose reading the page keeps. */
   lang?: string;
@@ -72,10 +74,10 @@ export interface PageState {
 }
 
 /** A state the page steps need: the image prepared and read. */
-export type ReadState = PageState & Required<Pick<PageState, 'rendered' | 'prepared' | 'image' | 'dpi' | 'reading' | 'lang'>>;
+export type ReadState = PageState & Required<Pick<PageState, 'rendered' | 'prepared' | 'image' | 'dpi' | 'psm' | 'reading' | 'lang'>>;
 
 export function isRead(state: PageState): state is ReadState {
-  return state.reading !== undefined && state.image !== undefined;
+  return state.reading !== undefined && state.image !== undefined && state.psm !== undefined;
 }
 
 export function newPageState(page: PageContext): PageState {

@@ -23,6 +23,7 @@
  * Everything is pure and synchronous (pixels in, pixels out); `prepareForOcr` is what the engine calls.
  */
 import { resize, rotate, thickenInk } from './image-transforms';
+import { type LayoutCues, layoutCues } from './layout-cues';
 import { BILEVEL_SHARE, estimateSkew, inkComponents, textSize, tones } from './page-analysis';
 import type { GreyImage } from './pdf';
 import { PAGE_PIXEL_BUDGET, toldDpi } from '../util/resolution';
@@ -42,6 +43,8 @@ export interface PreprocessReport {
   bilevelShare: number;
   /** True when the ink was thickened by a pixel (a near-bilevel page; see `thickenInk`). */
   thickened: boolean;
+  /** What the ink says of the page's layout (src/ocr/layout.ts); null when too little text to tell. */
+  layout?: LayoutCues | null;
   /** Time spent, ms. */
   ms: number;
 }
@@ -85,6 +88,7 @@ export function prepareForOcr(input: GreyImage, options: PrepareOptions): Prepar
   let comps = inkComponents(image);
   const size = textSize(comps, image.width, image.height);
   const charHeight = size ? size.charHeight : null;
+  const layout = charHeight ? layoutCues(comps, image.width, image.height, charHeight) : null;
   const estimatedDpi = charHeight ? Math.round((charHeight / CHAR_HEIGHT_AT_300_DPI) * 300) : null;
 
   let skewDegrees = 0;
@@ -132,6 +136,7 @@ export function prepareForOcr(input: GreyImage, options: PrepareOptions): Prepar
       rotated,
       bilevelShare: Math.round(bilevel * 1000) / 1000,
       thickened,
+      layout,
       ms: Math.round(performance.now() - started),
     },
   };

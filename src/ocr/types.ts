@@ -22,6 +22,11 @@ export interface PageResult {
   preprocess?: PreprocessReport;
   /** Why the page was not recognised: too small or blank to hold text (src/ocr/unreadable.ts). Its text is ''. */
   empty?: string;
+  /**
+   * The page could not be read, and why: it overran its time budget, MuPDF could not render it, or its
+   * thread crashed on it. Its text is '' and it has no words; `file_content` shows `unreadPageMarker`.
+   */
+  failed?: string;
   /** Why the page's text layer was set aside and the scan OCR'd (src/ocr/text-layer.ts). */
   textLayer?: string;
   /**
@@ -29,6 +34,12 @@ export interface PageResult {
    * absent when it was read as scanned. Word boxes, width and height are those of the turned page.
    */
   rotated?: Rotation;
+  /**
+   * OCR'd pages whose text stands in two or more wide columns without a ruled grid (src/ocr/layout.ts):
+   * read with automatic layout; a register page so laid out is a list, not a table (the boost does not
+   * rebuild rows across its columns).
+   */
+  textColumns?: true;
   /** OCR'd pages: the language model whose reading the page keeps (`fra`, `eng`, or `fra+eng` without routing). */
   lang?: string;
   /**

@@ -23,7 +23,7 @@ export interface DocumentClock {
   pageStartedAt: number;
 }
 
-export type BudgetVerdict = { over: false; recheckInMs: number } | { over: true; message: string };
+export type BudgetVerdict = { over: false; recheckInMs: number } | { over: true; scope: 'page' | 'document'; message: string };
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
@@ -34,10 +34,10 @@ export function checkBudgets(clock: DocumentClock, budgets: TimeBudgets, now: nu
   const docLeft = clock.startedAt + budgets.documentMs - now;
   if (docLeft <= 0) {
     const where = clock.pages > 0 ? `page ${page} of ${clock.pages}` : `page ${page}`;
-    return { over: true, message: `document exceeded the document time budget of ${seconds(budgets.documentMs)} (at ${where}, ${clock.stage})` };
+    return { over: true, scope: 'document', message: `document exceeded the document time budget of ${seconds(budgets.documentMs)} (at ${where}, ${clock.stage})` };
   }
   if (pageLeft <= 0) {
-    return { over: true, message: `page ${page} exceeded the page time budget of ${seconds(budgets.pageMs)} (${clock.stage})` };
+    return { over: true, scope: 'page', message: `page ${page} exceeded the page time budget of ${seconds(budgets.pageMs)} (${clock.stage})` };
   }
   return { over: false, recheckInMs: Math.max(1, Math.min(pageLeft, docLeft)) };
 }

@@ -19,17 +19,19 @@ import type { WorkerSlot } from './worker-slot';
 
 export interface Claimed {
   claim: Claim;
-  makeJob: (thread: OcrThread, log: Logger) => Job;
+  makeJob: (thread: OcrThread, log: Logger, freshThread: () => Promise<OcrThread>) => Job;
 }
 
 export interface ClaimingDeps {
-  config: Pick<Config, 'leaseMs' | 'maxPdfBytes' | 'retryBaseMs' | 'retryMaxMs'>;
+  config: Pick<Config, 'leaseMs' | 'maxPdfBytes' | 'retryBaseMs' | 'retryMaxMs' | 'maxFailedPagePercent'>;
   envs: readonly EnvRuntime[];
   pauses: Pick<StoragePauses, 'pauseOf' | 'gate'>;
   /** The pool's limiter (built when the pool starts, before any claim). */
   limiter: () => RateLimiter;
   budgets: TimeBudgets;
   onProgress: JobDeps['onProgress'];
+  onPage?: JobDeps['onPage'];
+  helpWanted?: JobDeps['helpWanted'];
   /** A slot with nothing of its mode takes the other mode's work (the allocation policy's choice). */
   workConserving: boolean;
 }
@@ -49,7 +51,7 @@ export class Claiming {
     for (const { env: name, source } of claimOrder({ open, tick: this.tick++, mode: slot.mode, workConserving: this.deps.workConserving })) {
       const env = envs.find((e) => e.name === name)!;
       const c = await claim(env.db, env.name, slot.id, source, config.leaseMs);
-      if (c) return { claim: c, makeJob: (thread, log) => new Job(c, this.jobDeps(env, c, thread, log)) };
+      if (c) return { claim: c, makeJob: (thread, log, freshThread) => new Job(c, this.jobDeps(env, c, thread, log, freshThread)) };
     }
     return null;
   }
@@ -60,13 +62,14 @@ export class Claiming {
     await release(env.db, c).catch((err) => this.log.warn({ err }, 'could not hand back a claim; its lease will recover it'));
   }
 
-  private jobDeps(env: EnvRuntime, c: Claim, thread: OcrThread, log: Logger): JobDeps {
+  private jobDeps(env: EnvRuntime, c: Claim, thread: OcrThread, log: Logger, freshThread: () => Promise<OcrThread>): JobDeps {
     const { config } = this.deps;
     return {
       db: env.db,
       storage: env.storage!,
       limiter: this.deps.limiter(),
       thread,
+      freshThread,
       log,
       leaseMs: config.leaseMs,
       maxPdfBytes: config.maxPdfBytes,
@@ -74,6 +77,9 @@ export class Claiming {
       budgets: this.deps.budgets,
       onProgress: this.deps.onProgress,
       storageGate: this.deps.pauses.gate(env, c.id),
+      maxFailedPagePercent: config.maxFailedPagePercent,
+      onPage: this.deps.onPage,
+      helpWanted: this.deps.helpWanted,
     };
   }
 }

@@ -9,22 +9,27 @@
 import type pg from 'pg';
 import { isLockTimeout, isTransientDbError } from '../db/pg';
 import { withDbRetry } from '../db/retry';
-import { coerceError, PermanentError } from '../errors';
+import { coerceError, PermanentError, RetryableError, TimeBudgetError } from '../errors';
 import type { DocumentConfidence } from '../text/page';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../limiter';
 import { REFINEMENTS } from '../ocr/page-steps';
-import type { PageProgress, RefinementMs } from '../ocr/types';
+import type { OcrMode, PageProgress, PageResult, RefinementMs } from '../ocr/types';
 import { complete } from '../queue/complete';
 import { fail } from '../queue/fail';
 import { heartbeat } from '../queue/heartbeat';
+import { forgetOtherDigests, loadPages, savePage } from '../queue/pages';
 import { saveProgress, type Progress, type Stage } from '../queue/progress';
 import { release, type ReleaseOptions, type ReleaseResult } from '../queue/release';
 import type { Claim, FencedResult } from '../queue/types';
-import { decideFailure, type BackoffPolicy } from '../retry';
+import { decideFailure, formatError, type BackoffPolicy } from '../retry';
 import { notAPdf, parseStoragePath, type ObjectRef, type ObjectStorage } from '../storage';
 import { refundOnRelease, type DocumentClock, type TimeBudgets } from './budget';
-import type { JobResult, OcrThread } from './ocr-thread-host';
+import { summarise } from './document-summary';
+import type { Opened, OcrThread } from './ocr-thread-host';
+import { failedPage, pageFromRow, pageRow } from './page-row';
+import { type LentPage, PageShare } from './page-share';
+import { pageVerdict } from './page-verdict';
 import { modeOf } from './source-mode';
 
 /** The pool's storage circuit breaker, as a job sees it (see storage-breaker.ts). */
@@ -34,11 +39,17 @@ export interface StorageGate {
   succeeded(): void;
 }
 
+/** What became of one page of a job: read now, failed now, or kept from an earlier attempt. */
+export type PageOutcome = 'read' | 'failed' | 'resumed';
+
 export interface JobDeps {
   db: pg.Pool;
   storage: ObjectStorage;
   limiter: RateLimiter;
+  /** The slot's OCR thread when the job starts. */
   thread: OcrThread;
+  /** The slot's thread, replaced when it died (a page past its budget, a crash): the job goes on in it. */
+  freshThread: () => Promise<OcrThread>;
   log: Logger;
   leaseMs: number;
   maxPdfBytes: number;
@@ -53,6 +64,12 @@ export interface JobDeps {
    */
   onProgress?: (claim: Claim, p: Progress, saved?: Promise<boolean>) => void;
   storageGate?: StorageGate;
+  /** A document more than this share of whose pages could not be read fails (→ 4) instead of completing. */
+  maxFailedPagePercent: number;
+  /** Each page's outcome, as it is settled (the pool's counters). */
+  onPage?: (outcome: PageOutcome) => void;
+  /** The document has pages left to lend to idle slots (`lendPage`): wake them. */
+  helpWanted?: () => void;
 }
 
 /** Where a completed document's time went, ms (see `STAGES`). */
@@ -106,17 +123,24 @@ export class Job {
   private lastProgressWrite = 0;
   readonly startedAt = Date.now();
   progress: Progress;
+  /** The OCR thread the job reads in now: the slot's, replaced by a fresh one after a page killed it. */
+  private thread: OcrThread;
+  /** The pages left while they are being read, shared with helpers. */
+  private share: PageShare | undefined;
+  /** Resolves when the job is aborted (claim lost, shutdown). */
+  private readonly aborted = new Promise<void>((resolve) => this.abortCtl.signal.addEventListener('abort', () => resolve(), { once: true }));
 
   constructor(
     readonly claim: Claim,
     private readonly deps: JobDeps,
   ) {
     this.progress = { stage: 'claimed', page: 0, pages: 0, percent: 0, worker: claim.workerId };
+    this.thread = deps.thread;
   }
 
   /** Where the job's OCR is and since when; undefined before the OCR starts and after it ends. */
   get clock(): DocumentClock | undefined {
-    return this.deps.thread.jobClock;
+    return this.thread.jobClock;
   }
 
   /** Stop the job for shutdown: the OCR thread is terminated and the row handed back (6 → 3). */
@@ -128,7 +152,7 @@ export class Job {
     if (this.abortReason) return;
     this.abortReason = why;
     this.abortCtl.abort();
-    await this.deps.thread.terminate(why === 'lost' ? 'claim lost' : 'shutdown');
+    await this.thread.terminate(why === 'lost' ? 'claim lost' : 'shutdown');
   }
 
   async run(): Promise<JobOutcome> {
@@ -154,23 +178,29 @@ export class Job {
       this.setProgress('rendering', 0, 0, `PDF downloaded (${pdf.byteLength} bytes)`);
 
       const mode = modeOf(claim.documentSource);
-      let result: JobResult;
+      const read = await this.readPages(pdf, mode);
+      const verdict = pageVerdict(read.pages, deps.maxFailedPagePercent);
+      if (!verdict.complete) throw new PermanentError(verdict.message);
+      this.setProgress('saving', read.pages.length, read.pages.length, 'saving text');
+      let finished: Awaited<ReturnType<OcrThread['finish']>>;
       try {
-        result = await deps.thread.run(pdf, mode, (p) => this.onPage(p));
+        if (!this.thread.alive) this.thread = await deps.freshThread();
+        finished = await this.thread.finish(mode, read.pages);
       } catch (err) {
         this.throwIfAborted();
         throw err;
       }
       this.throwIfAborted();
-      const out = result.output;
-      this.setProgress('saving', out.pages, out.pages, 'saving text');
+      const out = { ...summarise(read.pages), ...finished.output };
+      const cpuMs = read.cpuMs + finished.cpuMs;
+      const unread = out.failedPages ? `, ${out.failedPages} could not be read` : '';
       const done: Progress = {
         stage: 'done',
         page: out.pages,
         pages: out.pages,
         percent: 100,
         worker: claim.workerId,
-        message: `${out.ocrPages} page(s) OCR'd, ${out.textLayerPages} read from the text layer`,
+        message: `${out.ocrPages} page(s) OCR'd, ${out.textLayerPages} read from the text layer${unread}`,
       };
       const dbStart = performance.now();
       const res = await this.write('complete', () =>
@@ -186,13 +216,15 @@ export class Job {
       this.progress = done;
       deps.onProgress?.(claim, done);
       const ms = Date.now() - this.startedAt;
-      const stages: StageMs = { download: downloadMs, ...out.stageMs, database: databaseMs };
+      const stages: StageMs = { download: downloadMs, ...out.stageMs, boost: out.boostMs, database: databaseMs };
       log.info(
         {
           pages: out.pages,
           ocrPages: out.ocrPages,
           ms,
-          cpuMs: Math.round(result.cpuMs),
+          cpuMs: Math.round(cpuMs),
+          ...(read.resumed ? { pagesResumed: read.resumed } : {}),
+          ...(out.failedPages ? { failedPages: out.failedPages } : {}),
           // Per-stage cost of this document, ms; what is not in them is queueing and messaging.
           stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])),
           // Of the recognition stage, ms: what the refinements cost on this document; the rest is the first reading.
@@ -208,7 +240,7 @@ export class Job {
         },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
-      return { kind: 'completed', pages: out.pages, ms, cpuMs: result.cpuMs, stages, refinements: out.refinementMs };
+      return { kind: 'completed', pages: out.pages, ms, cpuMs, stages, refinements: out.refinementMs };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);
@@ -232,6 +264,108 @@ export class Job {
       return { kind: 'failed', status: res.status, error: res.error };
     } finally {
       clearInterval(beat);
+      this.thread.close();
+    }
+  }
+
+  /**
+   * Every page of the document, each read once and kept (a row in ocr_pages) as soon as it is read: the
+   * pages an earlier attempt kept for the same bytes are not read again. A page that overruns its
+   * budget, cannot be rendered or kills its thread is kept as failed, with why, and the document goes
+   * on in a fresh thread. Pages not started are lent to idle slots (`lendPage`). Returns the pages as
+   * kept, in order.
+   */
+  private async readPages(pdf: Uint8Array, mode: OcrMode): Promise<{ pages: PageResult[]; resumed: number; cpuMs: number }> {
+    const { deps, claim } = this;
+    const startedAt = Date.now();
+    const opened = await this.openIn(pdf, mode, startedAt);
+    const { digest, pages: total } = opened;
+    await this.pageWrite('pages', () => forgetOtherDigests(deps.db, claim, digest));
+    const kept = new Set((await this.pageWrite('pages', () => loadPages(deps.db, claim.id, digest))).map((r) => r.page));
+    if (kept.size) {
+      deps.log.info({ pages: total, pagesKept: kept.size, pagesLeft: total - kept.size }, 'resuming: pages read by an earlier attempt are not read again');
+      for (let i = 0; i < kept.size; i++) deps.onPage?.('resumed');
+    }
+    let cpuMs = 0;
+    const keep = (page: PageResult) => this.keepPage(page, digest);
+    const todo = Array.from({ length: total }, (_, i) => i).filter((i) => !kept.has(i + 1));
+    const share = new PageShare(todo, { key: this.openKey, documentId: claim.id, total, pdf, mode, startedAt }, (page) => keep(page).catch(() => undefined));
+    this.share = share;
+    if (todo.length > 1) deps.helpWanted?.();
+    try {
+      for (;;) {
+        this.throwIfAborted();
+        const index = share.take();
+        if (index === undefined) {
+          // Every page is taken: wait for the pages idle slots are still reading for this document.
+          if (share.onLoan === 0) break;
+          await Promise.race([share.settled(), this.aborted]);
+          continue;
+        }
+        if (!this.thread.alive) {
+          this.thread = await deps.freshThread();
+          await this.openIn(pdf, mode, startedAt);
+        }
+        let page: PageResult;
+        try {
+          const r = await this.thread.readPage(index, total, (p) => this.onPage(p));
+          page = r.page;
+          cpuMs += r.cpuMs;
+        } catch (thrown) {
+          this.throwIfAborted();
+          const err = coerceError(thrown);
+          if (err instanceof TimeBudgetError && err.scope === 'document') throw err;
+          page = failedPage(index + 1, formatError(err));
+        }
+        await keep(page);
+        this.throwIfAborted();
+      }
+    } finally {
+      share.close();
+      this.share = undefined;
+    }
+    const rows = await this.pageWrite('pages', () => loadPages(deps.db, claim.id, digest));
+    if (rows.length !== total) throw new RetryableError(`${rows.length} of ${total} page(s) kept for this document after reading it`);
+    return { pages: rows.map(pageFromRow), resumed: kept.size, cpuMs };
+  }
+
+  /**
+   * Keep one page (read by the job's thread or a helper's): its row, under the claim. A lost claim
+   * aborts the job; a page arriving after the job was aborted is dropped.
+   */
+  private async keepPage(page: PageResult, digest: string): Promise<void> {
+    if (this.abortReason) return;
+    if (page.failed !== undefined) {
+      this.deps.log.warn({ page: page.pageNumber, reason: page.failed }, 'page could not be read: kept as failed, the document goes on');
+    }
+    const res = await this.pageWrite('page', () => savePage(this.deps.db, this.claim, pageRow(page, digest)));
+    if (!res.applied) {
+      await this.abort('lost');
+      return;
+    }
+    this.deps.onPage?.(page.failed === undefined ? 'read' : 'failed');
+  }
+
+  /**
+   * A page of this document for an idle slot of the same process to read in its own thread, or
+   * undefined when none is left (src/pool/page-share.ts).
+   */
+  lendPage(): LentPage | undefined {
+    return this.abortReason ? undefined : this.share?.lend();
+  }
+
+  /** Which opened document this job is, for a helper's thread: the claim, attempt included. */
+  private get openKey(): string {
+    return `${this.claim.env}:${this.claim.id}:${this.claim.attempt}`;
+  }
+
+  /** Open the PDF in the job's thread; a failure is the document's. */
+  private async openIn(pdf: Uint8Array, mode: OcrMode, startedAt: number): Promise<Opened> {
+    try {
+      return await this.thread.open(pdf, mode, startedAt, this.openKey);
+    } catch (err) {
+      this.throwIfAborted();
+      throw err;
     }
   }
 
@@ -291,6 +425,11 @@ export class Job {
    */
   private async write<T>(during: string, fn: () => Promise<T>): Promise<T> {
     this.ending = true;
+    return this.pageWrite(during, fn);
+  }
+
+  /** A write of the job on its way (a page), retried like `write`; heartbeats and progress go on. */
+  private async pageWrite<T>(during: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await this.inLane(() =>
         withDbRetry(fn, {

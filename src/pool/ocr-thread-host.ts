@@ -1,15 +1,16 @@
 /**
- * The main thread's handle on one OCR thread: start it, give it one document at a time, relay its
- * progress, and turn its death (crash, out of memory, terminate) into a RetryableError for the job it
- * was running. A dead thread is not reused: the worker slot starts a fresh one.
+ * The main thread's handle on one OCR thread: start it, open one document at a time and have it read
+ * one page per request, relay its progress, watch each page's budget, and turn its death (crash, out of
+ * memory, terminate) into a RetryableError for the request it was serving. A dead thread is not reused:
+ * the worker slot starts a fresh one (the job asks for it and goes on with its next page).
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { SharedRecognizer } from '../ocr/shared-recognizer';
 import { PermanentError, RetryableError, TimeBudgetError } from '../errors';
-import type { OcrMode, PageProgress } from '../ocr/types';
+import type { OcrMode, PageProgress, PageResult } from '../ocr/types';
 import { advanceClock, checkBudgets, type DocumentClock, type TimeBudgets } from './budget';
 import { spawn } from './spawn-thread';
-import type { FromThread, JobOutput, ThreadInit } from './thread-protocol';
+import type { FinishOutput, FromThread, ThreadInit } from './thread-protocol';
 
 export interface OcrThreadOptions extends ThreadInit {
   /** JS heap limit of the thread (resourceLimits): a runaway document kills its thread, not the pool. */
@@ -68,17 +69,24 @@ export function recycleAfterJob(mupdfHeapBytes: number | undefined, limit = RECY
 /** Error class names that add nothing to the message. */
 const GENERIC_NAMES = new Set(['Error', 'RetryableError', 'PermanentError']);
 
-export interface JobResult {
-  output: JobOutput;
-  cpuMs: number;
+/** A document opened in the thread: how many pages it has, and the SHA-256 of its bytes (hex). */
+export interface Opened {
+  pages: number;
+  digest: string;
+}
+
+/** One request to the thread and how its answer is taken. */
+interface Request {
+  jobId: number;
+  resolve: (m: FromThread) => void;
+  reject: (e: Error) => void;
+  onProgress?: (p: PageProgress) => void;
 }
 
 export class OcrThread {
   private worker: Worker | undefined;
   private nextJobId = 1;
-  private current:
-    | { jobId: number; resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: (p: PageProgress) => void }
-    | undefined;
+  private current: Request | undefined;
   private dead: Error | undefined;
   private clock: DocumentClock | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -131,25 +139,74 @@ export class OcrThread {
     });
   }
 
-  run(pdf: Uint8Array, mode: OcrMode, onProgress?: (p: PageProgress) => void): Promise<JobResult> {
+  /**
+   * Open `pdf` in the thread, which keeps it open for `readPage` until `finish` or `close`. `startedAt`
+   * is when the document's reading began (Date.now()), kept across the threads that read it: the
+   * document budget counts from it. The thread gets a copy: the caller keeps its bytes, to open them
+   * again in a fresh thread when this one dies on a page.
+   */
+  async open(pdf: Uint8Array, mode: OcrMode, startedAt = Date.now(), key?: string): Promise<Opened> {
+    this.openKey = undefined;
+    const copy = pdf.slice();
+    const now = Date.now();
+    const m = await this.request({ startedAt, page: 0, pages: 0, stage: 'opening', pageStartedAt: now }, undefined, (jobId) =>
+      this.worker!.postMessage({ type: 'open', jobId, pdf: copy, mode }, [copy.buffer as ArrayBuffer]),
+    );
+    if (m.type !== 'opened') throw new Error(`OCR thread answered ${m.type} to open`);
+    this.docStartedAt = startedAt;
+    this.openKey = key;
+    return { pages: m.pages, digest: m.digest };
+  }
+
+  /** Read page `index` (0-based) of the open document of `pages` pages, under the page budget. */
+  async readPage(index: number, pages: number, onProgress?: (p: PageProgress) => void): Promise<{ page: PageResult; cpuMs: number }> {
+    const clock = { startedAt: this.docStartedAt ?? Date.now(), page: index + 1, pages, stage: 'rendering', pageStartedAt: Date.now() };
+    const m = await this.request(clock, onProgress, (jobId) => this.worker!.postMessage({ type: 'page', jobId, index }));
+    if (m.type !== 'page') throw new Error(`OCR thread answered ${m.type} to page`);
+    return { page: m.page, cpuMs: m.cpuMs };
+  }
+
+  /** Join and boost `pages` (every page of the document, in order) and close the open document. */
+  async finish(mode: OcrMode, pages: PageResult[]): Promise<{ output: FinishOutput; cpuMs: number }> {
+    const last = pages.length;
+    const clock = { startedAt: this.docStartedAt ?? Date.now(), page: last, pages: last, stage: 'boost', pageStartedAt: Date.now() };
+    this.openKey = undefined;
+    const m = await this.request(clock, undefined, (jobId) => this.worker!.postMessage({ type: 'finish', jobId, mode, pages }));
+    this.docStartedAt = undefined;
+    if (m.type !== 'result') throw new Error(`OCR thread answered ${m.type} to finish`);
+    this.recycleIfBloated(m.mupdfHeapBytes);
+    return { output: m.output, cpuMs: m.cpuMs };
+  }
+
+  /** Close the open document, if any, without boosting (the job ends otherwise). */
+  close(): void {
+    this.docStartedAt = undefined;
+    this.openKey = undefined;
+    if (this.worker && !this.dead && !this.current) this.worker.postMessage({ type: 'close', jobId: this.nextJobId++ });
+  }
+
+  private request(clock: DocumentClock, onProgress: ((p: PageProgress) => void) | undefined, post: (jobId: number) => void): Promise<FromThread> {
     if (!this.worker || this.dead) return Promise.reject(this.dead ?? new Error('OCR thread not started'));
     if (this.current) return Promise.reject(new Error('OCR thread is busy'));
     const jobId = this.nextJobId++;
-    return new Promise<JobResult>((resolve, reject) => {
+    return new Promise<FromThread>((resolve, reject) => {
       this.current = { jobId, resolve, reject, onProgress };
-      const now = Date.now();
-      this.clock = { startedAt: now, page: 0, pages: 0, stage: 'opening', pageStartedAt: now };
+      this.clock = clock;
       this.armWatchdog();
-      // Transfer, not copy: a 200 MB PDF is handed over without doubling memory.
-      const copy = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : pdf.slice();
-      this.worker!.postMessage({ type: 'job', jobId, pdf: copy, mode }, [copy.buffer as ArrayBuffer]);
+      post(jobId);
     });
   }
 
-  /** Where the running job is and since when (null when idle). */
+  /** Where the thread's current request is and since when (undefined when idle, between pages too). */
   get jobClock(): DocumentClock | undefined {
     return this.current ? this.clock : undefined;
   }
+
+  /** The key the open document was opened with (`open`), until it is closed. */
+  openKey: string | undefined;
+
+  /** When the document being read began, kept from `open` to `finish`. */
+  private docStartedAt: number | undefined;
 
   /** Stop the thread now, whatever it is doing; a running job fails with `reason` (or `err`). */
   async terminate(reason = 'OCR thread terminated', err: Error = new RetryableError(reason)): Promise<void> {
@@ -172,7 +229,9 @@ export class OcrThread {
     if (!budgets || !this.clock || !this.current) return;
     const verdict = checkBudgets(this.clock, budgets, Date.now());
     if (verdict.over) {
-      void this.terminate(verdict.message, new TimeBudgetError(verdict.message));
+      const err = new TimeBudgetError(verdict.message);
+      err.scope = verdict.scope;
+      void this.terminate(verdict.message, err);
       return;
     }
     this.watchdog = setTimeout(() => this.armWatchdog(), verdict.recheckInMs);
@@ -189,21 +248,23 @@ export class OcrThread {
         if (newPage) this.armWatchdog();
       }
       job.onProgress?.(m.progress);
-    } else if (m.type === 'result') {
-      this.current = undefined;
-      clearTimeout(this.watchdog);
-      this.recycleIfBloated(m.mupdfHeapBytes);
-      job.resolve({ output: m.output, cpuMs: m.cpuMs });
     } else if (m.type === 'error') {
-      this.current = undefined;
-      clearTimeout(this.watchdog);
+      this.settle();
       this.recycleIfBloated(m.mupdfHeapBytes);
       const err = m.error.permanent ? new PermanentError(m.error.message) : new RetryableError(m.error.message);
       // The thread's own class name says more than ours (a TypeError is a bug, not a hiccup); ours is
       // added once by formatError, so it is not repeated here ("RetryableError: RetryableError: …").
       if (!m.error.permanent && m.error.name && !GENERIC_NAMES.has(m.error.name)) err.name = m.error.name;
       job.reject(err);
+    } else {
+      this.settle();
+      job.resolve(m);
     }
+  }
+
+  private settle(): void {
+    this.current = undefined;
+    clearTimeout(this.watchdog);
   }
 
   /** Between jobs: the slot starts a fresh thread before its next claim, and the memory goes back. */

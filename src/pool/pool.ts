@@ -29,6 +29,7 @@ import { countOutcome, emptyStats } from './stats';
 import { modeOf } from './source-mode';
 import { StoragePauses } from './storage-pauses';
 import { CAPACITY_INTERVAL_MS, Supervisor } from './supervisor';
+import type { LentPage } from './page-share';
 import { WorkerSlot, type SlotHost } from './worker-slot';
 import { buildSharedWordList } from './word-list';
 
@@ -80,9 +81,10 @@ export class WorkerPool {
       claimNext: (slot) => this.claiming.next(slot),
       releaseClaim: (c) => this.claiming.release(c),
       mayClaim: (slot) => this.supervisor.mayClaim(slot),
+      lendPage: (slot) => this.lendPage(slot),
       onOutcome: (_slot, outcome, c) => this.countOutcome(outcome, c),
     };
-    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, workConserving: policy.workConserving }, log);
+    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, helpWanted: () => this.poke(), workConserving: policy.workConserving }, log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */
@@ -113,12 +115,12 @@ export class WorkerPool {
       const id = `${this.host}:${process.pid}:w${i}`;
       this.slots.push(new WorkerSlot(id, mode, this.slotHost, threadOptions, log.child({ workerId: id })));
     });
-    await maintain(this.envs, config.leaseMs, log);
+    await maintain(this.envs, config.leaseMs, log, config.pageRowsKeepDays);
     await this.supervisor.measureCapacity();
     await this.supervisor.rebalance();
     // Engines load in parallel: each takes a few seconds to read its language models.
     await Promise.all(this.slots.map((s) => s.start()));
-    this.periodic.every(maintenanceIntervalMs(config.leaseMs), () => maintain(this.envs, config.leaseMs, log));
+    this.periodic.every(maintenanceIntervalMs(config.leaseMs), () => maintain(this.envs, config.leaseMs, log, config.pageRowsKeepDays));
     this.periodic.every(config.rebalanceIntervalMs, () => this.supervisor.rebalance());
     this.periodic.every(CAPACITY_INTERVAL_MS, () => this.supervisor.measureCapacity());
     this.periodic.every(STATUS_LINE_INTERVAL_MS, async () => log.info(statusLine(this.snapshot()), 'status'));
@@ -136,6 +138,15 @@ export class WorkerPool {
   }
 
   /** New work announced: idle slots look for it now rather than at their next poll. */
+  /** A page of a document another slot is reading, for `slot` (idle, nothing to claim) to read. */
+  private lendPage(slot: WorkerSlot): LentPage | undefined {
+    for (const s of this.slots) {
+      const lent = s !== slot ? s.job?.lendPage() : undefined;
+      if (lent) return lent;
+    }
+    return undefined;
+  }
+
   poke(): void {
     for (const s of this.slots) s.poke();
   }

@@ -22,6 +22,8 @@ export interface SlotSnapshot {
   /** False while the slot is parked (beyond the host's capacity): it takes no new job. */
   readonly mayClaim: boolean;
   readonly jobsDone: number;
+  /** Pages it read for documents other slots hold (idle workers help), since the pool started. */
+  readonly pagesHelped?: number;
   readonly job: { readonly env: EnvName; readonly documentId: string; readonly progress: Readonly<Progress> } | null;
 }
 
@@ -92,6 +94,7 @@ export function takeSnapshot(src: SnapshotSources, now = Date.now()): PoolSnapsh
       state: s.state,
       mayClaim: src.mayClaim(s),
       jobsDone: s.jobsDone,
+      pagesHelped: s.pagesHelped,
       job: s.job ? { env: s.job.claim.env, documentId: s.job.claim.id, progress: { ...s.job.progress } } : null,
     })),
     stats: copyStats(src.stats),

@@ -1,7 +1,7 @@
 /** What this pool process has done since it started: documents by outcome, pages, time per stage. */
 import { noRefinementMs, sumRefinementMs } from '../ocr/page-steps';
 import type { RefinementMs } from '../ocr/types';
-import { STAGES, type JobOutcome, type StageMs } from './job';
+import { STAGES, type JobOutcome, type PageOutcome, type StageMs } from './job';
 
 export interface PoolStats {
   completed: number;
@@ -13,6 +13,8 @@ export interface PoolStats {
   /** Jobs whose ending could not be written (database unreachable): their rows were left to their leases. */
   abandoned: number;
   pages: number;
+  /** Pages settled by this process's jobs: read, failed (kept without text), resumed (kept by an earlier attempt). */
+  pageOutcomes: Record<PageOutcome, number>;
   /** Time completed documents spent in each stage, summed, ms. */
   stageMs: StageMs;
   /** Of `stageMs.recognition`, what each refinement took, summed, ms. */
@@ -20,7 +22,7 @@ export interface PoolStats {
 }
 
 export function emptyStats(): PoolStats {
-  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, abandoned: 0, pages: 0, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
+  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, abandoned: 0, pages: 0, pageOutcomes: { read: 0, failed: 0, resumed: 0 }, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
 }
 
 /** Count one job's outcome. */
@@ -52,5 +54,5 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
 }
 
 export function copyStats(stats: PoolStats): PoolStats {
-  return { ...stats, stageMs: { ...stats.stageMs }, refinementMs: { ...stats.refinementMs } };
+  return { ...stats, pageOutcomes: { ...stats.pageOutcomes }, stageMs: { ...stats.stageMs }, refinementMs: { ...stats.refinementMs } };
 }

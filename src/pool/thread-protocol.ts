@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WordTables } from '../text/compact-dictionary';
 import type { DocumentConfidence } from '../text/page';
-import type { OcrMode, PageProgress, RefinementMs } from '../ocr/types';
+import type { OcrMode, PageProgress, PageResult } from '../ocr/types';
 
 export interface ThreadInit {
   langs: string;
@@ -14,42 +14,35 @@ export interface ThreadInit {
   wordTables?: WordTables;
 }
 
-export type ToThread = { type: 'job'; jobId: number; pdf: Uint8Array; mode: OcrMode };
+/**
+ * A document is read page by page: `open` it once (the thread keeps it open), then one `page` message
+ * per page to read, in any order, then `finish` (the boost, from the pages as they were kept, and the
+ * document is closed) or `close`. Every message carries its own request id; the thread answers each
+ * `open`, `page` and `finish` once, and at most one is outstanding.
+ */
+export type ToThread =
+  | { type: 'open'; jobId: number; pdf: Uint8Array; mode: OcrMode }
+  | { type: 'page'; jobId: number; index: number }
+  | { type: 'finish'; jobId: number; mode: OcrMode; pages: PageResult[] }
+  | { type: 'close'; jobId: number };
 
-export interface JobOutput {
+/** What `finish` gives: the document's two texts and its confidence, from every page. */
+export interface FinishOutput {
   fileContent: string;
   boostedFileContent: string;
-  pages: number;
-  ocrPages: number;
-  textLayerPages: number;
-  /** Mean OCR confidence per page (null for text-layer pages). */
-  pageConfidence: (number | null)[];
   /** Per-page mean word confidence and low-confidence flags, stored in `ocr_confidence`. */
   confidence: DocumentConfidence;
-  /** Time spent in the thread's stages over all pages, ms. */
-  stageMs: ThreadStageMs;
-  /** Of `stageMs.recognition`, what each refinement took over all pages, ms. */
-  refinementMs: RefinementMs;
-  /** Tesseract passes by kind over all pages (`fra`, `fra/sauvola`, `eng`): what the refinements cost. */
-  passes: Record<string, number>;
-  /** OCR'd pages by the language model whose reading was kept. */
-  langs: Record<string, number>;
-  /** Unsure words read again by every language (src/ocr/second-opinion.ts), and how many changed. */
-  secondOpinion: { asked: number; changed: number; failures: string[] };
-}
-
-export interface ThreadStageMs {
-  render: number;
-  preprocess: number;
-  recognition: number;
-  boost: number;
+  boostMs: number;
 }
 
 export type FromThread =
   | { type: 'ready' }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'progress'; jobId: number; progress: PageProgress }
-  | { type: 'result'; jobId: number; output: JobOutput; cpuMs: number; mupdfHeapBytes?: number }
+  /** `open` done: the document's page count and the SHA-256 of its bytes (hex). */
+  | { type: 'opened'; jobId: number; pages: number; digest: string }
+  | { type: 'page'; jobId: number; page: PageResult; cpuMs: number }
+  | { type: 'result'; jobId: number; output: FinishOutput; cpuMs: number; mupdfHeapBytes?: number }
   | { type: 'error'; jobId: number; error: SerializedError; mupdfHeapBytes?: number };
 
 export interface SerializedError {

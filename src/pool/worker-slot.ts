@@ -3,13 +3,16 @@
  * in its own OCR thread, and repeats. Its mode (index | acte) is only read between jobs, so a mode
  * change never interrupts a document. A dead OCR thread is replaced before the next claim.
  */
-import { coerceError } from '../errors';
+import { coerceError, TimeBudgetError } from '../errors';
 import type { Logger } from '../logger';
-import type { OcrMode } from '../ocr/types';
+import type { OcrMode, PageResult } from '../ocr/types';
 import type { Claim } from '../queue/types';
+import { formatError } from '../retry';
 import { sleep } from '../util/sleep';
 import type { Job, JobOutcome } from './job';
 import { OcrThread, type OcrThreadOptions } from './ocr-thread-host';
+import { failedPage } from './page-row';
+import type { LentPage } from './page-share';
 
 /**
  * `dead`: the slot's loop met an error it did not expect (a bug, not a database or a document): it says so
@@ -31,11 +34,13 @@ export function claimBackoffMs(failures: number, pollIntervalMs: number): number
 
 export interface SlotHost {
   /** Claim the next document for this slot, or null when nothing is ready anywhere. */
-  claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (thread: OcrThread, log: Logger) => Job } | null>;
+  claimNext(slot: WorkerSlot): Promise<{ claim: Claim; makeJob: (thread: OcrThread, log: Logger, freshThread: () => Promise<OcrThread>) => Job } | null>;
   onOutcome(slot: WorkerSlot, outcome: JobOutcome, claim: Claim): void;
   releaseClaim(claim: Claim): Promise<void>;
   /** False while the slot is parked (host short of headroom): it takes no new job. */
   mayClaim(slot: WorkerSlot): boolean;
+  /** With nothing to claim: a page of a document another slot of this process is reading, to read for it. */
+  lendPage?(slot: WorkerSlot): LentPage | undefined;
   readonly pollIntervalMs: number;
 }
 
@@ -45,6 +50,10 @@ export class WorkerSlot {
   mode: OcrMode;
   job: Job | undefined;
   jobsDone = 0;
+  /** Pages this slot read for documents other slots hold (idle workers help). */
+  pagesHelped = 0;
+  /** The document this slot is reading a page of for another slot, while it does. */
+  helping: string | undefined;
   threadRestarts = 0;
   /** Times the loop died of an unexpected error and was started again. */
   loopRestarts = 0;
@@ -164,13 +173,50 @@ export class WorkerSlot {
         break;
       }
       if (!next) {
+        const lent = this.host.lendPage?.(this);
+        if (lent) {
+          await this.help(thread, lent);
+          continue;
+        }
+        // Nothing to help with any more: the document a helper kept open goes.
+        if (thread.openKey) thread.close();
         this.wake = new AbortController();
         await sleep(claimBackoffMs(this.claimFailures, this.host.pollIntervalMs), AbortSignal.any([stop, this.wake.signal]));
         continue;
       }
-      await this.runJob(next.makeJob(thread, this.log.child({ env: next.claim.env, documentId: next.claim.id })), next.claim);
+      await this.runJob(next.makeJob(thread, this.log.child({ env: next.claim.env, documentId: next.claim.id }), () => this.ensureThread()), next.claim);
     }
     this.state = 'stopped';
+  }
+
+  /**
+   * Read one page of another slot's document in this slot's thread and hand it over; the job that holds
+   * the document's claim keeps it. A page this thread fails on is failed as in the job's own thread; a
+   * page not read because the document could not be opened here, or because the pool is stopping, is
+   * handed back unread.
+   */
+  private async help(thread: OcrThread, lent: LentPage): Promise<void> {
+    this.state = 'busy';
+    this.helping = lent.documentId;
+    let page: PageResult | null = null;
+    let opened = thread.openKey === lent.key;
+    try {
+      if (!opened) {
+        await thread.open(lent.pdf, lent.mode, lent.startedAt, lent.key);
+        opened = true;
+      }
+      page = (await thread.readPage(lent.index, lent.total)).page;
+      this.pagesHelped++;
+      this.log.debug({ documentId: lent.documentId, page: lent.index + 1, pages: lent.total }, 'read a page of a document another worker holds');
+    } catch (thrown) {
+      const err = coerceError(thrown);
+      const documentWide = err instanceof TimeBudgetError && err.scope === 'document';
+      page = opened && !documentWide && !this.stopCtl.signal.aborted ? failedPage(lent.index + 1, formatError(err)) : null;
+    } finally {
+      lent.settle(page);
+      this.helping = undefined;
+      if (this.state === 'busy') this.state = 'idle';
+    }
   }
 
   private claimSucceeded(): void {

@@ -3,7 +3,8 @@
  * cleared, so the next claim takes them. The error they had is not lost: it is appended, with when it was
  * written, the attempts it took and who requeued it, to ocr_error_history (migration 000008) before
  * ocr_error is cleared. A row that is not at 4 any more (a concurrent requeue, the extractor reset it) is
- * left alone. Each call writes its audit row (ocr_operator_actions) in the same statement, so an action
+ * left alone. Its pages that could not be read (ocr_pages, state failed) are forgotten, so that the
+ * next claim tries them again; its pages read are kept and not read again. Each call writes its audit row (ocr_operator_actions) in the same statement, so an action
  * and its record cannot part.
  */
 import type { Queryable } from '../db/pg';
@@ -32,6 +33,8 @@ WITH moved AS (
   UPDATE extraction_queue q SET ${REQUEUE_SET}
    WHERE q.id = $1 AND q.status_id = ${FAILED_STATUS}
   RETURNING q.id, q.document_source
+), unfail AS (
+  DELETE FROM ocr_pages WHERE document_id IN (SELECT id FROM moved) AND state = 'failed'
 ), audit AS (
   INSERT INTO ocr_operator_actions (actor, action, env, document_id, source, count)
   SELECT $2, 'requeue', $3, $1, (SELECT document_source FROM moved), (SELECT count(*)::int FROM moved)
@@ -52,6 +55,8 @@ WITH moved AS (
                    FOR UPDATE SKIP LOCKED)
      AND q.status_id = ${FAILED_STATUS}
   RETURNING q.id
+), unfail AS (
+  DELETE FROM ocr_pages WHERE document_id IN (SELECT id FROM moved) AND state = 'failed'
 ), audit AS (
   INSERT INTO ocr_operator_actions (actor, action, env, source, error_class, count)
   SELECT $2, 'requeue-class', $3, $4, $1, count(*)::int FROM moved

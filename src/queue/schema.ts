@@ -7,8 +7,9 @@ import { presentStatuses, presentTables, tableColumns } from './reads/catalog';
 import { DONE_STATUS, FAILED_STATUS, READY_STATUS, RUNNING_STATUS } from './ready';
 import type { Queryable } from '../db/pg';
 
-// ocr_claim_pauses: the claim reads it (an operator's pause), so a database without it is not served.
-export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers', 'ocr_claim_pauses'];
+// ocr_claim_pauses: the claim reads it (an operator's pause), so a database without it is not served;
+// ocr_pages: every page read is written there.
+export const REQUIRED_TABLES = ['extraction_queue', 'extraction_status', 'ocr_workers', 'ocr_claim_pauses', 'ocr_pages'];
 
 /** Columns written or read by ocr-pool, upstream's and ours. */
 export const REQUIRED_COLUMNS = [

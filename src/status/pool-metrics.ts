@@ -10,6 +10,7 @@ import type { Progress } from '../queue/progress';
 import type { Claim } from '../queue/types';
 
 const OUTCOMES = ['completed', 'failed', 'retried', 'released', 'held', 'lost', 'abandoned'] as const;
+const PAGE_OUTCOMES = ['read', 'failed', 'resumed'] as const;
 /** A job that reports nothing for this long ended without a final event (released, lost): forget it. */
 const FORGET_AFTER_MS = 15 * 60_000;
 
@@ -42,11 +43,13 @@ export class PoolMetrics {
     });
     new Counter({
       name: 'ocr_pages_total',
-      help: 'Pages of the documents this pool process completed.',
+      help: 'Pages this pool process settled, by outcome: read (kept with its text), failed (kept without: past its budget, not renderable, crashed its thread), resumed (kept by an earlier attempt of the same PDF, not read again).',
+      labelNames: ['outcome'],
       registers,
       collect() {
+        const pages = snapshot()?.stats.pageOutcomes;
         this.reset();
-        this.inc(snapshot()?.stats.pages ?? 0);
+        for (const o of PAGE_OUTCOMES) this.inc({ outcome: o }, pages?.[o] ?? 0);
       },
     });
     this.jobDuration = new Histogram({

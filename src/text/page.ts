@@ -41,6 +41,15 @@ export function pageSeparator(pageNumber: number): string {
   return `--- Page ${pageNumber} ---`;
 }
 
+/**
+ * The line written under a page's separator, in `file_content` and `boosted_file_content`, when the page
+ * could not be read (past its time budget, not renderable, its thread crashed): the text of that page is
+ * missing, not empty. docs/contract.md, "A page that could not be read".
+ */
+export function unreadPageMarker(reason: string): string {
+  return `[page not read: ${reason.replace(/\s+/g, ' ').trim()}]`;
+}
+
 export interface PageConfidence {
   pageNumber: number;
   /** Mean word confidence 0..100, one decimal; null for a text-layer page (nothing was recognised). */
@@ -55,6 +64,8 @@ export interface PageConfidence {
   empty?: string;
   /** An OCR'd page whose text layer was set aside: why (a stamp on a scan, a garbage OCR layer). */
   textLayer?: string;
+  /** The page could not be read: why. It is flagged, its confidence null and its text the unread-page marker. */
+  failed?: string;
   /** Degrees clockwise the page was turned to be read upright (sideways or upside-down scans); absent when read as scanned. */
   rotated?: number;
 }

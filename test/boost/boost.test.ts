@@ -20,16 +20,31 @@ function ocrPage(pageNumber: number, text: string, conf = 92): PageResult {
 const dict = makeDictionary(['après', 'décès', 'maître']);
 
 describe('boostDocument', () => {
-  it('keeps a separator per page and drops what repeats at the top of every page', () => {
+  it('keeps a separator per page, drops what repeats at the top of every page, keeps a deed\'s printed page numbers', () => {
     const pages = [
       ocrPage(1, 'ÉTUDE DE MAÎTRE DURAND\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à\nGrenoble.\n- 1 -'),
       ocrPage(2, 'ÉTUDE DE MAÎTRE DURAND\nLequel a déclaré accepter la vente après lecture.\n- 2 -'),
     ];
     const r = boostDocument('acte', pages, { dictionary: dict });
     expect(r.text).toBe(
-      '--- Page 1 ---\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à Grenoble.\n\n' +
-        '--- Page 2 ---\nLequel a déclaré accepter la vente après lecture.\n',
+      '--- Page 1 ---\nVente par Monsieur Gérard au profit de Monsieur Lefèvre, demeurant à Grenoble.\n- 1 -\n\n' +
+        '--- Page 2 ---\nLequel a déclaré accepter la vente après lecture.\n- 2 -\n',
     );
+  });
+
+  it('never corrects either half of a word cut at a line end: the halves are joined as read', () => {
+    // `profes` is one letter from `profès`, `fication` from `fixation`: both real words, neither the word read.
+    const d = makeDictionary(['profès', 'fixation', 'professeur', 'classification']);
+    const pages = [ocrPage(1, 'comme notre éminent profes-\nseur et la classi-\nfication des races, dit-il, est faite', 60)];
+    const r = boostDocument('acte', pages, { dictionary: d });
+    expect(r.text).toContain('professeur et la classification des races');
+  });
+
+  it("drops a register page's decorated page number, not a bare number (a registration number)", () => {
+    const pages = [ocrPage(1, 'Date Nature\n15/04/2008 Vente\n871\n- 1 -')];
+    const r = boostDocument('index', pages, { dictionary: dict });
+    expect(r.text).toContain('871');
+    expect(r.text).not.toContain('- 1 -');
   });
 
   it('keeps an empty page as its separator', () => {
@@ -89,6 +104,17 @@ describe('boostDocument is faithful to the page (issue 16)', () => {
     expect(r.text).toContain('14/03/1962');
     expect(r.text).toContain('4521');
     expect(r.text).toContain('Hypothèque');
+  });
+
+  it('does not rebuild a table on a register page laid out in wide columns of text (a list), but still fixes its fields', () => {
+    // Columns 400 px apart, aligned from line to line: what the table rebuild looks for.
+    const rows = [['Vente', '14/O3/1962', 'GÉRARD', '4S21'], ['Bail', '02/11/1963', 'LEFÈVRE', '4522'], ['Donation', '05/01/1964', 'BOUCHARD', '4523'], ['Vente', '07/02/1964', 'DURAND', '4524']];
+    const words = rows.flatMap((r, row) => r.map((w, col) => ({ text: w, confidence: 70, x0: col * 400, y0: row * 50, x1: col * 400 + w.length * 20, y1: row * 50 + 30 })));
+    const page: PageResult = { pageNumber: 1, text: rows.map((r) => r.join(' ')).join('\n'), source: 'ocr', confidence: 70, words, width: 1600, height: 3000 };
+    const table = boostDocument('index', [page], { dictionary: null }).text;
+    expect(table).toContain('|---|');
+    const list = boostDocument('index', [{ ...page, textColumns: true }], { dictionary: null }).text;
+    expect(list).toBe('--- Page 1 ---\nVente 14/03/1962 GÉRARD 4521\nBail 02/11/1963 LEFÈVRE 4522\nDonation 05/01/1964 BOUCHARD 4523\nVente 07/02/1964 DURAND 4524\n');
   });
 });
 

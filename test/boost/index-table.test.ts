@@ -42,7 +42,7 @@ describe('boostIndexPage', () => {
       'INDEX DES IMMEUBLES',
       '| Date | Nature | Parties | Numéro |',
       '|---|---|---|---|',
-      '| 14/03/1962 | Vente | GÉRARD à LEFÈVRE | Vol. 4521 n° 17 |',
+      '| 14.03.1962 | Vente | GÉRARD à LEFÈVRE | Vol. 4521 n° 17 |',
       '| 02/07/1963 | Hypothèque conventionnelle | LEFÈVRE François au profit | Vol. 612 |',
       '| 19/11/1965 | Servitude | BOUCHARD | Vol. 4877 |',
     ]);
@@ -50,7 +50,7 @@ describe('boostIndexPage', () => {
 
   it('returns plain normalised lines when there is no table', () => {
     const lines: Line[] = [[{ text: 'Hypotheque', confidence: null }, { text: 'du', confidence: null }, { text: '2.7.1963', confidence: null }]];
-    expect(boostIndexPage(lines, 0)).toBe('Hypothèque du 02/07/1963');
+    expect(boostIndexPage(lines, 0)).toBe('Hypothèque du 2.7.1963');
   });
 });
 

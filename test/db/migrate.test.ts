@@ -27,7 +27,7 @@ async function withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   }
 }
 const reset = () =>
-  db.pool.query('DROP TABLE IF EXISTS extraction_queue, extraction_status, ocr_workers, ocr_storage_pauses, ocr_claim_pauses, ocr_operator_actions, ocr_pool_migrations CASCADE');
+  db.pool.query('DROP TABLE IF EXISTS extraction_queue, extraction_status, ocr_workers, ocr_storage_pauses, ocr_claim_pauses, ocr_operator_actions, ocr_pages, ocr_pool_migrations CASCADE');
 
 describe('migrate', () => {
   it('creates everything from nothing, and a second run changes nothing', async () => {
@@ -53,8 +53,8 @@ describe('migrate', () => {
     const before = await checkSchema(db.pool);
     expect(before.ok).toBe(false);
     expect(before.missingColumns).toContain('extraction_queue.ocr_lease_expires_at');
-    expect(before.missingTables).toEqual(['ocr_workers', 'ocr_claim_pauses']);
-    expect(describeSchemaReport('staging', before)).toMatch(/^staging: schema incomplete, missing table ocr_workers, table ocr_claim_pauses, column extraction_queue\.file_content, .*\(run `npm run migrate`\)$/);
+    expect(before.missingTables).toEqual(['ocr_workers', 'ocr_claim_pauses', 'ocr_pages']);
+    expect(describeSchemaReport('staging', before)).toMatch(/^staging: schema incomplete, missing table ocr_workers, table ocr_claim_pauses, table ocr_pages, column extraction_queue\.file_content, .*\(run `npm run migrate`\)$/);
 
     await withClient((c) => migrate(c));
     expect((await checkSchema(db.pool)).ok).toBe(true);

@@ -20,15 +20,20 @@ describe('OCR thread recycling', () => {
     // Limit 1 byte: any rendered page counts as huge here, so the wiring is tested without a 3 GiB bomb.
     const thread = new OcrThread({ ...opts, recycleHeapBytes: 1 });
     await thread.start();
-    const result = await thread.run(await makePdf([{}]), 'acte');
-    expect(result.output.pages).toBe(1);
+    const opened = await thread.open(await makePdf([{}]), 'acte');
+    expect(opened.pages).toBe(1);
+    const { page } = await thread.readPage(0, 1);
+    expect(thread.alive).toBe(true);
+    const result = await thread.finish('acte', [page]);
+    expect(result.output.fileContent).toMatch(/^--- Page 1 ---/);
     await new Promise((r) => setTimeout(r, 200));
     expect(thread.alive).toBe(false);
     expect(thread.recycled).toBeGreaterThan(1_000_000);
 
     const ordinary = new OcrThread(opts);
     await ordinary.start();
-    await ordinary.run(await makePdf([{}]), 'acte');
+    await ordinary.open(await makePdf([{}]), 'acte');
+    await ordinary.finish('acte', [(await ordinary.readPage(0, 1)).page]);
     expect(ordinary.alive).toBe(true);
     await ordinary.terminate();
   }, 180_000);

@@ -51,7 +51,7 @@ export function useTestDb(set: (db: TestDb) => void, opts: { truncateEach?: bool
   afterAll(async () => db?.drop());
   if (opts.truncateEach) {
     beforeEach(async () => {
-      await db!.pool.query('TRUNCATE extraction_queue');
+      await db!.pool.query('TRUNCATE extraction_queue, ocr_pages');
     });
   }
 }

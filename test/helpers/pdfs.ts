@@ -7,6 +7,11 @@ export interface PageSpec {
   height?: number;
   /** Lines of text drawn on the page (a real text layer). */
   lines?: string[];
+  /**
+   * scannedPdf only: paint the page this many times more over its scan, a poison page (as makeFillsPdf:
+   * 100 000 keep it rendering for minutes).
+   */
+  fills?: number;
 }
 
 type Mupdf = Awaited<ReturnType<typeof loadMupdf>>;
@@ -127,12 +132,13 @@ export async function scannedPdf(pages: PageSpec[], dpi = 300, overlay?: ScanOve
     const layer = (overlay?.lines ?? []).map((l) => `BT ${mode}/F1 ${l.size} Tf ${l.x} ${l.y} Td (${escapePdfString(l.text)}) Tj ET`).join('\n');
     for (let i = 0; i < text.countPages(); i++) {
       const page = text.loadPage(i);
+      const poison = pages[i]?.fills ? `\n0 g\n${'36 36 523 770 re f\n'.repeat(pages[i]!.fills!)}` : '';
       const [x0, y0, x1, y1] = page.getBounds();
       const pixmap = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
       const image = out.addImage(new mupdf.Image(pixmap));
       const resources = out.addObject({ XObject: { Im0: image }, Font: { F1: font } });
       const [w, h] = [x1 - x0, y1 - y0];
-      out.insertPage(-1, out.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q\n${layer}`));
+      out.insertPage(-1, out.addPage([0, 0, w, h], 0, resources, `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q\n${layer}${poison}`));
       pixmap.destroy();
       page.destroy();
     }

@@ -124,7 +124,11 @@ describe('pool in one process, status server in another', () => {
       // Pool-only metrics live in the pool process.
       const poolMetrics = parsePrometheus(await (await fetch(`${s!.poolBase}/metrics`)).text()).samples;
       expect(poolMetrics.find((x) => x.name === 'ocr_jobs_total' && x.labels.outcome === 'completed')?.value).toBe(1);
-      expect(poolMetrics.find((x) => x.name === 'ocr_pages_total')?.value).toBe(3);
+      expect(poolMetrics.filter((x) => x.name === 'ocr_pages_total').map((x) => [x.labels.outcome, x.value])).toEqual([
+        ['read', 3],
+        ['failed', 0],
+        ['resumed', 0],
+      ]);
       expect(poolMetrics.find((x) => x.name === 'ocr_page_duration_seconds_count')?.value).toBe(3);
       expect(poolMetrics.find((x) => x.name === 'ocr_job_duration_seconds_count')?.value).toBe(1);
       // One observation per completed document and stage: its time in that stage per page.

@@ -14,13 +14,13 @@ const clock = (over: Partial<DocumentClock> = {}): DocumentClock => ({ startedAt
 describe('checkBudgets', () => {
   it.each([
     ['within both budgets: look again at the page deadline', clock(), 1_000, { over: false, recheckInMs: 119_000 }],
-    ['page budget spent', clock({ stage: 'ocr' }), 120_000, { over: true, message: 'page 1 exceeded the page time budget of 120 s (ocr)' }],
-    ['still opening the PDF counts as page 1', clock({ page: 0, pages: 0, stage: 'opening' }), 125_000, { over: true, message: 'page 1 exceeded the page time budget of 120 s (opening)' }],
+    ['page budget spent', clock({ stage: 'ocr' }), 120_000, { over: true, scope: 'page', message: 'page 1 exceeded the page time budget of 120 s (ocr)' }],
+    ['still opening the PDF counts as page 1', clock({ page: 0, pages: 0, stage: 'opening' }), 125_000, { over: true, scope: 'page', message: 'page 1 exceeded the page time budget of 120 s (opening)' }],
     [
       'document budget spent, even on a fresh page',
       clock({ page: 290, pageStartedAt: 14_399_000 }),
       14_400_000,
-      { over: true, message: 'document exceeded the document time budget of 14400 s (at page 290 of 300, rendering)' },
+      { over: true, scope: 'document', message: 'document exceeded the document time budget of 14400 s (at page 290 of 300, rendering)' },
     ],
     ['near the document deadline: look again then', clock({ page: 290, pageStartedAt: 14_399_000 }), 14_399_500, { over: false, recheckInMs: 500 }],
   ])('%s', (_what, c, now, expected) => {

@@ -21,10 +21,12 @@ export const orientation: PageStep = {
   when: (state) => isRead(state) && wantsOrientationCheck(state.reading.words),
   async run(state) {
     const s = asRead(state, 'orientation');
-    const { primary, psm, mode } = s.page;
+    const { primary, mode } = s.page;
+    const { psm } = s;
     const turn = await findRotation(primary, s.image, s.dpi, s.reading);
     if (turn === 0) return s;
     const rendered: RenderedPage = { ...s.rendered, ...rotateGrey(s.rendered, turn) };
+    // The layout was chosen on the page as scanned: turned, it keeps it.
     const turned = prepareImage(rendered, mode);
     s.log.passes.push(`${primary.langs}/turned ${turn}`);
     const reading = await primary.recognize(turned.image, psm, { dpi: turned.dpi });

@@ -5,6 +5,7 @@
  */
 import type { PageStep } from '../page-step';
 import { always } from '../page-step';
+import { psmForPage } from '../layout';
 import type { GreyImage, RenderedPage } from '../pdf';
 import { prepareForOcr, type PreparedImage } from '../preprocess';
 import type { OcrMode } from '../types';
@@ -21,7 +22,7 @@ export const prepare: PageStep = {
     const prepared = prepareImage(rendered, state.page.mode);
     const tooSmall = unreadablePage(prepared.image);
     if (tooSmall) return { ...state, final: 'empty', empty: tooSmall, image: prepared.image };
-    return { ...state, ...prepared };
+    return { ...state, ...prepared, psm: state.page.psm ?? psmForPage(state.page.mode, prepared.prepared.report.layout) };
   },
   keep: always,
 };

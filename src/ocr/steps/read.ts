@@ -5,11 +5,11 @@ import { always } from '../page-step';
 export const read: PageStep = {
   name: 'read',
   stage: 'reading',
-  when: (state) => state.image !== undefined && state.dpi !== undefined,
+  when: (state) => state.image !== undefined && state.dpi !== undefined && state.psm !== undefined,
   async run(state) {
-    const { primary, psm } = state.page;
+    const { primary } = state.page;
     state.log.passes.push(primary.langs);
-    const reading = await primary.recognize(state.image!, psm, { dpi: state.dpi! });
+    const reading = await primary.recognize(state.image!, state.psm!, { dpi: state.dpi! });
     return { ...state, reading, lang: primary.langs };
   },
   keep: always,

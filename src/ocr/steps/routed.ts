@@ -19,7 +19,8 @@ export const routed: PageStep = {
   when: inAnotherLanguage,
   async run(state) {
     const s = asRead(state, 'routed');
-    const { all, psm } = s.page;
+    const { all } = s.page;
+    const { psm } = s;
     s.log.passes.push(all.langs);
     const reading = await all.recognize(s.image, psm, { dpi: s.dpi });
     return { ...s, reading, lang: all.langs };

@@ -13,7 +13,8 @@ export const sauvola: PageStep = {
   when: (state) => isRead(state) && wantsSauvolaRetry(state.reading.words),
   async run(state) {
     const s = asRead(state, 'sauvola');
-    const { primary, psm } = s.page;
+    const { primary } = s.page;
+    const { psm } = s;
     s.log.passes.push(`${primary.langs}/sauvola`);
     const reading = await primary.recognize(s.image, psm, { dpi: s.dpi, thresholding: 'sauvola' });
     return { ...s, reading };
