@@ -35,6 +35,11 @@ export function causeKey(err: Error): string {
   return `${err.name} ${code}`.trim();
 }
 
+/** The PDF could not be built in the OCR thread (its message says why). */
+class SearchableBuildError extends Error {
+  override name = 'SearchableBuildError';
+}
+
 export class SearchableOutput {
   /** Causes already logged since the last successful write, with how many documents met each. */
   private readonly failing = new Map<string, number>();
@@ -44,12 +49,16 @@ export class SearchableOutput {
     private readonly log: Logger,
   ) {}
 
-  /** Write `pdf` for the completed `claim` whose source is `source`; never throws. */
-  async save(env: { db: Queryable; storage: ObjectStorage; limiter: RateLimiter }, claim: Claim, source: ObjectRef, pdf: Uint8Array): Promise<SearchablePdfOutcome> {
+  /**
+   * Write the PDF built for the completed `claim` whose source is `source` (or record why it could not be
+   * built: `{ error }`); never throws.
+   */
+  async save(env: { db: Queryable; storage: ObjectStorage; limiter: RateLimiter }, claim: Claim, source: ObjectRef, built: Uint8Array | { error: string }): Promise<SearchablePdfOutcome> {
     let outcome: SearchablePdfOutcome;
     try {
+      if (!(built instanceof Uint8Array)) throw new SearchableBuildError(built.error);
       const target = searchablePdfRef(source, this.opts.template);
-      await this.put(env, target, pdf);
+      await this.put(env, target, built);
       outcome = { kind: 'written', path: `${target.bucket}/${target.key}` };
       if (this.failing.size) {
         this.log.info({ failures: Object.fromEntries(this.failing) }, 'searchable PDFs are written again');
