@@ -9,6 +9,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { editDistance } from './util/edit-distance';
 import { RENDER_DPI } from './util/resolution';
+import { DEFAULT_SEARCHABLE_PDF_PATH, searchablePathProblem } from './storage/searchable-path';
 
 export const ENV_NAMES = ['prod', 'staging', 'dev'] as const; // also the service order: prod first
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -68,6 +69,13 @@ const langs = z
   .string()
   .trim()
   .regex(/^[a-z_]{3,}(\+[a-z_]{3,})*$/, 'tesseract language codes joined with +, e.g. fra+eng');
+const searchablePath = z
+  .string()
+  .trim()
+  .superRefine((t, ctx) => {
+    const problem = searchablePathProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const host = z.string().trim().min(1, 'a host name or IP address');
 
@@ -305,6 +313,20 @@ export const OPTIONS = {
     unit: 'ms',
     description: 'Longest retry delay.',
   },
+  OCR_SEARCHABLE_PDF: {
+    schema: bool,
+    default: 'false',
+    unit: 'boolean',
+    description:
+      'Also write, for each completed document with OCR\'d pages, the original PDF with an invisible, searchable text layer (OCR_SEARCHABLE_PDF_PATH). A failed write never fails the document: it is retried a few times, then reported (row, check-ocr-queue, /metrics).',
+  },
+  OCR_SEARCHABLE_PDF_PATH: {
+    schema: searchablePath,
+    default: DEFAULT_SEARCHABLE_PDF_PATH,
+    unit: 'template',
+    description:
+      'Where the searchable PDF is written, in the same storage: `{bucket}/{dir}{name}.ocr.pdf` puts actes/2024/123.pdf at actes/2024/123.ocr.pdf ({dir}: the source\'s folder, {name}: its file name without .pdf). Never the source itself.',
+  },
   OCR_WORKER_MAX_MEMORY_MB: {
     // 128 at least: the French word list (src/text/french-words.ts) alone takes ~47 MB of a thread's heap.
     schema: int(128, 65536),
@@ -360,6 +382,8 @@ export interface Config {
   retryBaseMs: number;
   retryMaxMs: number;
   workerMaxMemoryMb: number;
+  /** OCR_SEARCHABLE_PDF: the template of where to write it, or undefined when off. */
+  searchablePdfPath?: string;
 }
 
 export class ConfigError extends Error {
@@ -485,6 +509,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     retryBaseMs: v.OCR_RETRY_BASE_MS,
     retryMaxMs: v.OCR_RETRY_MAX_MS,
     workerMaxMemoryMb: v.OCR_WORKER_MAX_MEMORY_MB,
+    ...(v.OCR_SEARCHABLE_PDF ? { searchablePdfPath: v.OCR_SEARCHABLE_PDF_PATH as string } : {}),
   };
 }
 

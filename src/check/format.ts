@@ -96,6 +96,11 @@ export function formatEnvironment(e: EnvironmentReport): string[] {
     out.push(`throughput: last hour ${w(e.throughput.lastHour)} · last day ${w(e.throughput.lastDay)}`);
   }
 
+  if (e.searchablePdfs) {
+    const p = e.searchablePdfs;
+    out.push(`searchable PDFs, last day: ${p.written} written, ${p.failed} not written${p.lastFailure ? ` (last ${p.lastFailure.at} ${p.lastFailure.id}: ${oneLine(p.lastFailure.error)})` : ''}`);
+  }
+
   if (e.rates) {
     out.push(
       `per minute: ${e.rates.map((w) => `last ${w.minutes >= 60 ? `${w.minutes / 60} h` : `${w.minutes} min`} ${w.documentsPerMinute} docs, ${w.pagesPerMinute} pages, ${w.arrivalsPerMinute} arrived`).join(' · ')}`,

@@ -51,6 +51,10 @@ export function judgeEnvironment(env: string, s: EnvironmentSnapshot, budgets?: 
   const warnings: string[] = [];
 
   if (!s.schema.ok) problems.push(describeSchemaReport(env, s.schema));
+  if (s.searchablePdfs?.failed) {
+    const last = s.searchablePdfs.lastFailure;
+    warnings.push(`${env}: ${s.searchablePdfs.failed} searchable PDF(s) not written in the last day (their text is done)${last ? `; last: ${last.error.slice(0, 200)}` : ''}`);
+  }
 
   if (s.stuckLeases > 0) {
     problems.push(

@@ -13,6 +13,7 @@ import { dbNow, presentTables, tableColumns } from '../queue/reads/catalog';
 import { countInFlight, listInFlight } from '../queue/reads/in-flight';
 import { readyClasses } from '../queue/reads/ready-summary';
 import { recentErrors } from '../queue/reads/recent-errors';
+import { readSearchablePdfSummary } from '../queue/reads/searchable-pdf';
 import { throughputOver } from '../queue/reads/throughput';
 import { liveWorkers, WORKER_TTL_MS } from '../queue/workers';
 import {
@@ -180,6 +181,8 @@ export async function readEnvironment(db: Queryable): Promise<EnvironmentSnapsho
   snapshot.inFlight = inFlight.list;
   snapshot.recentErrors = await readRecentErrors(db);
   snapshot.throughput = await readThroughput(db);
+  const pdfs = await readSearchablePdfSummary(db);
+  if (pdfs.written + pdfs.failed > 0) snapshot.searchablePdfs = pdfs;
   if (snapshot.claimPauses) {
     const pace = await readPace(db);
     snapshot.rates = pace.throughput;

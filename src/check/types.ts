@@ -3,6 +3,7 @@
  * docs/operations.md and versioned by `version`; fields are only ever added, never renamed or removed,
  * without bumping it. Times are ISO 8601 strings (UTC), durations are seconds.
  */
+import type { SearchablePdfSummary } from '../queue/reads/searchable-pdf';
 import type { EnvName } from '../config';
 import type { Eta, RateWindow } from '../queue/eta';
 import type { SchemaReport } from '../queue/schema';
@@ -122,6 +123,8 @@ export interface EnvironmentSnapshot {
   rates?: RateWindow[];
   /** When the backlog should be empty, with its state (src/queue/eta.ts, as GET /api/pool and the page). */
   eta?: Eta;
+  /** Searchable PDFs (OCR_SEARCHABLE_PDF) written and not written over the last day. */
+  searchablePdfs?: SearchablePdfSummary;
 }
 
 /** An operator's pause of claims (ocr-admin.ts pause, the page, POST /api/pause). */

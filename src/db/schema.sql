@@ -24,6 +24,9 @@ CREATE TABLE extraction_queue (
     ocr_progress jsonb,
     ocr_confidence jsonb,
     ocr_error_history jsonb,
+    ocr_pdf_path text,
+    ocr_pdf_error text,
+    ocr_pdf_at timestamp with time zone,
     CONSTRAINT extraction_queue_pkey PRIMARY KEY (id),
     CONSTRAINT extraction_queue_status_id_fkey FOREIGN KEY (status_id) REFERENCES extraction_status(id)
 );
@@ -32,6 +35,7 @@ CREATE INDEX extraction_queue_document_number_norm_idx ON public.extraction_queu
 CREATE INDEX extraction_queue_ocr_completed_idx ON public.extraction_queue USING btree (ocr_completed_at) WHERE (ocr_completed_at IS NOT NULL);
 CREATE INDEX extraction_queue_ocr_failed_idx ON public.extraction_queue USING btree (ocr_last_error_at DESC) WHERE (status_id = 4);
 CREATE INDEX extraction_queue_ocr_lease_idx ON public.extraction_queue USING btree (ocr_lease_expires_at) WHERE (status_id = 6);
+CREATE INDEX extraction_queue_ocr_pdf_at ON public.extraction_queue USING btree (ocr_pdf_at) WHERE (ocr_pdf_at IS NOT NULL);
 CREATE INDEX extraction_queue_ocr_ready_norm_idx ON public.extraction_queue USING btree (lower(btrim(document_source)), created_at, id) WHERE ((status_id = 3) AND (supabase_path IS NOT NULL));
 
 CREATE TABLE extraction_status (

@@ -14,6 +14,7 @@ import { claimOrder } from './claim-order';
 import type { EnvRuntime } from './environments';
 import { Job, type JobDeps } from './job';
 import type { OcrThread } from './ocr-thread-host';
+import type { SearchableOutput } from './searchable-output';
 import type { StoragePauses } from './storage-pauses';
 import type { WorkerSlot } from './worker-slot';
 
@@ -34,6 +35,8 @@ export interface ClaimingDeps {
   helpWanted?: JobDeps['helpWanted'];
   /** A slot with nothing of its mode takes the other mode's work (the allocation policy's choice). */
   workConserving: boolean;
+  /** OCR_SEARCHABLE_PDF: writes each completed document's searchable PDF (undefined: off). */
+  searchable?: SearchableOutput;
 }
 
 export class Claiming {
@@ -80,6 +83,7 @@ export class Claiming {
       maxFailedPagePercent: config.maxFailedPagePercent,
       onPage: this.deps.onPage,
       helpWanted: this.deps.helpWanted,
+      ...(this.deps.searchable ? { searchable: this.deps.searchable } : {}),
     };
   }
 }

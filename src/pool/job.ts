@@ -30,6 +30,7 @@ import type { Opened, OcrThread } from './ocr-thread-host';
 import { failedPage, pageFromRow, pageRow } from './page-row';
 import { type LentPage, PageShare } from './page-share';
 import { pageVerdict } from './page-verdict';
+import type { SearchableOutput } from './searchable-output';
 import { modeOf } from './source-mode';
 
 /** The pool's storage circuit breaker, as a job sees it (see storage-breaker.ts). */
@@ -66,6 +67,8 @@ export interface JobDeps {
   storageGate?: StorageGate;
   /** A document more than this share of whose pages could not be read fails (→ 4) instead of completing. */
   maxFailedPagePercent: number;
+  /** OCR_SEARCHABLE_PDF: the writer of the searchable PDF, after the document completes (undefined: off). */
+  searchable?: SearchableOutput;
   /** Each page's outcome, as it is settled (the pool's counters). */
   onPage?: (outcome: PageOutcome) => void;
   /** The document has pages left to lend to idle slots (`lendPage`): wake them. */
@@ -79,7 +82,7 @@ export const STAGES = ['download', 'render', 'preprocess', 'recognition', 'boost
 export type StageName = (typeof STAGES)[number];
 
 export type JobOutcome =
-  | { kind: 'completed'; pages: number; ms: number; cpuMs: number; stages: StageMs; refinements: RefinementMs }
+  | { kind: 'completed'; pages: number; ms: number; cpuMs: number; stages: StageMs; refinements: RefinementMs; searchablePdf?: 'written' | 'failed' }
   | { kind: 'failed'; status: 3 | 4; error: string }
   | { kind: 'released' }
   /** Handed back (6 → 3, attempt not spent) because the environment's storage is failing as a whole. */
@@ -185,7 +188,7 @@ export class Job {
       let finished: Awaited<ReturnType<OcrThread['finish']>>;
       try {
         if (!this.thread.alive) this.thread = await deps.freshThread();
-        finished = await this.thread.finish(mode, read.pages);
+        finished = await this.thread.finish(mode, read.pages, deps.searchable ? pdf : undefined);
       } catch (err) {
         this.throwIfAborted();
         throw err;
@@ -215,6 +218,9 @@ export class Job {
       if (!res.applied) return this.lost('complete');
       this.progress = done;
       deps.onProgress?.(claim, done);
+      // The text is done and written: what follows cannot change that, only say where its searchable copy is.
+      const built = out.searchablePdf ?? (out.searchableError ? { error: out.searchableError } : undefined);
+      const searchable = deps.searchable && built ? (await deps.searchable.save(deps, claim, ref, built)).kind : undefined;
       const ms = Date.now() - this.startedAt;
       const stages: StageMs = { download: downloadMs, ...out.stageMs, boost: out.boostMs, database: databaseMs };
       log.info(
@@ -240,7 +246,7 @@ export class Job {
         },
         out.confidence?.flagged ? 'document completed, low OCR confidence' : 'document completed',
       );
-      return { kind: 'completed', pages: out.pages, ms, cpuMs, stages, refinements: out.refinementMs };
+      return { kind: 'completed', pages: out.pages, ms, cpuMs, stages, refinements: out.refinementMs, ...(searchable ? { searchablePdf: searchable } : {}) };
     } catch (thrown) {
       if (thrown instanceof Abort || this.abortReason) return this.onAbort();
       if (thrown instanceof HeldBack) return this.onHold(thrown.message);

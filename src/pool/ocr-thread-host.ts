@@ -167,11 +167,12 @@ export class OcrThread {
   }
 
   /** Join and boost `pages` (every page of the document, in order) and close the open document. */
-  async finish(mode: OcrMode, pages: PageResult[]): Promise<{ output: FinishOutput; cpuMs: number }> {
+  /** `original`: build the searchable PDF from it too (OCR_SEARCHABLE_PDF). */
+  async finish(mode: OcrMode, pages: PageResult[], original?: Uint8Array): Promise<{ output: FinishOutput; cpuMs: number }> {
     const last = pages.length;
     const clock = { startedAt: this.docStartedAt ?? Date.now(), page: last, pages: last, stage: 'boost', pageStartedAt: Date.now() };
     this.openKey = undefined;
-    const m = await this.request(clock, undefined, (jobId) => this.worker!.postMessage({ type: 'finish', jobId, mode, pages }));
+    const m = await this.request(clock, undefined, (jobId) => this.worker!.postMessage({ type: 'finish', jobId, mode, pages, ...(original ? { original } : {}) }));
     this.docStartedAt = undefined;
     if (m.type !== 'result') throw new Error(`OCR thread answered ${m.type} to finish`);
     this.recycleIfBloated(m.mupdfHeapBytes);

@@ -15,7 +15,8 @@ import { joinPages } from '../ocr/file-content';
 import { mupdfHeapBytes } from '../ocr/pdf';
 import { RemoteRecognizer } from '../ocr/shared-recognizer';
 import type { OcrMode, PageResult } from '../ocr/types';
-import type { FromThread, ThreadInit, ToThread } from './thread-protocol';
+import type { FinishOutput, FromThread, ThreadInit, ToThread } from './thread-protocol';
+import { searchablePdf } from '../ocr/searchable-pdf';
 
 const port = parentPort;
 if (!port) throw new Error('ocr-thread must run as a worker thread');
@@ -67,12 +68,13 @@ async function main(): Promise<void> {
         const boostStart = performance.now();
         const boosted = boostSafely(msg.mode, msg.pages, fileContent);
         const boostMs = performance.now() - boostStart;
+        const searchable = msg.original ? await buildSearchable(msg.original, msg.pages) : {};
         send({
           type: 'result',
           jobId: msg.jobId,
           cpuMs: cpuMs(),
           mupdfHeapBytes: mupdfHeapBytes(),
-          output: { fileContent, boostedFileContent: boosted.text, confidence: boosted.confidence, boostMs },
+          output: { fileContent, boostedFileContent: boosted.text, confidence: boosted.confidence, boostMs, ...searchable },
         });
       } else if (msg.type === 'close') {
         closeOpen();
@@ -89,6 +91,23 @@ async function main(): Promise<void> {
     if (msg.type !== 'open') collectGarbage?.();
   });
   send({ type: 'ready' });
+}
+
+/**
+ * The searchable copy of the original: each page that was OCR'd gets its words as invisible text; pages
+ * read from their text layer, failed pages and pages without words are left as they are (null). No page
+ * OCR'd: nothing to build. A failure here is reported, never thrown: the document's text is done.
+ */
+async function buildSearchable(original: Uint8Array, pages: readonly PageResult[]): Promise<Pick<FinishOutput, 'searchablePdf' | 'searchableError' | 'searchableMs'>> {
+  const layouts = pages.map((p) => (p.source === 'ocr' && p.failed === undefined && p.layout?.words.length ? p.layout : null));
+  if (!layouts.some(Boolean)) return {};
+  const start = performance.now();
+  try {
+    return { searchablePdf: await searchablePdf(original, layouts), searchableMs: performance.now() - start };
+  } catch (err) {
+    const e = coerceError(err);
+    return { searchableError: `${e.name}: ${e.message}`, searchableMs: performance.now() - start };
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import { Periodic } from './periodic';
 import { PoolRegistry, REGISTRY_INTERVAL_MS, workerRecords } from './registry';
 import { drainSlots } from './shutdown';
 import { STATUS_LINE_INTERVAL_MS, statusLine, takeSnapshot, type PoolSnapshot } from './snapshot';
+import { SearchableOutput } from './searchable-output';
 import { countOutcome, emptyStats } from './stats';
 import { modeOf } from './source-mode';
 import { StoragePauses } from './storage-pauses';
@@ -84,7 +85,9 @@ export class WorkerPool {
       lendPage: (slot) => this.lendPage(slot),
       onOutcome: (_slot, outcome, c) => this.countOutcome(outcome, c),
     };
-    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, helpWanted: () => this.poke(), workConserving: policy.workConserving }, log);
+    // One writer for the pool: it logs a failing storage's cause once, whatever document meets it.
+    const searchable = config.searchablePdfPath ? new SearchableOutput({ template: config.searchablePdfPath }, log.child({ component: 'searchable-pdf' })) : undefined;
+    this.claiming = new Claiming({ config, envs: this.envs, pauses: this.pauses, limiter: () => this.limiter!, budgets: this.budgets, onProgress: options.onProgress, onPage: (o) => this.stats.pageOutcomes[o]++, helpWanted: () => this.poke(), workConserving: policy.workConserving, searchable }, log);
   }
 
   /** Check every environment, start every worker; resolves when the pool serves (or has nothing to serve yet). */

@@ -15,6 +15,8 @@ export interface PoolStats {
   pages: number;
   /** Pages settled by this process's jobs: read, failed (kept without text), resumed (kept by an earlier attempt). */
   pageOutcomes: Record<PageOutcome, number>;
+  /** Searchable PDFs of completed documents (OCR_SEARCHABLE_PDF): written, or not (built or stored). */
+  searchablePdfs: { written: number; failed: number };
   /** Time completed documents spent in each stage, summed, ms. */
   stageMs: StageMs;
   /** Of `stageMs.recognition`, what each refinement took, summed, ms. */
@@ -22,7 +24,7 @@ export interface PoolStats {
 }
 
 export function emptyStats(): PoolStats {
-  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, abandoned: 0, pages: 0, pageOutcomes: { read: 0, failed: 0, resumed: 0 }, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
+  return { completed: 0, failed: 0, retried: 0, released: 0, held: 0, lost: 0, abandoned: 0, pages: 0, pageOutcomes: { read: 0, failed: 0, resumed: 0 }, searchablePdfs: { written: 0, failed: 0 }, stageMs: Object.fromEntries(STAGES.map((s) => [s, 0])) as StageMs, refinementMs: noRefinementMs() };
 }
 
 /** Count one job's outcome. */
@@ -33,6 +35,7 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
       stats.pages += outcome.pages;
       for (const s of STAGES) stats.stageMs[s] += outcome.stages[s];
       stats.refinementMs = sumRefinementMs([stats.refinementMs, outcome.refinements]);
+      if (outcome.searchablePdf) stats.searchablePdfs[outcome.searchablePdf]++;
       break;
     case 'failed':
       if (outcome.status === 4) stats.failed++;
@@ -54,5 +57,5 @@ export function countOutcome(stats: PoolStats, outcome: JobOutcome): void {
 }
 
 export function copyStats(stats: PoolStats): PoolStats {
-  return { ...stats, pageOutcomes: { ...stats.pageOutcomes }, stageMs: { ...stats.stageMs }, refinementMs: { ...stats.refinementMs } };
+  return { ...stats, pageOutcomes: { ...stats.pageOutcomes }, searchablePdfs: { ...stats.searchablePdfs }, stageMs: { ...stats.stageMs }, refinementMs: { ...stats.refinementMs } };
 }

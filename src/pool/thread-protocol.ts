@@ -23,7 +23,8 @@ export interface ThreadInit {
 export type ToThread =
   | { type: 'open'; jobId: number; pdf: Uint8Array; mode: OcrMode }
   | { type: 'page'; jobId: number; index: number }
-  | { type: 'finish'; jobId: number; mode: OcrMode; pages: PageResult[] }
+  /** `original`: the PDF's bytes, when a searchable copy is to be built from the pages' words (OCR_SEARCHABLE_PDF). */
+  | { type: 'finish'; jobId: number; mode: OcrMode; pages: PageResult[]; original?: Uint8Array }
   | { type: 'close'; jobId: number };
 
 /** What `finish` gives: the document's two texts and its confidence, from every page. */
@@ -33,6 +34,12 @@ export interface FinishOutput {
   /** Per-page mean word confidence and low-confidence flags, stored in `ocr_confidence`. */
   confidence: DocumentConfidence;
   boostMs: number;
+  /** The original PDF with the OCR'd pages' words as invisible text, when asked for and a page was OCR'd. */
+  searchablePdf?: Uint8Array;
+  /** Why the searchable PDF could not be built (the text is not affected). */
+  searchableError?: string;
+  /** Time spent building it, ms. */
+  searchableMs?: number;
 }
 
 export type FromThread =

@@ -23,6 +23,9 @@ const SQL = `UPDATE extraction_queue
                     ocr_next_attempt_at = NULL,
                     ocr_progress = $6::jsonb || jsonb_build_object('updatedAt', now()),
                     ocr_confidence = $7::jsonb,
+                    ocr_pdf_path = NULL,
+                    ocr_pdf_error = NULL,
+                    ocr_pdf_at = NULL,
                     updated_at = now()
               WHERE ${FENCE}`;
 

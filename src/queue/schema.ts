@@ -34,6 +34,9 @@ export const REQUIRED_COLUMNS = [
   'ocr_progress',
   'ocr_confidence',
   'ocr_error_history',
+  'ocr_pdf_path',
+  'ocr_pdf_error',
+  'ocr_pdf_at',
 ] as const;
 
 export interface SchemaReport {

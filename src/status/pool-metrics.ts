@@ -52,6 +52,18 @@ export class PoolMetrics {
         for (const o of PAGE_OUTCOMES) this.inc({ outcome: o }, pages?.[o] ?? 0);
       },
     });
+    new Counter({
+      name: 'ocr_searchable_pdf_total',
+      help: 'Searchable PDFs of completed documents (OCR_SEARCHABLE_PDF), by outcome: written, or failed (not built or not stored; the text is done).',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const pdfs = snapshot()?.stats.searchablePdfs;
+        this.reset();
+        this.inc({ outcome: 'written' }, pdfs?.written ?? 0);
+        this.inc({ outcome: 'failed' }, pdfs?.failed ?? 0);
+      },
+    });
     this.jobDuration = new Histogram({
       name: 'ocr_job_duration_seconds',
       help: 'Time from a job starting (download) to its final write, by document_source and outcome.',

@@ -15,6 +15,7 @@ import type { LiveEnv } from '../progress/publisher';
 import { livePauses, type PauseRecord } from '../queue/pauses';
 import { liveWorkers, type LiveWorker } from '../queue/workers';
 import { readInFlight } from '../check/queries';
+import { readSearchablePdf, type SearchablePdfRow } from '../queue/reads/searchable-pdf';
 import { readPace } from '../check/operator';
 import type { InFlightDocument } from '../check/types';
 import { withTimeout } from '../util/timeout';
@@ -74,6 +75,11 @@ export class StatusRepo {
   /** Page `page` of a document, with why it has no row; null when there is no such document. */
   page(env: EnvName, id: string, page: number): Promise<PageRead | null> {
     return readPage(this.db(env), id, page);
+  }
+
+  /** Where the document's searchable PDF was written, or why not; null when there is no such document. */
+  searchablePdf(env: EnvName, id: string): Promise<SearchablePdfRow | null> {
+    return readSearchablePdf(this.db(env), id);
   }
 
   running(env: EnvName): Promise<JobStatus[]> {

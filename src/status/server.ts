@@ -8,6 +8,7 @@
  *   GET /api/jobs/:env/:id        one document's status and progress
  *   GET /api/jobs/:env/:id/events SSE: snapshot, progress…, done | failed (see sse.ts)
  *   GET /api/jobs/:env/:id/pages/:n(.hocr)  a page's words in PDF points, as JSON or hOCR (page-words.ts)
+ *   GET /api/jobs/:env/:id/pdf    the document's searchable PDF (OCR_SEARCHABLE_PDF), from its storage
  *   GET /api/events               SSE of every document's changes (the live page)
  *   GET /                         the live page (the operator's panel)
  *   GET /api/failures, /api/find, /api/actions; POST /api/requeue, /api/jobs/:env/:id/requeue,
@@ -46,10 +47,12 @@ import { readyz, type PoolProbe } from './readiness';
 import { StatusRepo } from './repo';
 import { serveAllEvents, serveDocumentEvents, type SseDeps } from './sse';
 import { loadConfigOrExit, stopOnSignals } from '../util/entry-point';
+import { createStorage, type ObjectStorage } from '../storage';
+import { ObjectNotFoundError } from '../storage/errors';
 
 export interface StatusServerOptions {
   config: Pick<Config, 'environments' | 'redisUrl' | 'httpHost' | 'httpPort' | 'httpToken'> &
-    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs' | 'httpAdminTokens' | 'pageRowsKeepDays'>>;
+    Partial<Pick<Config, 'redisCommandTimeoutMs' | 'pageTimeoutMs' | 'documentTimeoutMs' | 'httpAdminTokens' | 'pageRowsKeepDays' | 'storageDir' | 'storageTimeoutMs' | 'maxPdfBytes'>>;
   log: Logger;
   pool?: PoolProbe;
   /** SSE heartbeat comment interval. Default 15 s. */
@@ -75,6 +78,7 @@ export class StatusServer {
   readonly redis: Redis | undefined;
   private readonly log: Logger;
   private stopping: Promise<void> | undefined;
+  private readonly storages = new Map<EnvName, ObjectStorage>();
 
   constructor(private readonly opts: StatusServerOptions) {
     this.log = opts.log;
@@ -221,6 +225,9 @@ export class StatusServer {
       const asked = { env: this.env(decode(w[1]!)), id: decode(w[2]!), page: decode(w[3]!), hocr: Boolean(w[4]) };
       return servePageWords(res, asked, { read: (env, id, n) => this.dbCall(env, () => this.repo.page(env, id, n)), keepDays: this.opts.config.pageRowsKeepDays });
     }
+    const pdf = /^\/api\/jobs\/([^/]+)\/([^/]+)\/pdf$/.exec(path);
+    if (pdf) return this.searchablePdf(req, res, this.env(decode(pdf[1]!)), decode(pdf[2]!));
+
     const m = /^\/api\/jobs\/([^/]+)\/([^/]+)(\/events)?\/?$/.exec(path);
     if (m) {
       const env = this.env(decode(m[1]!));
@@ -232,6 +239,51 @@ export class StatusServer {
       return sendJson(res, 200, job);
     }
     throw new HttpError(404, 'not_found', `no route ${path}`);
+  }
+
+  /** The searchable PDF, read from the environment's storage where the pool wrote it. */
+  private async searchablePdf(req: IncomingMessage, res: ServerResponse, env: EnvName, id: string): Promise<void> {
+    if (!isUuid(id)) throw new HttpError(400, 'invalid_id', `document id must be a UUID, got ${JSON.stringify(id.slice(0, 60))}`);
+    const row = await this.dbCall(env, () => this.repo.searchablePdf(env, id));
+    if (!row) throw new HttpError(404, 'not_found', `no document ${id} in ${env}`);
+    if (!row.ocr_pdf_path) {
+      const why = row.ocr_pdf_error
+        ? `it could not be written: ${row.ocr_pdf_error}`
+        : row.status_id === 5
+          ? 'none was written (OCR_SEARCHABLE_PDF off when it completed, or no page needed OCR)'
+          : `the document is not done (status ${row.status_id})`;
+      throw new HttpError(404, 'no_searchable_pdf', `document ${id} has no searchable PDF: ${why}`);
+    }
+    const storage = this.storageOf(env);
+    const slash = row.ocr_pdf_path.indexOf('/');
+    const ref = { bucket: row.ocr_pdf_path.slice(0, slash), key: row.ocr_pdf_path.slice(slash + 1) };
+    let bytes: Uint8Array;
+    try {
+      bytes = await storage.fetch(ref, { maxBytes: (this.opts.config.maxPdfBytes ?? 200 * 2 ** 20) * 2 });
+    } catch (err) {
+      const e = coerceError(err);
+      if (e instanceof ObjectNotFoundError) throw new HttpError(404, 'no_searchable_pdf', `the searchable PDF of ${id} is no longer in storage (${row.ocr_pdf_path})`);
+      this.log.warn({ err: e, env }, 'status: searchable PDF could not be read');
+      throw new HttpError(503, 'storage_unavailable', `${env}: storage unavailable (${e.message})`);
+    }
+    const name = (ref.key.split('/').pop() ?? 'document.pdf').replace(/[^\w.-]/g, '_');
+    res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': bytes.byteLength, 'content-disposition': `inline; filename="${name}"`, 'x-content-type-options': 'nosniff' });
+    res.end(req.method === 'HEAD' ? undefined : bytes);
+  }
+
+  /** The environment's storage, as the pool's (same settings); 503 when this process has none configured. */
+  private storageOf(env: EnvName): ObjectStorage {
+    let s = this.storages.get(env);
+    if (!s) {
+      const e = this.opts.config.environments.find((x) => x.name === env);
+      try {
+        s = createStorage({ storageDir: this.opts.config.storageDir, supabaseUrl: e?.supabaseUrl, supabaseServiceKey: e?.supabaseServiceKey, timeoutMs: this.opts.config.storageTimeoutMs ?? 60_000, env });
+      } catch (err) {
+        throw new HttpError(503, 'storage_not_configured', `${env}: this server has no storage to read the PDF from (${coerceError(err).message})`);
+      }
+      this.storages.set(env, s);
+    }
+    return s;
   }
 
   private env(name: string): EnvName {
@@ -274,8 +326,9 @@ function decode(segment: string): string {
 
 /** Standalone: `node dist/status/server.js` (PM2 app `ocr-status`). Needs the same environment as the pool. */
 async function main(): Promise<void> {
-  // The status server reads no PDFs: storage settings are not required of it.
-  const config = loadConfigOrExit(process.env, { storage: false }); // it reads the databases, never a PDF
+  // Storage settings are not required of it: it reads a PDF only to serve a searchable one, and says so
+  // (503) when it has none.
+  const config = loadConfigOrExit(process.env, { storage: false });
   const log = createLogger(config.logLevel).child({ component: 'status' });
   if (config.environments.length === 0) log.warn('no environment enabled: set DEV_DATABASE_URL, STAGING_DATABASE_URL or PROD_DATABASE_URL');
   const server = new StatusServer({ config, log });

@@ -46,6 +46,11 @@ export class StorageAuthError extends PermanentError {
   override name = 'StorageAuthError';
 }
 
+/** The storage will not take a write: a read-only directory or volume, no permission, a refused upload. */
+export class StorageWriteRefusedError extends PermanentError {
+  override name = 'StorageWriteRefusedError';
+}
+
 /** The storage path / object reference itself is invalid (traversal, bad bucket, unknown source). */
 export class InvalidStoragePathError extends PermanentError {
   override name = 'InvalidStoragePathError';

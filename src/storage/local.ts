@@ -11,9 +11,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PermanentError, RetryableError } from '../errors.js';
 import { concatBytes } from './bytes.js';
-import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError } from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError, StorageWriteRefusedError } from './errors.js';
 import { validateObjectRef } from './path.js';
-import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
+import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage, type PutOptions } from './types.js';
 
 const CHUNK = 1 << 20;
 
@@ -135,6 +135,50 @@ export class LocalStorage implements ObjectStorage {
     }
   }
 
+  /**
+   * Written to a temporary file beside the target, then renamed over it: a reader never sees half a file,
+   * and a crash leaves at most a `.tmp-…` file behind. The bucket folder must exist (it is not created: a
+   * missing one is a wrong directory); folders inside it are. The target must stay inside the root.
+   */
+  async put(obj: ObjectRef, bytes: Uint8Array, opts: PutOptions): Promise<void> {
+    validateObjectRef(obj);
+    const label = `${obj.bucket}/${obj.key}`;
+    if (opts.signal?.aborted) throw new RetryableError(`write of ${label} aborted`, { cause: opts.signal.reason });
+    await withDeadline(() => this.write(obj, bytes, label), this.timeoutMs, label, opts.signal, 'write');
+  }
+
+  private async write(obj: ObjectRef, bytes: Uint8Array, label: string): Promise<void> {
+    const problem = (await this.rootProblem()) ?? (await this.bucketProblem(obj.bucket));
+    if (problem) throw problem;
+    const target = path.join(this.root, obj.bucket, ...obj.key.split('/'));
+    const dir = path.dirname(target);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      const realRoot = await fs.realpath(this.root);
+      if (!isInside(realRoot, path.join(await fs.realpath(dir), path.basename(target)))) {
+        throw new PermanentError(`object ${label} would be written outside the storage root (symlink escape)`);
+      }
+      const st = await fs.lstat(target).catch(() => undefined);
+      if (st && !st.isFile()) throw new PermanentError(`object ${label} exists and is ${st.isSymbolicLink() ? 'a symlink' : fileKind(st)}: not replaced`);
+      const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+      try {
+        await fs.writeFile(tmp, bytes, { flag: 'wx', mode: 0o644 });
+        await fs.rename(tmp, target);
+      } catch (err) {
+        await fs.rm(tmp, { force: true }).catch(() => undefined);
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof PermanentError || err instanceof RetryableError) throw err;
+      const code = errCode(err);
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+        throw new StorageWriteRefusedError(`local storage refused the write of ${label} (${code})`, { cause: err });
+      }
+      if (code === 'ENAMETOOLONG') throw new PermanentError(`object name too long for the file system: ${label.slice(0, 200)}…`, { cause: err });
+      throw new RetryableError(`cannot write object ${label} (${code})`, { cause: err });
+    }
+  }
+
   async probe(buckets: readonly string[]): Promise<void> {
     try {
       await fs.realpath(this.root);
@@ -203,14 +247,14 @@ export function fileKind(st: Pick<import('node:fs').Stats, 'isFile' | 'isDirecto
  * caller gets a RetryableError at the deadline (or at once on abort) and the work is abandoned; it closes
  * its own file handle if the stuck call ever returns.
  */
-export async function withDeadline<T>(work: () => Promise<T>, timeoutMs: number, label: string, signal?: AbortSignal): Promise<T> {
+export async function withDeadline<T>(work: () => Promise<T>, timeoutMs: number, label: string, signal?: AbortSignal, verb: 'read' | 'write' = 'read'): Promise<T> {
   const running = work();
   running.catch(() => undefined); // abandoned work must not surface later as an unhandled rejection
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RetryableError(`read of ${label} timed out after ${timeoutMs} ms (local storage not answering)`)), timeoutMs);
-    onAbort = () => reject(new RetryableError(`read of ${label} aborted`, { cause: signal?.reason }));
+    timer = setTimeout(() => reject(new RetryableError(`${verb} of ${label} timed out after ${timeoutMs} ms (local storage not answering)`)), timeoutMs);
+    onAbort = () => reject(new RetryableError(`${verb} of ${label} aborted`, { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {

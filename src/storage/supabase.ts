@@ -7,10 +7,10 @@
  */
 import { PermanentError, RetryableError } from '../errors.js';
 import { concatBytes } from './bytes.js';
-import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, parseRetryAfter } from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, RateLimitedError, StorageAuthError, StorageWriteRefusedError, parseRetryAfter } from './errors.js';
 import { validateObjectRef } from './path.js';
 import { describeCause, looksBucketNotFound, looksNotFound, looksUnauthorized, readErrorBody, redactSecrets } from './supabase-errors.js';
-import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage } from './types.js';
+import { assertMaxBytes, type FetchOptions, type ObjectRef, type ObjectStorage, type PutOptions } from './types.js';
 
 export interface SupabaseStorageOptions {
   /** Project URL, e.g. `https://abcd.supabase.co` (a trailing `/` or `/storage/v1` is tolerated). */
@@ -99,32 +99,72 @@ export class SupabaseStorage implements ObjectStorage {
 
       if (res.status === 200) return await this.#readBody(res, opts.maxBytes, label, controller, opts.signal);
 
-      const body = await readErrorBody(res);
-      const detail = this.#redact(body);
-      const status = res.status;
-      if ((status === 404 || status === 400) && looksBucketNotFound(body)) {
-        throw new BucketNotFoundError(`Supabase storage has no bucket ${obj.bucket} (HTTP ${status}): wrong project or bucket?`);
+      throw await this.#refusal(res, obj, label, 'download');
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** The error for a non-200 answer to a download or an upload of `label`. */
+  async #refusal(res: Response, obj: ObjectRef, label: string, what: 'download' | 'upload'): Promise<Error> {
+    const body = await readErrorBody(res);
+    const detail = this.#redact(body);
+    const status = res.status;
+    const quoted = detail ? `: ${detail}` : '';
+    if ((status === 404 || status === 400) && looksBucketNotFound(body)) {
+      return new BucketNotFoundError(`Supabase storage has no bucket ${obj.bucket} (HTTP ${status}): wrong project or bucket?`);
+    }
+    if (what === 'download' && (status === 404 || (status === 400 && looksNotFound(body)))) {
+      return new ObjectNotFoundError(`object not found: ${label}`);
+    }
+    if (status === 401 || status === 403 || (status === 400 && looksUnauthorized(body))) {
+      const message = `Supabase storage rejected the service key (HTTP ${status}) for ${what === 'upload' ? 'the upload of ' : ''}${label}${quoted}`;
+      return what === 'upload' ? new StorageWriteRefusedError(message) : new StorageAuthError(message);
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      const after = retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`;
+      return new RateLimitedError(`Supabase storage rate-limited the ${what} of ${label} (HTTP 429${after})`, retryAfterMs);
+    }
+    if (status >= 500 || status === 408) {
+      return new RetryableError(`Supabase storage error HTTP ${status} for ${what === 'upload' ? 'the upload of ' : ''}${label}${quoted}`);
+    }
+    if (status >= 300 && status < 400) {
+      return new PermanentError(`Supabase storage answered with a redirect (HTTP ${status}) for ${label}; not followed`);
+    }
+    if (what === 'upload') return new StorageWriteRefusedError(`Supabase storage refused the upload of ${label} (HTTP ${status})${quoted}`);
+    return new PermanentError(`Supabase storage refused ${label} (HTTP ${status})${quoted}`);
+  }
+
+  /** `POST /storage/v1/object/<bucket>/<key>` with `x-upsert: true`: a second upload replaces the first. */
+  async put(obj: ObjectRef, bytes: Uint8Array, opts: PutOptions): Promise<void> {
+    validateObjectRef(obj);
+    const label = `${obj.bucket}/${obj.key}`;
+    if (opts.signal?.aborted) throw new RetryableError(`upload of ${label} aborted`, { cause: opts.signal.reason });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutReason(`timed out after ${this.#timeoutMs} ms`)), this.#timeoutMs);
+    const onCallerAbort = (): void => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      let res: Response;
+      try {
+        const key = obj.key.split('/').map(encodeURIComponent).join('/');
+        res = await fetch(`${this.#base}/storage/v1/object/${encodeURIComponent(obj.bucket)}/${key}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${this.#key}`, apikey: this.#key, 'content-type': opts.contentType, 'x-upsert': 'true' },
+          body: bytes,
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch (err) {
+        throw this.#transportError(err, controller.signal, opts.signal, label, 'request', 'upload');
       }
-      if (status === 404 || (status === 400 && looksNotFound(body))) {
-        throw new ObjectNotFoundError(`object not found: ${label}`);
+      if (res.status === 200 || res.status === 201) {
+        await res.body?.cancel().catch(() => undefined);
+        return;
       }
-      if (status === 401 || status === 403 || (status === 400 && looksUnauthorized(body))) {
-        throw new StorageAuthError(
-          `Supabase storage rejected the service key (HTTP ${status}) for ${label}${detail ? `: ${detail}` : ''}`,
-        );
-      }
-      if (status === 429) {
-        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        const after = retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`;
-        throw new RateLimitedError(`Supabase storage rate-limited the download of ${label} (HTTP 429${after})`, retryAfterMs);
-      }
-      if (status >= 500 || status === 408) {
-        throw new RetryableError(`Supabase storage error HTTP ${status} for ${label}${detail ? `: ${detail}` : ''}`);
-      }
-      if (status >= 300 && status < 400) {
-        throw new PermanentError(`Supabase storage answered with a redirect (HTTP ${status}) for ${label}; not followed`);
-      }
-      throw new PermanentError(`Supabase storage refused ${label} (HTTP ${status})${detail ? `: ${detail}` : ''}`);
+      throw await this.#refusal(res, obj, label, 'upload');
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onCallerAbort);
@@ -213,15 +253,16 @@ export class SupabaseStorage implements ObjectStorage {
     callerSignal: AbortSignal | undefined,
     label: string,
     phase: 'request' | 'body',
+    what: 'download' | 'upload' = 'download',
   ): RetryableError {
     if (combined.aborted) {
       if (combined.reason instanceof TimeoutReason) {
-        return new RetryableError(`download of ${label} ${combined.reason.message}`);
+        return new RetryableError(`${what} of ${label} ${combined.reason.message}`);
       }
-      if (callerSignal?.aborted) return new RetryableError(`download of ${label} aborted`, { cause: callerSignal.reason });
+      if (callerSignal?.aborted) return new RetryableError(`${what} of ${label} aborted`, { cause: callerSignal.reason });
     }
-    const what = phase === 'request' ? 'network error' : 'connection lost while downloading';
-    return new RetryableError(`${what} for ${label}: ${this.#redact(describeCause(err))}`, { cause: err });
+    const kind = phase === 'request' ? 'network error' : 'connection lost while downloading';
+    return new RetryableError(`${kind} for ${label}: ${this.#redact(describeCause(err))}`, { cause: err });
   }
 
   #redact(text: string): string {

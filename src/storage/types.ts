@@ -12,6 +12,11 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
+export interface PutOptions {
+  contentType: string;
+  signal?: AbortSignal;
+}
+
 /** A source of PDF bytes: Supabase storage over HTTP or a local directory. */
 export interface ObjectStorage {
   /**
@@ -20,6 +25,12 @@ export interface ObjectStorage {
    * RetryableError (timeouts, 5xx, network errors, rate limiting, caller abort).
    */
   fetch(obj: ObjectRef, opts: FetchOptions): Promise<Uint8Array>;
+  /**
+   * Write one object in full, replacing what was there (a second write of the same bytes is harmless).
+   * Rejects with PermanentError when the storage refuses it (read-only, 401/403, no bucket) or
+   * RetryableError (timeouts, 5xx, network errors, rate limiting, a full disk, caller abort).
+   */
+  put(obj: ObjectRef, bytes: Uint8Array, opts: PutOptions): Promise<void>;
   /**
    * Check the storage as a whole, without downloading anything: credentials accepted, the storage root
    * readable and not empty, each of `buckets` present. Resolves when healthy; otherwise rejects with the

@@ -57,6 +57,11 @@ describe('health rules', () => {
     expect(v.problems[1]).toMatch(/^staging: 2 document\(s\) stuck at 6/);
     expect(v.warnings).toHaveLength(3); // backoff alone is normal, not even a warning
   });
+  it('searchable PDFs not written are a warning: the documents are done', () => {
+    const v = judgeEnvironment('prod', snapshot({ searchablePdfs: { written: 9, failed: 2, lastFailure: { id: 'x', error: 'StorageWriteRefusedError: refused (EROFS)', at: '2026-12-07T10:00:00.000Z' } } }));
+    expect(v).toEqual({ healthy: true, problems: [], warnings: ['prod: 2 searchable PDF(s) not written in the last day (their text is done); last: StorageWriteRefusedError: refused (EROFS)'] });
+    expect(judgeEnvironment('prod', snapshot({ searchablePdfs: { written: 9, failed: 0, lastFailure: null } })).warnings).toEqual([]);
+  });
   it('exit code: 2 beats 1 beats 0', () => {
     const env = (over: Partial<EnvironmentReport>) => ({ reachable: true, healthy: true, ...over }) as EnvironmentReport;
     expect(overallExitCode({ errors: [], environments: [env({})] })).toBe(0);

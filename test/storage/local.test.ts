@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../src/errors.js';
-import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError } from '../../src/storage/errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, ObjectTooLargeError, StorageUnavailableError, StorageWriteRefusedError } from '../../src/storage/errors.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { parseStoragePath } from '../../src/storage/path.js';
 import { rejection } from '../helpers/rejection';
@@ -40,6 +41,47 @@ afterAll(async () => {
 });
 
 describe('LocalStorage', () => {
+  it('writes an object beside the source through a temporary file, creating folders, replacing an earlier write', async () => {
+    const s = new LocalStorage(root);
+    const ref = { bucket: 'actes', key: 'dossier 1/new/acte été.ocr.pdf' };
+    await s.put(ref, PDF, { contentType: 'application/pdf' });
+    await s.put(ref, new Uint8Array([...PDF, 0x0a]), { contentType: 'application/pdf' });
+    expect(await s.fetch(ref, { maxBytes: MAX })).toEqual(new Uint8Array([...PDF, 0x0a]));
+    expect((await fs.readdir(path.join(root, 'actes', 'dossier 1', 'new'))).sort()).toEqual(['acte été.ocr.pdf']); // no .tmp- left
+  });
+
+  it('refuses to write outside the root, over a symlink, or into a missing bucket folder', async () => {
+    const s = new LocalStorage(root);
+    const pdf = { contentType: 'application/pdf' };
+    expect((await rejection(s.put({ bucket: 'index', key: 'escape-dir/x.ocr.pdf' }, PDF, pdf))).message).toMatch(/outside the storage root/);
+    expect(await fs.readdir(outside)).toEqual(['secret.pdf']);
+    expect((await rejection(s.put({ bucket: 'index', key: 'escape.pdf' }, PDF, pdf))).message).toMatch(/symlink: not replaced/);
+    expect(await fs.readFile(path.join(outside, 'secret.pdf'), 'utf8')).toBe('secret');
+    expect(await rejection(s.put({ bucket: 'nobucket', key: 'x.ocr.pdf' }, PDF, pdf))).toBeInstanceOf(BucketNotFoundError);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a folder it may not write to is a StorageWriteRefusedError (EACCES)', async () => {
+    const dir = path.join(root, 'index', 'locked');
+    await fs.mkdir(dir, { mode: 0o555 });
+    const err = await rejection(new LocalStorage(root).put({ bucket: 'index', key: 'locked/x.ocr.pdf' }, PDF, { contentType: 'application/pdf' }));
+    expect(err).toBeInstanceOf(StorageWriteRefusedError);
+    expect(err.message).toMatch(/EACCES/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('a read-only volume is a StorageWriteRefusedError (EROFS), and nothing is left on it', async () => {
+    const dir = path.join(root, 'index', 'ro');
+    await fs.mkdir(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir]);
+    try {
+      const err = await rejection(new LocalStorage(root).put({ bucket: 'index', key: 'ro/x.ocr.pdf' }, PDF, { contentType: 'application/pdf' }));
+      expect(err).toBeInstanceOf(StorageWriteRefusedError);
+      expect(err.message).toBe('local storage refused the write of index/ro/x.ocr.pdf (EROFS)');
+      expect(await fs.readdir(dir)).toEqual([]);
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+    }
+  });
+
   it('describes itself by its root', () => {
     expect(new LocalStorage(root).describe()).toBe(`local:${root}`);
   });

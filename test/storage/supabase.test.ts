@@ -8,6 +8,7 @@ import {
   ObjectTooLargeError,
   RateLimitedError,
   StorageAuthError,
+  StorageWriteRefusedError,
   parseRetryAfter,
 } from '../../src/storage/errors.js';
 import { parseStoragePath } from '../../src/storage/path.js';
@@ -55,6 +56,7 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
     const name = decodeURIComponent(url.slice(BUCKET_PREFIX.length));
     return ['index', 'actes'].includes(name) ? json(200, { id: name, name, public: false }) : bucketNotFound();
   }
+  if (req.method === 'POST' && url.startsWith(UPLOAD_PREFIX)) return upload(req, url.slice(UPLOAD_PREFIX.length), json);
   if (req.method !== 'GET' || !url.startsWith(PREFIX)) return json(404, { message: 'route not found' });
   if (req.headers.authorization !== `Bearer ${KEY}` || apikey !== KEY) {
     // Like a misbehaving proxy: echo the credentials it was given back in the body.
@@ -144,6 +146,31 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
   }
 }
 
+const UPLOAD_PREFIX = '/storage/v1/object/';
+/** Objects uploaded, by `bucket/key`, with the headers that came with them. */
+const uploaded = new Map<string, { body: Buffer; contentType: string | undefined; upsert: string | undefined }>();
+let busyOnce = true;
+
+/** Supabase's upload route: POST /storage/v1/object/<bucket>/<key>, with a refusing folder and a flaky object. */
+function upload(req: http.IncomingMessage, objectPath: string, json: (status: number, body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    if (req.headers.authorization !== `Bearer ${KEY}`) return json(400, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
+    const [bucket, ...rest] = objectPath.split('/').map(decodeURIComponent);
+    const key = rest.join('/');
+    if (bucket !== 'index' && bucket !== 'actes') return json(400, { statusCode: '404', error: 'Bucket not found', message: 'Bucket not found' });
+    if (key.startsWith('readonly/')) return json(400, { statusCode: '403', error: 'Unauthorized', message: 'new row violates row-level security policy' });
+    if (key === 'busy.ocr.pdf' && busyOnce) {
+      busyOnce = false;
+      return json(503, { message: 'upstream busy' });
+    }
+    const upsert = req.headers['x-upsert'];
+    uploaded.set(`${bucket}/${key}`, { body: Buffer.concat(chunks), contentType: req.headers['content-type'], upsert: Array.isArray(upsert) ? upsert[0] : upsert });
+    json(200, { Key: `${bucket}/${key}` });
+  });
+}
+
 beforeAll(async () => {
   server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
@@ -176,6 +203,26 @@ function everything(err: unknown, depth = 0): string {
 }
 
 describe('SupabaseStorage', () => {
+  it('uploads an object with upsert (a second upload replaces it), its key segments percent-encoded', async () => {
+    const s = storage();
+    await s.put({ bucket: 'actes', key: 'dossier 1/acte été.ocr.pdf' }, PDF, { contentType: 'application/pdf' });
+    await s.put({ bucket: 'actes', key: 'dossier 1/acte été.ocr.pdf' }, PDF, { contentType: 'application/pdf' });
+    expect(uploaded.get('actes/dossier 1/acte été.ocr.pdf')).toEqual({ body: PDF, contentType: 'application/pdf', upsert: 'true' });
+    expect(seen.map((x) => x.url)).toEqual(Array(2).fill('/storage/v1/object/actes/dossier%201/acte%20%C3%A9t%C3%A9.ocr.pdf'));
+    expect(seen[0]!.apikey).toBe(KEY);
+  });
+
+  it('a refused upload is a StorageWriteRefusedError without the key; a 5xx is retryable; no bucket is BucketNotFoundError', async () => {
+    const refused = await rejection(storage().put({ bucket: 'actes', key: 'readonly/x.ocr.pdf' }, PDF, { contentType: 'application/pdf' }));
+    expect(refused).toBeInstanceOf(StorageWriteRefusedError);
+    expect(refused.message).toMatch(/upload of actes\/readonly\/x\.ocr\.pdf/);
+    expect(refused.message).not.toContain(KEY);
+    expect(await rejection(storage().put({ bucket: 'actes', key: 'busy.ocr.pdf' }, PDF, { contentType: 'application/pdf' }))).toBeInstanceOf(RetryableError);
+    await storage().put({ bucket: 'actes', key: 'busy.ocr.pdf' }, PDF, { contentType: 'application/pdf' });
+    expect(uploaded.has('actes/busy.ocr.pdf')).toBe(true);
+    expect(await rejection(storage().put({ bucket: 'nope', key: 'x.pdf' }, PDF, { contentType: 'application/pdf' }))).toBeInstanceOf(BucketNotFoundError);
+  });
+
   it('describes itself without the key', () => {
     const s = new SupabaseStorage({ url: 'https://abcd.supabase.co/', serviceKey: KEY, timeoutMs: 1000 });
     expect(s.describe()).toBe('supabase:https://abcd.supabase.co');
