@@ -56,6 +56,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     'no-native': { type: 'boolean', default: false },
     'reserve-cpu': { type: 'string', default: '20' },
+    /** Instead of the table: the pool of 2 with OCR_SEARCHABLE_PDF on against off, interleaved. */
+    searchable: { type: 'boolean', default: false },
   },
 });
 const PAGES = Number(values.pages);
@@ -236,7 +238,7 @@ async function runPool(
   storage: string,
   docs: Array<{ source: 'index' | 'acte'; path: string }>,
   workers: number,
-  { warm: again }: { warm: boolean },
+  { warm: again, env = {} }: { warm: boolean; env?: Record<string, string> },
 ): Promise<{ cold: Run; warm?: Run }> {
   return withPool('ocr', storage, workers, async ({ pool, db }) => {
     const batch = async (n: number, runLabel: string, pagesBefore: number): Promise<Run> => {
@@ -261,7 +263,34 @@ async function runPool(
     const { stageMs, refinementMs } = pool.snapshot().stats;
     const warm = again ? await batch(2, `${label}, warm (the same pool again)`, cold.pages) : undefined;
     return { cold: { ...cold, stageMs, refinementMs }, ...(warm ? { warm } : {}) };
-  }, { SERVER_RESERVE_CPU_PERCENT: RESERVE_CPU });
+  }, { SERVER_RESERVE_CPU_PERCENT: RESERVE_CPU, ...env });
+}
+
+/**
+ * `--searchable`: the pool of 2 on the same pages with OCR_SEARCHABLE_PDF off and on, alternating (off on,
+ * on off, …), each a new pool then warm: the cost of building and storing each scan's searchable PDF.
+ */
+async function searchableCost(storage: string, scanned: Array<{ source: 'index' | 'acte'; path: string }>): Promise<void> {
+  const sum = { off: { pages: 0, seconds: 0 }, on: { pages: 0, seconds: 0 } };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      const { cold, warm } = await runPool(`ocr-pool, searchable PDF ${mode}`, storage, scanned, 2, { warm: true, env: { OCR_SEARCHABLE_PDF: mode === 'on' ? 'true' : 'false' } });
+      for (const r of [cold, warm!]) {
+        sum[mode].pages += r.pages;
+        sum[mode].seconds += r.seconds;
+      }
+      console.log(`  round ${round + 1}: searchable PDF ${mode}: ${(cold.seconds + warm!.seconds).toFixed(1)} s · ${loadLine()}`);
+    }
+  }
+  const ppm = (x: { pages: number; seconds: number }) => (x.pages / x.seconds) * 60;
+  console.log('\nsearchable PDF (OCR_SEARCHABLE_PDF) on vs off, pool of 2 workers, new pool + warm batch per run\n');
+  console.log(
+    table([
+      ['OCR_SEARCHABLE_PDF', 'pages', 'seconds', 'pages/min', '÷ off'],
+      ['false (baseline)', String(sum.off.pages), sum.off.seconds.toFixed(1), ppm(sum.off).toFixed(1), '1.00×'],
+      ['true', String(sum.on.pages), sum.on.seconds.toFixed(1), ppm(sum.on).toFixed(1), ratio(ppm(sum.on), ppm(sum.off))],
+    ]),
+  );
 }
 
 function addStages(a: StageMs, b: StageMs): StageMs {
@@ -312,6 +341,7 @@ async function main() {
     const kinds = `${pages.filter((p) => p.mode === 'index').length} index (psm 6), ${pages.filter((p) => p.mode === 'acte').length} acte (psm 3)`;
     console.log(`pages: ${kinds}; rendered once to PGM for the native baseline\n`);
     const scanned = pages.map((p) => ({ source: p.mode, path: p.name }));
+    if (values.searchable) return await searchableCost(storage, scanned);
 
     // Interleaved, and reversed every other round (A B C D, D C B A), so a change in the machine's load
     // hits every configuration alike; each row below sums its rounds.
