@@ -158,6 +158,18 @@ export interface KnownWord {
   y1: number;
 }
 
+/** Lines for `wordsScan`: every word once, none inside another (each is found on the drawn page by searching for it). */
+export const WORD_LINES = [
+  'Vente chez Monsieur Pierre Tremblay',
+  'demeurant rue Sherbrooke numero quarante',
+  'immeuble connu comme lot cinq cents',
+  'cadastre officiel paroisse Montreal',
+  'prix payable comptant quittance totale',
+  'hypotheque radiee avant signature',
+];
+/** The line of WORD_LINES each word is on. */
+export const LINE_OF = new Map(WORD_LINES.flatMap((l, i) => l.split(' ').map((w) => [w, i] as const)));
+
 export interface WordsScanSpec {
   /** Lines of words, each word once on the page (each is found by searching for it). */
   lines: string[];

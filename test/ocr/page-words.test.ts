@@ -5,18 +5,9 @@ import type { PageLayout, PdfWord } from '../../src/text/page';
 import type { OcrMode, PageResult } from '../../src/ocr/types';
 import { hasLetterOrDigit } from '../../src/text/words';
 import { iou, parseHocr } from '../helpers/hocr';
-import { type KnownWord, type WordsScanSpec, wordsScan } from '../helpers/pdfs';
+import { type KnownWord, type WordsScanSpec, wordsScan, LINE_OF, WORD_LINES } from '../helpers/pdfs';
 
-/** Every word once, none inside another (each is found on the drawn page by searching for it). */
-const LINES = [
-  'Vente chez Monsieur Pierre Tremblay',
-  'demeurant rue Sherbrooke numero quarante',
-  'immeuble connu comme lot cinq cents',
-  'cadastre officiel paroisse Montreal',
-  'prix payable comptant quittance totale',
-  'hypotheque radiee avant signature',
-];
-const LINE_OF = new Map(LINES.flatMap((l, i) => l.split(' ').map((w) => [w, i] as const)));
+const LINES = WORD_LINES;
 
 /** Each stored word with the true word its box overlaps most, and by how much. */
 function matched(stored: readonly PdfWord[], truth: readonly KnownWord[]) {

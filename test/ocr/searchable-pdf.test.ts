@@ -9,24 +9,12 @@ import { joinPages } from '../../src/ocr/file-content';
 import { searchablePdf } from '../../src/ocr/searchable-pdf';
 import { editDistance } from '../../src/util/edit-distance';
 import type { PageLayout, PdfWord } from '../../src/text/page';
-import { type KnownWord, makePdf, turnPages, type WordsScanSpec, wordsScan } from '../helpers/pdfs';
+import { iou } from '../helpers/hocr';
+import { type KnownWord, makePdf, turnPages, type WordsScanSpec, wordsScan, LINE_OF, WORD_LINES } from '../helpers/pdfs';
 
-const LINES = [
-  'Vente chez Monsieur Pierre Tremblay',
-  'demeurant rue Sherbrooke numero quarante',
-  'immeuble connu comme lot cinq cents',
-  'cadastre officiel paroisse Montreal',
-  'prix payable comptant quittance totale',
-  'hypotheque radiee avant signature',
-];
-const LINE_OF = new Map(LINES.flatMap((l, i) => l.split(' ').map((w) => [w, i] as const)));
+const LINES = WORD_LINES;
 
 type Box = Pick<PdfWord, 'x0' | 'y0' | 'x1' | 'y1'>;
-function iou(a: Box, b: Box): number {
-  const inter = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
-  const area = (r: Box) => (r.x1 - r.x0) * (r.y1 - r.y0);
-  return inter / (area(a) + area(b) - inter);
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'searchable-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
