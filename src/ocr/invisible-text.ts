@@ -104,22 +104,50 @@ function readingToPage(turn: Turn, page: PageLayout): number[] {
   }
 }
 
+/**
+ * poppler (pdftotext, Evince, Okular) reads a page's text in its own reading order, not the stream's: it
+ * breaks a line whose baseline drifts more than about half the font size from where it started, and it
+ * takes a gap of about an em between two words for a gap between columns. A skewed scan's lines drift,
+ * and the words of a typewritten page, drawn in a font sized to their height, stand an em apart: both
+ * turned a 1978 deed's text into one word per line (CER 80 % against file_content). So a line's words
+ * keep their place on the skewed line only within `DRIFT` of its middle (the rest of the slope is given
+ * up: the highlight of a word at the end of a long skewed line sits a little off its ink), and a gap wider
+ * than `GAP` is closed by stretching the words on both sides into it (their highlight is a little wider);
+ * one narrower than `MIN_GAP` (OCR boxes that touch) is opened, or poppler runs the two words together.
+ */
+const DRIFT = 0.2;
+const GAP = 0.35;
+const MIN_GAP = 0.15;
+
 function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
   const { slope, at } = fitLine(words);
   const height = Math.max(1, median(words.map((w) => uprightHeight(w, slope))));
   const size = height / (font.ascent + font.descent);
+  const middle = at((words[0]!.x0 + words[words.length - 1]!.x1) / 2);
+  const drift = DRIFT * size;
   // The baseline sits so that the quad, from ascent above it to descent below, spans the line's height
   // centred on the line.
-  const placed = words.map((w) => ({ word: w, baseline: at((w.x0 + w.x1) / 2) - height / 2 + font.ascent * size }));
+  const placed = words.map((w) => {
+    const centre = Math.min(middle + drift, Math.max(middle - drift, at((w.x0 + w.x1) / 2)));
+    return { word: w, baseline: centre - height / 2 + font.ascent * size, x0: w.x0, x1: w.x1 };
+  });
+  for (let i = 0; i + 1 < placed.length; i++) {
+    const [a, b] = [placed[i]!, placed[i + 1]!];
+    const gap = b.x0 - a.x1;
+    // Too wide: the words stretch into it. Too narrow (boxes touching, a word's box overlapping the next):
+    // they give way, so that the space between them still reads as one, never more than a quarter of each.
+    const move = gap > GAP * size ? (gap - GAP * size) / 2 : gap < MIN_GAP * size ? -Math.min((MIN_GAP * size - gap) / 2, (a.x1 - a.x0) / 4, (b.x1 - b.x0) / 4) : 0;
+    a.x1 += move;
+    b.x0 -= move;
+  }
   const out = [`BT 3 Tr ${font.resource} ${num(size)} Tf`];
-  placed.forEach(({ word, baseline }, i) => {
-    const width = word.x1 - word.x0;
+  placed.forEach(({ word, baseline, x0, x1 }, i) => {
     // y down on the page: the text matrix turns the glyphs' up back up.
-    out.push(`1 0 0 -1 ${num(word.x0)} ${num(baseline)} Tm ${num((100 * width) / (font.width(word.text) * size))} Tz ${font.hex(word.text)} Tj`);
+    out.push(`1 0 0 -1 ${num(x0)} ${num(baseline)} Tm ${num((100 * (x1 - x0)) / (font.width(word.text) * size))} Tz ${font.hex(word.text)} Tj`);
     const next = placed[i + 1];
     if (!next) return;
     // The gap to the next word, filled by one space (the least stretch when the boxes touch or overlap).
-    const gap = next.word.x0 - word.x1;
+    const gap = next.x0 - x1;
     out.push(`${num(Math.max(1, (100 * gap) / (font.width(' ') * size)))} Tz ${font.hex(' ')} Tj`);
   });
   out.push('ET');

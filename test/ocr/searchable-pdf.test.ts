@@ -236,6 +236,27 @@ describe('searchablePdf of what the engine read', () => {
     }
   }, 180_000);
 
+  it.each([
+    ['a typewritten photocopy, 1 bit, skewed 1.1°', 'actes/1978/acte-5610-transmission.pdf'],
+    ['a 2-page 200 DPI JPEG scan, skewed', 'actes/1994/acte-8304-hypotheque.pdf'],
+    ['an English deed, skewed', 'actes/1987/acte-4081-sale.pdf'],
+    ['a register page with ledger rules, skewed 0.9°', 'index/2475312.pdf'],
+  ])('the sample %s: same pages and pixels, pdftotext (poppler reading order) within one percent CER of file_content', async (_kind, file) => {
+    const pdf = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'samples', file)));
+    const { pages } = await engine.ocrDocument(pdf, file.startsWith('index') ? 'index' : 'acte');
+    const out = await searchablePdf(
+      pdf,
+      pages.map((p) => (p.source === 'ocr' ? p.layout! : null)),
+    );
+    const [before, after] = [rasters(pdf), rasters(out)];
+    expect(after).toHaveLength(before.length);
+    for (let i = 0; i < before.length; i++) expect(after[i]!.equals(before[i]!), `page ${i + 1}`).toBe(true);
+    const want = squash(joinPages(pages));
+    const cer = editDistance([...squash(pdftotext(out))], [...want]) / want.length;
+    process.stdout.write(`${file}: pdftotext vs file_content CER ${(100 * cer).toFixed(2)} %\n`);
+    expect(cer).toBeLessThanOrEqual(0.01);
+  }, 120_000);
+
   it('a skewed register page: the words the engine placed are found by search over their true boxes', async () => {
     const { pdf, words } = await wordsScan({ lines: LINES, dpi: 300, skew: 2 });
     const { pages } = await engine.ocrDocument(pdf, 'index');
