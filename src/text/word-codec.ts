@@ -18,15 +18,8 @@ const HEADER = 6;
 /** Flag: the words carry their line. */
 const LINES = 16;
 
-interface AnyWord {
-  text: string;
-  confidence: number | null;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  line?: number;
-}
+/** A recognised word (pixels, line optional) or a placed one (points, confidence null for the text layer). */
+type AnyWord = Omit<PdfWord, 'line'> & Partial<Pick<PdfWord, 'line'>>;
 
 export function encodeWords(words: readonly OcrWord[]): Uint8Array {
   const wide = words.some((w) => Math.max(w.x0, w.y0, w.x1, w.y1) > 0xffff || Math.min(w.x0, w.y0, w.x1, w.y1) < 0);

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/check/format';
 import { runCheck } from '../../src/check/run';
-import { editDistance } from '../../src/util/edit-distance';
 import { FIXTURES, startDaemon, type TempStorage, useDbAndStorage, waitFor } from '../helpers/daemon';
 import type { TestDb } from '../helpers/db';
 import { deedLines, scannedPdf } from '../helpers/pdfs';
 import { statusUrl } from '../status/helpers';
+import { textCer } from '../helpers/text-cer';
 
 let db: TestDb;
 let storage: TempStorage;
@@ -69,8 +69,6 @@ function plainLines(n: number, seed: number): string[] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: 12 }, (_, j) => words[(i * 7 + j * 3 + seed) % words.length]).join(' '));
 }
 
-const cer = (a: string, b: string) => editDistance([...a], [...b]) / Math.max(1, b.length);
-const squash = (s: string) => s.replace(/--- Page \d+ ---/g, ' ').replace(/\s+/g, ' ').trim();
 
 describe('searchable PDFs written by the daemon', () => {
   it('a scanned deed gets one beside it, served, pixel-identical, searchable; a born-digital one gets none', { timeout: 300_000 }, async () => {
@@ -100,7 +98,7 @@ describe('searchable PDFs written by the daemon', () => {
 
       writeFileSync(path.join(work, 'out.pdf'), out);
       const text = execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(work, 'out.pdf'), '-']).toString('utf8');
-      const measured = cer(squash(text), squash(row.file_content));
+      const measured = textCer(text, row.file_content);
       process.stdout.write(`searchable PDF: pdftotext vs file_content CER ${(100 * measured).toFixed(2)} %\n`);
       expect(measured).toBeLessThanOrEqual(0.01);
 

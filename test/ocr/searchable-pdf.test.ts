@@ -7,9 +7,9 @@ import { OcrEngine } from '../../src/ocr/engine';
 import { loadMupdf } from '../../src/ocr/mupdf';
 import { joinPages } from '../../src/ocr/file-content';
 import { searchablePdf } from '../../src/ocr/searchable-pdf';
-import { editDistance } from '../../src/util/edit-distance';
 import type { PageLayout, PdfWord } from '../../src/text/page';
 import { iou } from '../helpers/hocr';
+import { textCer } from '../helpers/text-cer';
 import { type KnownWord, makePdf, turnPages, type WordsScanSpec, wordsScan, LINE_OF, WORD_LINES } from '../helpers/pdfs';
 
 const LINES = WORD_LINES;
@@ -191,8 +191,6 @@ async function concatPdfs(parts: Uint8Array[]): Promise<Uint8Array> {
   }
 }
 
-const squash = (s: string) => s.replace(/--- Page \d+ ---/g, ' ').replace(/\s+/g, ' ').trim();
-
 describe('searchablePdf of what the engine read', () => {
   let engine: OcrEngine;
   beforeAll(async () => {
@@ -221,9 +219,7 @@ describe('searchablePdf of what the engine read', () => {
     expect(pdftotext(out, '-f', '2', '-l', '2')).toBe(pdftotext(pdf, '-f', '2', '-l', '2'));
 
     const fileContent = joinPages(pages);
-    const got = squash(pdftotext(out));
-    const want = squash(fileContent);
-    const cer = editDistance([...got], [...want]) / want.length;
+    const cer = textCer(pdftotext(out), fileContent);
     process.stdout.write(`3-page searchable PDF: pdftotext vs file_content CER ${(100 * cer).toFixed(2)} %\n`);
     expect(cer).toBeLessThanOrEqual(0.01);
 
@@ -251,8 +247,7 @@ describe('searchablePdf of what the engine read', () => {
     const [before, after] = [rasters(pdf), rasters(out)];
     expect(after).toHaveLength(before.length);
     for (let i = 0; i < before.length; i++) expect(after[i]!.equals(before[i]!), `page ${i + 1}`).toBe(true);
-    const want = squash(joinPages(pages));
-    const cer = editDistance([...squash(pdftotext(out))], [...want]) / want.length;
+    const cer = textCer(pdftotext(out), joinPages(pages));
     process.stdout.write(`${file}: pdftotext vs file_content CER ${(100 * cer).toFixed(2)} %\n`);
     expect(cer).toBeLessThanOrEqual(0.01);
   }, 120_000);
