@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate';
 
@@ -13,13 +12,14 @@ export const ADMIN_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * The OCR development set (real pages with ground truth) lives outside the repository: `OCR_DEV_SET`, or
- * `../shared/ocr-dev` beside the clone. A bench that needs it says where it looked and stops (exit 2).
+ * The OCR development set (real pages with ground truth) lives outside the repository: its folder is
+ * `OCR_DEV_SET`. A bench that needs it and finds no folder there says so and stops (exit 2).
  */
 export function devSetDir(bench: string): string {
-  const dir = process.env.OCR_DEV_SET ?? path.resolve(__dirname, '..', '..', 'shared', 'ocr-dev');
-  if (!existsSync(dir)) {
-    console.error(`${bench}: the OCR development set is not at ${dir}; set OCR_DEV_SET to its folder (pdf/, synthetic/, manifest.tsv).`);
+  const dir = process.env.OCR_DEV_SET;
+  if (!dir || !existsSync(dir)) {
+    const where = dir ? `is not at ${dir}` : 'has no folder set';
+    console.error(`${bench}: the OCR development set ${where}; set OCR_DEV_SET to its folder (pdf/, synthetic/, manifest.tsv).`);
     process.exit(2);
   }
   return dir;

@@ -3,7 +3,7 @@
  * `tesseract` CLI run with the same parallelism on the same pages, in the same run; then text-layer pages
  * against OCR'd pages.
  *
- * Pages: the scanned dev set (../shared/ocr-dev/pdf), taken round-robin over its files, each page saved
+ * Pages: the scanned dev set (`$OCR_DEV_SET/pdf`), taken round-robin over its files, each page saved
  * as a one-page PDF. Each page is rendered once with our MuPDF path (src/ocr/pdf.ts, grey, OCR_DPI 300)
  * to a PGM for tesseract; the pool gets the one-page PDF and does its whole pipeline (download from
  * local storage, the same render, preprocessing, tesseract.js, boost, database writes). The native

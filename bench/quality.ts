@@ -1,8 +1,7 @@
 /**
  * `npm run bench:quality`: OCR quality per page: raw (`file_content`), boosted (`boosted_file_content`),
  * native tesseract (Debian's `tesseract`, when on PATH) and OCRmyPDF (Debian's `ocrmypdf`, when installed)
- * on the same pages in the same run. Two sets, printed apart: the shared development set (OCR_DEV_SET,
- * default ../shared/ocr-dev), on which every setting was first tuned, and the wider set of issue 30
+ * on the same pages in the same run. Two sets, printed apart: the shared development set (OCR_DEV_SET), on which every setting was first tuned, and the wider set of issue 30
  * (`--wide DIR` or OCR_WIDE_SET: what scripts/prepare-wide-set.ts writes from bench/wide-set.tsv), pages
  * nobody tuned for. Scores are those of ocr_metrics.py --canonical (src/demo/metrics.ts): CER for prose,
  * bag-of-words F1 for tables and lists (their reading order is ambiguous); both are printed, the one that
