@@ -22,7 +22,7 @@ export interface GreyImage {
 export interface RenderedPage extends GreyImage {
   /** The resolution actually used: the requested one, or less when the page had to fit the pixel budget. */
   dpi: number;
-  /** True when the page was rendered below the requested DPI to fit `maxPixels`. */
+  /** True when the page was rendered below the requested DPI to fit `PAGE_PIXEL_BUDGET` (src/util/resolution.ts). */
   downscaled: boolean;
   /**
    * Where the render sits on the page, for placing words back on it (src/ocr/page-geometry.ts): the
@@ -54,7 +54,7 @@ export interface PdfDocument {
   pageInfo(index: number): PageInfo;
   /** The words of page `index`'s text layer (0-based), boxes in points from the page's top-left (src/ocr/stext-words.ts). */
   pageWords(index: number): PageLayout;
-  /** Render page `index` (0-based) in DeviceGray without alpha at `dpi` (or less, see `maxPixels`). */
+  /** Render page `index` (0-based) in DeviceGray without alpha at `dpi` (or less, to fit `PAGE_PIXEL_BUDGET`). */
   renderGrey(index: number, dpi: number): RenderedPage;
   /** Free the MuPDF objects (WebAssembly memory). Idempotent; the document is unusable afterwards. */
   close(): void;
