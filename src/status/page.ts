@@ -67,7 +67,7 @@ th { background: #eceef2; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .docs { list-style: none; padding: 0; margin: 0; }
 .docs li { background: #fff; border: 1px solid #e3e5ea; border-radius: 6px; padding: .5rem .8rem; margin-bottom: .4rem; }
-.docs li.empty { color: #777; }
+.docs li.empty, .docs li.more { color: #777; font-size: .85rem; }
 .doc .title { display: flex; justify-content: space-between; font-size: .9rem; }
 .doc .meta { font-size: .8rem; color: #555; margin-top: .2rem; }
 .bar { height: .8rem; background: #e3e5ea; border-radius: .4rem; overflow: hidden; margin-top: .35rem; }
@@ -110,6 +110,7 @@ export const PAGE_JS = `'use strict';
     return token ? path + (path.indexOf('?') >= 0 ? '&' : '?') + 'token=' + encodeURIComponent(token) : path;
   }
   var KEEP_FINISHED_MS = 5 * 60 * 1000;
+  var SHOW_FINISHED = 8;
   var docs = new Map(); // env:id -> { job, seen, finishedAt }
 
   function el(tag, cls, text) {
@@ -152,7 +153,16 @@ export const PAGE_JS = `'use strict';
     });
     list.sort(function (a, b) {
       if (!!a.finishedAt !== !!b.finishedAt) return a.finishedAt ? 1 : -1;
+      if (a.finishedAt) return b.finishedAt - a.finishedAt; // the latest finished first
       return (a.job.startedAt || '').localeCompare(b.job.startedAt || '');
+    });
+    // A busy pool finishes dozens of documents in KEEP_FINISHED_MS: their bars would push the panel's
+    // sections off the screen. The latest few stay (and any the panel follows); the rest are counted.
+    var shown = 0, hidden = { done: 0, failed: 0 };
+    list = list.filter(function (d) {
+      if (!d.finishedAt || d.tracked || shown < SHOW_FINISHED) { if (d.finishedAt && !d.tracked) shown++; return true; }
+      hidden[d.job.final === 'failed' ? 'failed' : 'done']++;
+      return false;
     });
     ul.replaceChildren();
     if (!list.length) { ul.appendChild(el('li', 'empty', 'nothing running')); return; }
@@ -178,6 +188,12 @@ export const PAGE_JS = `'use strict';
       li.appendChild(el('div', 'meta', describe(j) + (j.worker ? ' · ' + j.worker : '')));
       ul.appendChild(li);
     });
+    if (hidden.done + hidden.failed) {
+      var more = el('li', 'more', '… and ' + (hidden.done + hidden.failed) + ' more finished in the last 5 min (' +
+        hidden.done + ' done, ' + hidden.failed + ' failed: see Failures below)');
+      more.dataset.done = String(hidden.done); more.dataset.failed = String(hidden.failed);
+      ul.appendChild(more);
+    }
   }
   function renderQueue(queue) {
     var box = document.getElementById('queue');
