@@ -13,6 +13,7 @@ import { latestActions, type OperatorAction } from '../queue/operator-actions';
 import { failedRows, failureCounts } from '../queue/reads/failures';
 import { findRows, normaliseNumber, type FoundRow } from '../queue/reads/find';
 import { readPaceRow } from '../queue/reads/pace';
+import { type DocumentRun, isUuid } from '../progress/job-status';
 import { statusKey } from '../queue/ready';
 import { requeueClass, requeueOne, type RequeueOneResult } from '../queue/requeue';
 
@@ -28,7 +29,6 @@ export class InvalidRequest extends Error {
 }
 
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PauseView {
   source: string;
@@ -112,23 +112,11 @@ export async function readFailures(db: Queryable, filter: { source?: string | nu
   };
 }
 
-export interface FoundDocument {
-  env: EnvName;
-  id: string;
-  source: string | null;
-  number: string | null;
-  status: { id: number; name: string };
+/** A document as find shows it: its row, with what an operator asks next (errors, pages, texts). */
+export interface FoundDocument extends DocumentRun {
   path: string | null;
   createdAt: string | null;
-  attempts: number;
-  maxAttempts: number;
-  worker: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  error: string | null;
   errorClass: string | null;
-  lastErrorAt: string | null;
-  nextAttemptAt: string | null;
   /** Errors a requeue cleared, oldest first: { error, at, attempts, requeuedAt, requeuedBy }. */
   errorHistory: unknown[];
   progress: unknown;
@@ -141,7 +129,7 @@ export interface FoundDocument {
 export function findQuery(q: string): { id: string | null; number: string | null } {
   const t = q.trim();
   if (t === '') throw new InvalidRequest('empty_query', 'give a document number or id');
-  if (UUID.test(t)) return { id: t.toLowerCase(), number: normaliseNumber(t) };
+  if (isUuid(t)) return { id: t.toLowerCase(), number: normaliseNumber(t) };
   return { id: null, number: normaliseNumber(t) };
 }
 
@@ -172,7 +160,7 @@ export async function findDocuments(db: Queryable, env: EnvName, q: string, limi
 }
 
 export async function requeueDocument(db: Queryable, env: EnvName, id: string, actor: string): Promise<RequeueOneResult> {
-  if (!UUID.test(id)) throw new InvalidRequest('invalid_id', `document id must be a UUID, got ${JSON.stringify(id.slice(0, 60))}`);
+  if (!isUuid(id)) throw new InvalidRequest('invalid_id', `document id must be a UUID, got ${JSON.stringify(id.slice(0, 60))}`);
   return requeueOne(db, env, id.toLowerCase(), actor);
 }
 

@@ -21,18 +21,14 @@ export interface ProgressView {
   textLayerPages?: number;
 }
 
-export interface JobStatus {
+/** A document's row as every reader shows it: who it is, where it stands, its attempts and last error. */
+export interface DocumentRun {
   env: EnvName;
   id: string;
   /** NULL in a row the extractor left without a source (the pool never claims those). */
   source: string | null;
   number: string | null;
   status: { id: number; name: string };
-  /** Version of the progress: the SSE event id (µs of its last write, see version.ts); 0 before any progress. */
-  version: number;
-  progress: ProgressView | null;
-  /** `done` (status 5) or `failed` (status 4) once OCR is over for good; null while it may still run. */
-  final: 'done' | 'failed' | null;
   attempts: number;
   maxAttempts: number;
   worker: string | null;
@@ -41,6 +37,15 @@ export interface JobStatus {
   error: string | null;
   lastErrorAt: string | null;
   nextAttemptAt: string | null;
+}
+
+/** A document as the live channel follows it: its row and its progress. */
+export interface JobStatus extends DocumentRun {
+  /** Version of the progress: the SSE event id (µs of its last write, see version.ts); 0 before any progress. */
+  version: number;
+  progress: ProgressView | null;
+  /** `done` (status 5) or `failed` (status 4) once OCR is over for good; null while it may still run. */
+  final: 'done' | 'failed' | null;
   leaseExpiresAt: string | null;
 }
 
