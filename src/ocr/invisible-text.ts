@@ -2,8 +2,9 @@
  * A page's words as invisible text (PDF text render mode 3): the content stream a searchable PDF adds
  * over a scanned page so that it can be searched, selected and copied (src/ocr/searchable-pdf.ts).
  * OCRmyPDF's hocrtransform approach: each line of words is drawn on one baseline, every word stretched
- * (Tz) to its box, with a real space glyph stretched over the gap to the next word, so that copy-paste
- * and pdftotext give the line's words with spaces between them, and lines apart.
+ * (Tz) to its box (to its share where OCR boxes overlap), with a real space glyph stretched over the gap
+ * to the next word, so that copy-paste and pdftotext give the line's words with spaces between them, and
+ * lines apart.
  *
  * Which way the text runs is read from the words themselves (a layout holds upright boxes only): the
  * direction from the first word of a line to its last, over all lines, to the nearest quarter turn. A
@@ -106,18 +107,27 @@ function readingToPage(turn: Turn, page: PageLayout): number[] {
 
 /**
  * poppler (pdftotext, Evince, Okular) reads a page's text in its own reading order, not the stream's: it
- * breaks a line whose baseline drifts more than about half the font size from where it started, and it
- * takes a gap of about an em between two words for a gap between columns. A skewed scan's lines drift,
- * and the words of a typewritten page, drawn in a font sized to their height, stand an em apart: both
- * turned a 1978 deed's text into one word per line (CER 80 % against file_content). So a line's words
- * keep their place on the skewed line only within `DRIFT` of its middle (the rest of the slope is given
- * up: the highlight of a word at the end of a long skewed line sits a little off its ink), and a gap wider
- * than `GAP` is closed by stretching the words on both sides into it (their highlight is a little wider);
- * one narrower than `MIN_GAP` (OCR boxes that touch) is opened, or poppler runs the two words together.
+ * breaks a line whose baseline drifts more than about half the font size from where it started, it takes
+ * a gap of about an em between two words for a gap between columns, and it ends a line at a word that
+ * starts more than half an em back over the one before (it sorts a line's words by where they start). A
+ * skewed scan's lines drift, and the words of a typewritten page, drawn in a font sized to their height,
+ * stand an em apart: both turned a 1978 deed's text into one word per line (CER 80 % against
+ * file_content). So a line's words keep their place on the skewed line only within `DRIFT` of its middle
+ * (the rest of the slope is given up: the highlight of a word at the end of a long skewed line sits a
+ * little off its ink), and a gap wider than `GAP` is closed by stretching the words on both sides into it
+ * (their highlight is a little wider).
+ *
+ * On a ruled page OCR boxes overlap: a word's box runs along the rule to the end of its row, over the words
+ * after it, or takes in the next short word (a typewritten register in a closed grid, where poppler cut
+ * lines in two and read their halves elsewhere: CER 6.0 %). A gap narrower than `MIN_GAP` is opened, the
+ * two words sharing the overlap (below: each keeps at least `MIN_WIDTH` of its text's width), so that
+ * each line's words are drawn one after the other, apart: poppler reads a space between them (its raw
+ * order, `pdftotext -raw`, wants more than 0.15 font size) and keeps the line whole and in order.
  */
 const DRIFT = 0.2;
 const GAP = 0.35;
-const MIN_GAP = 0.15;
+const MIN_GAP = 0.2;
+const MIN_WIDTH = 0.25;
 
 function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
   const { slope, at } = fitLine(words);
@@ -131,14 +141,27 @@ function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
     const centre = Math.min(middle + drift, Math.max(middle - drift, at((w.x0 + w.x1) / 2)));
     return { word: w, baseline: centre - height / 2 + font.ascent * size, x0: w.x0, x1: w.x1 };
   });
+  const [open, wide] = [MIN_GAP * size, GAP * size];
   for (let i = 0; i + 1 < placed.length; i++) {
     const [a, b] = [placed[i]!, placed[i + 1]!];
     const gap = b.x0 - a.x1;
-    // Too wide: the words stretch into it. Too narrow (boxes touching, a word's box overlapping the next):
-    // they give way, so that the space between them still reads as one, never more than a quarter of each.
-    const move = gap > GAP * size ? (gap - GAP * size) / 2 : gap < MIN_GAP * size ? -Math.min((MIN_GAP * size - gap) / 2, (a.x1 - a.x0) / 4, (b.x1 - b.x0) / 4) : 0;
-    a.x1 += move;
-    b.x0 -= move;
+    if (gap > wide) {
+      // Too wide: the words stretch into it.
+      a.x1 += (gap - wide) / 2;
+      b.x0 -= (gap - wide) / 2;
+    } else if (gap < open) {
+      // Too narrow: boxes that touch, or overlap, or one holding the next (a box run along a rule over
+      // the words after it). Which box is wrong is not known; the one drawn wider than its text is the
+      // likelier, so the two split the disputed stretch where their letters are stretched alike, and
+      // neither gives up its whole box (down to a quarter of its text's width).
+      const [na, nb] = [font.width(a.word.text) * size, font.width(b.word.text) * size];
+      let cut = Math.min(Math.max((a.x0 * nb + b.x1 * na) / (na + nb || 1), Math.min(a.x1, b.x0)), Math.max(a.x1, b.x0));
+      cut = Math.max(cut, a.x0 + Math.min(a.x1 - a.x0, MIN_WIDTH * na) + open / 2);
+      const bWidth = b.x1 - b.x0;
+      a.x1 = cut - open / 2;
+      b.x0 = cut + open / 2;
+      b.x1 = Math.max(b.x1, b.x0 + Math.min(bWidth, MIN_WIDTH * nb));
+    }
   }
   const out = [`BT 3 Tr ${font.resource} ${num(size)} Tf`];
   placed.forEach(({ word, baseline, x0, x1 }, i) => {
@@ -183,11 +206,16 @@ function uprightHeight(w: PdfWord, slope: number): number {
   return Math.max(H / 2, (H * cos - W * sin) / (cos * cos - sin * sin));
 }
 
-/** The words grouped by `line`, lines in the order their first word comes; words without text or area left out. */
+/**
+ * The words grouped by `line`, lines in the order their first word comes; words without text or area left
+ * out. A word's white space at either end (a reading can give ` [hars`) is left out too: drawn, it would
+ * widen the gap poppler sees before the word, and squeeze the word's letters into the rest of its box.
+ */
 function linesOf(words: readonly PdfWord[]): PdfWord[][] {
   const lines = new Map<number, PdfWord[]>();
-  for (const w of words) {
-    if (w.text.trim() === '' || !(w.x1 > w.x0 && w.y1 > w.y0)) continue;
+  for (const word of words) {
+    const w = { ...word, text: word.text.trim() };
+    if (w.text === '' || !(w.x1 > w.x0 && w.y1 > w.y0)) continue;
     const line = lines.get(w.line);
     if (line) line.push(w);
     else lines.set(w.line, [w]);

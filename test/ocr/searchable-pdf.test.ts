@@ -130,6 +130,35 @@ describe('searchablePdf', () => {
     }
   });
 
+  it('boxes as OCR gives them on a ruled register (one over the rule to the end of its row, one holding the next word, a word with a space before it): each line whole and in order in poppler reading order', async () => {
+    const { pdf, words } = await wordsScan({ lines: LINES, dpi: 300 });
+    const [w, h] = await pageSize(pdf);
+    const layout = layoutOf(words, w, h);
+    const word = (text: string) => layout.words.find((x) => x.text === text)!;
+    // What tesseract gives on a closed grid: a word's box running along the rule under its row, over the
+    // words after it; a box taking in the next, short word; a word beginning inside the one before it.
+    word('Vente').x1 = word('Tremblay').x1;
+    word('demeurant').x1 = (word('Sherbrooke').x0 + word('Sherbrooke').x1) / 2;
+    word('officiel').x0 = word('cadastre').x0 + 5;
+    word('connu').text = ' connu';
+    const changed = new Set(['Vente', 'demeurant', 'officiel', 'connu']);
+    const out = await searchablePdf(pdf, [layout]);
+
+    expect(rasters(out)[0]!.equals(rasters(pdf)[0]!)).toBe(true);
+    expect(nonEmptyLines(pdftotext(out))).toEqual(LINES);
+    expect(nonEmptyLines(pdftotext(out, '-raw'))).toEqual(LINES);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(LINES);
+    const found = await searchBoxes(
+      out,
+      0,
+      words.map((x) => x.text),
+    );
+    for (const t of words) {
+      expect(found.has(t.text), t.text).toBe(true);
+      if (!changed.has(t.text)) expect(iou(found.get(t.text)!, t), t.text).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
   it('a page turned by its /Rotate: the words land where the page shows them', async () => {
     const scan = await wordsScan({ lines: LINES, dpi: 150 });
     const pdf = await turnPages(scan.pdf, 90);
@@ -237,6 +266,7 @@ describe('searchablePdf of what the engine read', () => {
     ['a 2-page 200 DPI JPEG scan, skewed', 'actes/1994/acte-8304-hypotheque.pdf'],
     ['an English deed, skewed', 'actes/1987/acte-4081-sale.pdf'],
     ['a register page with ledger rules, skewed 0.9°', 'index/2475312.pdf'],
+    ['a typewritten register in a closed grid, 2 pages of a 1-bit photocopy, skewed', 'index/412-7.pdf'],
   ])('the sample %s: same pages and pixels, pdftotext (poppler reading order) within one percent CER of file_content', async (_kind, file) => {
     const pdf = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'samples', file)));
     const { pages } = await engine.ocrDocument(pdf, file.startsWith('index') ? 'index' : 'acte');
