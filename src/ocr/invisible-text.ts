@@ -1,18 +1,17 @@
 /**
  * A page's words as invisible text (PDF text render mode 3): the content stream a searchable PDF adds
  * over a scanned page so that it can be searched, selected and copied (src/ocr/searchable-pdf.ts).
- * OCRmyPDF's hocrtransform approach: each line of words is drawn on one baseline, every word stretched
- * (Tz) to its box (to its share where OCR boxes overlap), with a real space glyph stretched over the gap
- * to the next word, so that copy-paste and pdftotext give the line's words with spaces between them, and
- * lines apart.
+ * OCRmyPDF's hocrtransform approach: each line's words are drawn in turn, every word stretched (Tz) to
+ * its box (to its share where OCR boxes overlap), with a real space glyph stretched over the gap to the
+ * next word, so that copy-paste and pdftotext give the line's words with spaces between them, and lines
+ * apart.
  *
  * Which way the text runs is read from the words themselves (a layout holds upright boxes only): the
  * direction from the first word of a line to its last, over all lines, to the nearest quarter turn. A
  * page scanned sideways and read turned has its lines running down or up the page, and its words are
- * drawn that way. Within that, words are drawn level: a skewed line's words each sit at their own
- * height on the line fitted through their centres (drawing the characters along a 2° slope made
- * pdftotext split lines in the middle of words), and the line's height is the median of its words'
- * heights (a line's words share one size, so that extraction tools keep them on one line).
+ * drawn that way. Within that, words are drawn level, each over its own box (drawing the characters
+ * along a 2° slope made pdftotext split lines in the middle of words), all of a page's words at one
+ * font size (see `fontSize` below).
  *
  * Coordinates in are the page's as displayed: points from its top-left, y down; the stream draws in
  * them (the caller maps them to the page's user space).
@@ -20,13 +19,14 @@
 import type { PageLayout, PdfWord } from '../text/page';
 
 export interface InvisibleFont {
-  /** The font's name in the page's resources, with its slash. */
-  resource: string;
+  /**
+   * The font (its name in the page's resources, with its slash) whose glyphs, at any size, have a box
+   * `ratio` of that size high (what readers highlight and search: MuPDF's quads, poppler's word boxes),
+   * `ascent` of it above the baseline; `ratio` is met to within 2.5 %.
+   */
+  face(ratio: number): { resource: string; ascent: number; height: number };
   /** Advance width of `text` at size 1 (ems), as encoded. */
   width(text: string): number;
-  /** Above and below the baseline, ems: the box readers highlight and search (MuPDF's quads). */
-  ascent: number;
-  descent: number;
   /** `text` as a PDF hex string of the font's codes (`<…>`). */
   hex(text: string): string;
 }
@@ -41,9 +41,10 @@ export const MAX_LINE_DEGREES = 10;
 export function invisibleText(layout: PageLayout, font: InvisibleFont): string {
   const turn = textDirection(layout.words);
   const upright = layout.words.map((w) => ({ ...w, ...toReading(w, turn, layout) }));
-  const lines = linesOf(upright);
+  const lines = linesOf(upright).map((words) => ({ words, ...fitLine(words) }));
   if (lines.length === 0) return '';
-  const body = lines.flatMap((line) => lineText(line, font));
+  const size = fontSize(lines);
+  const body = lines.flatMap((line) => lineText(line, size, pitch(line, lines), font));
   return [`q ${readingToPage(turn, layout).map(num).join(' ')} cm`, ...body, 'Q'].join('\n');
 }
 
@@ -106,16 +107,24 @@ function readingToPage(turn: Turn, page: PageLayout): number[] {
 }
 
 /**
- * poppler (pdftotext, Evince, Okular) reads a page's text in its own reading order, not the stream's: it
- * breaks a line whose baseline drifts more than about half the font size from where it started, it takes
- * a gap of about an em between two words for a gap between columns, and it ends a line at a word that
- * starts more than half an em back over the one before (it sorts a line's words by where they start). A
- * skewed scan's lines drift, and the words of a typewritten page, drawn in a font sized to their height,
- * stand an em apart: both turned a 1978 deed's text into one word per line (CER 80 % against
- * file_content). So a line's words keep their place on the skewed line only within `DRIFT` of its middle
- * (the rest of the slope is given up: the highlight of a word at the end of a long skewed line sits a
- * little off its ink), and a gap wider than `GAP` is closed by stretching the words on both sides into it
- * (their highlight is a little wider).
+ * poppler (pdftotext, Evince, Okular) reads a page's text in its own reading order, not the stream's, with
+ * tolerances scaled by the font size: a line takes the words whose baseline is within half the font size
+ * of its first word's, it ends at a word that starts more than half a font size back over the one before
+ * (a word of the next line, within that half, ends it: one word per line), and a gap of about a font size
+ * between two words is a gap between columns. The font (src/ocr/searchable-pdf.ts) sets the size apart
+ * from a word's box, so the size is the page's: the median distance between a line and the nearest line
+ * over or under it (`fontSize`). Each word's box is then drawn where it is printed, of its own height,
+ * but for two things poppler needs:
+ *
+ * - A skewed scan's lines drift. A word's baseline keeps its place on the skewed line only within
+ *   `drift` of the line's middle: `DRIFT` of the size where the next line is a size away or more, less
+ *   where it is nearer (`DRIFT_SHARE` of what is left over half a size), so that no word comes within
+ *   half a size of another line's. On a 1978 deed skewed 1.1° (typewritten, double-spaced) nothing is
+ *   given up; on tighter lines the highlight of a word at the end of a long skewed line sits a little
+ *   off its ink.
+ * - A gap wider than `GAP` of the size is closed by stretching the words on both sides into it (their
+ *   highlight is wider), so that poppler keeps a register's row on one line rather than reading its
+ *   columns one after the other.
  *
  * On a ruled page OCR boxes overlap: a word's box runs along the rule to the end of its row, over the words
  * after it, or takes in the next short word (a typewritten register in a closed grid, where poppler cut
@@ -124,22 +133,59 @@ function readingToPage(turn: Turn, page: PageLayout): number[] {
  * each line's words are drawn one after the other, apart: poppler reads a space between them (its raw
  * order, `pdftotext -raw`, wants more than 0.15 font size) and keeps the line whole and in order.
  */
-const DRIFT = 0.2;
-const GAP = 0.35;
+const DRIFT = 0.25;
+const DRIFT_SHARE = 0.35;
+const GAP = 0.7;
 const MIN_GAP = 0.2;
 const MIN_WIDTH = 0.25;
 
-function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
-  const { slope, at } = fitLine(words);
-  const height = Math.max(1, median(words.map((w) => uprightHeight(w, slope))));
-  const size = height / (font.ascent + font.descent);
-  const middle = at((words[0]!.x0 + words[words.length - 1]!.x1) / 2);
-  const drift = DRIFT * size;
-  // The baseline sits so that the quad, from ascent above it to descent below, spans the line's height
-  // centred on the line.
-  const placed = words.map((w) => {
-    const centre = Math.min(middle + drift, Math.max(middle - drift, at((w.x0 + w.x1) / 2)));
-    return { word: w, baseline: centre - height / 2 + font.ascent * size, x0: w.x0, x1: w.x1 };
+interface Line {
+  words: PdfWord[];
+  slope: number;
+  at: (x: number) => number;
+}
+
+/** The font size for the page: the median distance between a line and the nearest line over or under it. */
+function fontSize(lines: readonly Line[]): number {
+  const height = median(lines.map(lineHeight));
+  const pitches = lines.map((l) => pitch(l, lines)).filter((p) => Number.isFinite(p) && p >= height / 2);
+  return Math.max(0.75 * height, pitches.length ? median(pitches) : 2 * height);
+}
+
+/** How far `line`'s middle is from that of the nearest line sharing some of its width (Infinity if none). */
+function pitch(line: Line, lines: readonly Line[]): number {
+  const [x0, x1] = [line.words[0]!.x0, line.words[line.words.length - 1]!.x1];
+  let nearest = Number.POSITIVE_INFINITY;
+  for (const other of lines) {
+    if (other === line) continue;
+    const [o0, o1] = [other.words[0]!.x0, other.words[other.words.length - 1]!.x1];
+    const [a, b] = [Math.max(x0, o0), Math.min(x1, o1)];
+    if (a > b) continue;
+    const x = (a + b) / 2;
+    nearest = Math.min(nearest, Math.abs(line.at(x) - other.at(x)));
+  }
+  return nearest;
+}
+
+const lineHeight = (line: Line) => Math.max(1, median(line.words.map((w) => uprightHeight(w, line.slope))));
+
+function lineText(line: Line, size: number, pitch: number, font: InvisibleFont): string[] {
+  const { words, slope } = line;
+  const drift = size * Math.max(0, Math.min(DRIFT, DRIFT_SHARE * (pitch / size - 0.5)));
+  // Each word's box spans its own height, centred where it is printed; its baseline, what poppler lines
+  // words up by, is kept within `drift` of the line's (fitted through the words' baselines).
+  const faced = words.map((w) => {
+    const face = font.face(Math.max(1, w.y1 - w.y0) / size);
+    const baseline = (w.y0 + w.y1) / 2 - (face.height * size) / 2 + face.ascent * size;
+    return { word: w, face, baseline, cx: (w.x0 + w.x1) / 2 };
+  });
+  const mx = mean(faced.map((f) => f.cx));
+  const mb = mean(faced.map((f) => f.baseline));
+  const middle = mb + slope * ((words[0]!.x0 + words[words.length - 1]!.x1) / 2 - mx);
+  const placed = faced.map(({ word, face, baseline, cx }) => {
+    const fitted = mb + slope * (cx - mx);
+    const own = fitted + Math.max(-drift, Math.min(drift, baseline - fitted));
+    return { word, face, baseline: Math.min(middle + drift, Math.max(middle - drift, own)), x0: word.x0, x1: word.x1 };
   });
   const [open, wide] = [MIN_GAP * size, GAP * size];
   for (let i = 0; i + 1 < placed.length; i++) {
@@ -163,10 +209,10 @@ function lineText(words: readonly PdfWord[], font: InvisibleFont): string[] {
       b.x1 = Math.max(b.x1, b.x0 + Math.min(bWidth, MIN_WIDTH * nb));
     }
   }
-  const out = [`BT 3 Tr ${font.resource} ${num(size)} Tf`];
-  placed.forEach(({ word, baseline, x0, x1 }, i) => {
+  const out = ['BT 3 Tr'];
+  placed.forEach(({ word, face, baseline, x0, x1 }, i) => {
     // y down on the page: the text matrix turns the glyphs' up back up.
-    out.push(`1 0 0 -1 ${num(x0)} ${num(baseline)} Tm ${num((100 * (x1 - x0)) / (font.width(word.text) * size))} Tz ${font.hex(word.text)} Tj`);
+    out.push(`${face.resource} ${num(size)} Tf 1 0 0 -1 ${num(x0)} ${num(baseline)} Tm ${num((100 * (x1 - x0)) / (font.width(word.text) * size))} Tz ${font.hex(word.text)} Tj`);
     const next = placed[i + 1];
     if (!next) return;
     // The gap to the next word, filled by one space (the least stretch when the boxes touch or overlap).

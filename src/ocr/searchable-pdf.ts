@@ -6,11 +6,11 @@
  * coordinates whatever state the original content leaves), and the file is saved incrementally
  * (the original bytes, then the new objects) whenever MuPDF can (not for a file it had to repair).
  *
- * The font is the standard Type 1 Helvetica with WinAnsiEncoding, not embedded: every reader has it
- * and its widths (so a word is stretched to its box exactly), it adds a few bytes where an embedded
- * font adds tens of kilobytes, and it needs no font file in the repository (OCRmyPDF's GlyphLessFont
- * is one). What it costs: only the characters of Windows-1252 can be written, which covers French and
- * English text; any other character is written as `?`.
+ * The font is a glyphless Type 3 font written into the file (`glyphless`, below; the idea of
+ * tesseract's and OCRmyPDF's GlyphLessFont, without a font program): its glyphs draw nothing, and its
+ * metrics are chosen so that the size readers see (poppler scales its reading-order tolerances by it)
+ * is set apart from the box a word is highlighted and searched in (MuPDF's quads, poppler's word
+ * boxes), which spans the printed word. Any Unicode character is written (its ToUnicode map).
  */
 // biome-ignore syntax/correctness/noTypeOnlyImportAttributes: TypeScript 5.3+ allows resolution-mode on a type-only import in a CommonJS build (Biome flags it wrongly)
 import type * as Mupdf from 'mupdf' with { 'resolution-mode': 'import' };
@@ -20,14 +20,18 @@ import { type InvisibleFont, invisibleText } from './invisible-text';
 import { loadMupdf, type MupdfModule } from './mupdf';
 
 /** The font's name in each page's resources: unlikely to be taken by a scanner's own. */
-export const OCR_FONT = 'OcrPoolHelv';
+export const OCR_FONT = 'OcrPoolGlyphless';
 
 /**
- * Above and below the baseline, in ems, of the box MuPDF gives a Helvetica glyph (its quads, what
- * search and selection highlight): measured on MuPDF.js 1.26 (12 pt: 12.9 pt above, 3.59 below).
+ * The glyphless font's metrics, in `UNITS` of the size set by `Tf`: every glyph `GLYPH_WIDTH` wide (a
+ * word is stretched to its box by Tz anyway). Each face of the font has one box height, a power of
+ * `FACE_STEP` times the size (so that a word's box is met within 2.5 %), `ASCENT_SHARE` of it above the
+ * baseline; a document gets only the faces its words use.
  */
-const HELVETICA_ASCENT = 1.075;
-const HELVETICA_DESCENT = 0.299;
+const UNITS = 1000;
+const GLYPH_WIDTH = 500;
+const ASCENT_SHARE = 0.8;
+const FACE_STEP = 1.05;
 
 /**
  * `original` with each page's words (`pages[i]` for page i, 0-based) drawn invisibly on it; a null
@@ -40,14 +44,15 @@ export async function searchablePdf(original: Uint8Array, pages: ReadonlyArray<P
   try {
     const count = doc.countPages();
     if (pages.length !== count) throw new RangeError(`${pages.length} page layouts for a PDF of ${count} pages`);
-    const font = helvetica(mupdf);
-    let fontRef: Mupdf.PDFObject | undefined;
-    pages.forEach((layout, i) => {
-      if (!layout?.words.some((w) => w.text.trim() !== '')) return;
-      fontRef ??= doc.addSimpleFont(new mupdf.Font('Helvetica'), 'Latin');
-      addText(mupdf, doc, i, invisibleText(layout, font), fontRef);
+    const drawn = pages.map((layout) => (layout?.words.some((w) => w.text.trim() !== '') ? layout : null));
+    if (drawn.every((layout) => layout === null)) return original;
+    const { font, used } = glyphless(doc, drawn.flatMap((layout) => layout?.words.map((w) => w.text) ?? []));
+    drawn.forEach((layout, i) => {
+      if (!layout) return;
+      used.clear();
+      const text = invisibleText(layout, font);
+      addText(mupdf, doc, i, text, used);
     });
-    if (!fontRef) return original;
     return doc.saveToBuffer(doc.canBeSavedIncrementally() ? 'incremental' : '').asUint8Array().slice();
   } finally {
     doc.destroy();
@@ -55,7 +60,7 @@ export async function searchablePdf(original: Uint8Array, pages: ReadonlyArray<P
 }
 
 /** Page `index`'s content streams become [q, …its own…, Q + `text` in the page's displayed coordinates]. */
-function addText(mupdf: MupdfModule, doc: Mupdf.PDFDocument, index: number, text: string, fontRef: Mupdf.PDFObject): void {
+function addText(mupdf: MupdfModule, doc: Mupdf.PDFDocument, index: number, text: string, faces: ReadonlyMap<string, Mupdf.PDFObject>): void {
   const page = doc.loadPage(index) as Mupdf.PDFPage;
   try {
     const [bx, by] = page.getBounds();
@@ -69,7 +74,7 @@ function addText(mupdf: MupdfModule, doc: Mupdf.PDFDocument, index: number, text
       fonts = doc.newDictionary();
       resources.put('Font', fonts);
     }
-    fonts.put(OCR_FONT, fontRef);
+    for (const [name, ref] of faces) fonts.put(name, ref);
     const contents = doc.newArray();
     contents.push(doc.addStream('q\n', {}));
     const own = pageObj.get('Contents');
@@ -100,41 +105,92 @@ function ownResources(doc: Mupdf.PDFDocument, pageObj: Mupdf.PDFObject): Mupdf.P
   return resources;
 }
 
-/** Helvetica's widths (MuPDF's metric-compatible face) and Windows-1252 codes. */
-function helvetica(mupdf: MupdfModule): InvisibleFont {
-  const face = new mupdf.Font('Helvetica');
-  const advance = new Map<string, number>();
-  const em = (ch: string) => {
-    let w = advance.get(ch);
-    if (w === undefined) {
-      w = face.advanceGlyph(face.encodeCharacter(ch));
-      advance.set(ch, w);
+/**
+ * A Type 3 font of one empty glyph under every code, written into `doc`: nothing to render, nothing to
+ * download or embed (its glyph is an empty procedure in the file itself), and any metrics wanted (a
+ * standard font's are fixed). A simple font has 256 codes: each character of `texts` gets one, the space
+ * first, in the order they come, and the ToUnicode map gives each back (accents and any other Unicode
+ * character included); past 255 characters (no French or English page comes near) the rest are written
+ * as `?`.
+ */
+function glyphless(doc: Mupdf.PDFDocument, texts: readonly string[]): { font: InvisibleFont; used: Map<string, Mupdf.PDFObject> } {
+  const codes = new Map<string, number>([
+    [' ', 0x20],
+    ['?', 0x3f],
+  ]);
+  let next = 1;
+  for (const text of texts) {
+    for (const ch of text.trim()) {
+      if (codes.has(ch) || next > 0xff) continue;
+      while (next === 0x20 || next === 0x3f) next++;
+      if (next > 0xff) break;
+      codes.set(ch, next++);
     }
-    return w;
+  }
+  const code = (ch: string) => codes.get(ch) ?? 0x3f;
+  const [first, last] = [Math.min(...codes.values()), Math.max(...codes.values())];
+  const unicode = [...codes].map(([ch, c]) => `<${hex2(c)}> <${[...ch].map((u) => utf16(u)).join('')}>`);
+  const blocks: string[] = [];
+  for (let i = 0; i < unicode.length; i += 100) {
+    const chunk = unicode.slice(i, i + 100);
+    blocks.push(`${chunk.length} beginbfchar\n${chunk.join('\n')}\nendbfchar`);
+  }
+  const cmap = [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+    '/CMapName /Adobe-Identity-UCS def /CMapType 2 def',
+    '1 begincodespacerange <00> <FF> endcodespacerange',
+    ...blocks,
+    'endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+  const glyph = doc.addStream(`${GLYPH_WIDTH} 0 d0\n`, {});
+  const differences: unknown[] = [first];
+  for (let c = first; c <= last; c++) differences.push('g');
+  const shared = {
+    Type: 'Font',
+    Subtype: 'Type3',
+    FontMatrix: [1 / UNITS, 0, 0, 1 / UNITS, 0, 0],
+    CharProcs: doc.addObject({ g: glyph }),
+    Encoding: doc.addObject({ Type: 'Encoding', Differences: differences }),
+    FirstChar: first,
+    LastChar: last,
+    Widths: doc.addObject(Array.from({ length: last - first + 1 }, () => GLYPH_WIDTH)),
+    ToUnicode: doc.addStream(cmap, {}),
+    Resources: doc.addObject({}),
   };
-  const encodable = (text: string) => [...text].map((ch) => (WIN_ANSI.has(ch) ? ch : '?'));
-  return {
-    resource: `/${OCR_FONT}`,
-    width: (text) => encodable(text).reduce((s, ch) => s + em(ch), 0),
-    ascent: HELVETICA_ASCENT,
-    descent: HELVETICA_DESCENT,
-    hex: (text) => `<${encodable(text)
-      .map((ch) => WIN_ANSI.get(ch)!.toString(16).padStart(2, '0'))
-      .join('')}>`,
+  const faces = new Map<number, { name: string; ref: Mupdf.PDFObject; ascent: number; height: number }>();
+  const used = new Map<string, Mupdf.PDFObject>();
+  const font: InvisibleFont = {
+    face: (ratio) => {
+      const step = Math.round(Math.log(ratio) / Math.log(FACE_STEP));
+      let face = faces.get(step);
+      if (!face) {
+        const height = Math.round(UNITS * FACE_STEP ** step);
+        const ascent = Math.round(height * ASCENT_SHARE);
+        const bbox = [0, ascent - height, GLYPH_WIDTH, ascent];
+        const name = `${OCR_FONT}${step < 0 ? 'm' : 'p'}${Math.abs(step)}`;
+        const descriptor = doc.addObject({ Type: 'FontDescriptor', FontName: name, Flags: 4, FontBBox: bbox, ItalicAngle: 0, Ascent: ascent, Descent: ascent - height, CapHeight: ascent, StemV: 0 });
+        const ref = doc.addObject({ ...shared, Name: name, FontBBox: bbox, FontDescriptor: descriptor });
+        face = { name, ref, ascent: ascent / UNITS, height: height / UNITS };
+        faces.set(step, face);
+      }
+      used.set(face.name, face.ref);
+      return { resource: `/${face.name}`, ascent: face.ascent, height: face.height };
+    },
+    width: (text) => ([...text].length * GLYPH_WIDTH) / UNITS,
+    hex: (text) => `<${[...text].map((ch) => hex2(code(ch))).join('')}>`,
   };
+  return { font, used };
 }
 
-/** Each printable character of Windows-1252 (PDF's WinAnsiEncoding) and its code. */
-const WIN_ANSI: ReadonlyMap<string, number> = (() => {
-  const decoder = new TextDecoder('windows-1252');
-  const map = new Map<string, number>();
-  for (let code = 0x20; code <= 0xff; code++) {
-    if (code === 0x7f) continue;
-    const ch = decoder.decode(Uint8Array.of(code));
-    if (!/\p{Cc}/u.test(ch)) map.set(ch, code);
-  }
-  return map;
-})();
+const hex2 = (c: number) => c.toString(16).padStart(2, '0');
+
+/** A character as UTF-16BE hex (two code units beyond the BMP). */
+function utf16(ch: string): string {
+  let out = '';
+  for (let i = 0; i < ch.length; i++) out += ch.charCodeAt(i).toString(16).padStart(4, '0');
+  return out;
+}
 
 function num(v: number): string {
   const r = Math.round(v * 1e5) / 1e5;
