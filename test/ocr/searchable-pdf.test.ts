@@ -176,6 +176,14 @@ describe('searchablePdf', () => {
     for (const t of words) expect(iou(found.get(t.text)!, t), t.text).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('any Unicode character is written, not only those of Windows-1252, and given back by pdftotext and MuPDF', async () => {
+    const born = await makePdf([{ lines: [''] }]);
+    const words: PdfWord[] = ['Łódź', 'naïve', 'ŒUVRE', 'Ğ→€'].map((text, i) => ({ text, confidence: 90, x0: 100 + 80 * i, y0: 400, x1: 160 + 80 * i, y1: 412, line: 0 }));
+    const out = await searchablePdf(born, [{ width: 595, height: 842, words }]);
+    expect(nonEmptyLines(pdftotext(out))).toEqual(['Łódź naïve ŒUVRE Ğ→€']);
+    expect(nonEmptyLines(await mupdfText(out))).toEqual(['Łódź naïve ŒUVRE Ğ→€']);
+  });
+
   it('a file MuPDF had to repair is saved whole, and still shows the same and holds the words', async () => {
     const { pdf: sound, words } = await wordsScan({ lines: LINES, dpi: 150 });
     // A cross-reference table that is not where the trailer says: MuPDF rebuilds it, and cannot append to it.
