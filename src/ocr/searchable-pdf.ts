@@ -24,14 +24,18 @@ export const OCR_FONT = 'OcrPoolGlyphless';
 
 /**
  * The glyphless font's metrics, in `UNITS` of the size set by `Tf`: every glyph `GLYPH_WIDTH` wide (a
- * word is stretched to its box by Tz anyway). Each face of the font has one box height, a power of
- * `FACE_STEP` times the size (so that a word's box is met within 2.5 %), `ASCENT_SHARE` of it above the
+ * word is stretched to its box by Tz anyway; poppler takes a Type 3 font's size to be `Tf` times a
+ * letter's width over 0.5, so half an em keeps it `Tf`). Each face of the font has one box height, a
+ * power of `FACE_STEP` times the size (so that a word's box is met within 2.5 %), between `MIN_RATIO`
+ * and `MAX_RATIO` of it (poppler ignores an ascent of 3 ems or more), `ASCENT_SHARE` of it above the
  * baseline; a document gets only the faces its words use.
  */
 const UNITS = 1000;
 const GLYPH_WIDTH = 500;
 const ASCENT_SHARE = 0.8;
 const FACE_STEP = 1.05;
+const MIN_RATIO = 0.02;
+const MAX_RATIO = 3;
 
 /**
  * `original` with each page's words (`pages[i]` for page i, 0-based) drawn invisibly on it; a null
@@ -162,7 +166,7 @@ function glyphless(doc: Mupdf.PDFDocument, texts: readonly string[]): { font: In
   const used = new Map<string, Mupdf.PDFObject>();
   const font: InvisibleFont = {
     face: (ratio) => {
-      const step = Math.round(Math.log(ratio) / Math.log(FACE_STEP));
+      const step = Math.round(Math.log(Math.min(MAX_RATIO, Math.max(MIN_RATIO, ratio))) / Math.log(FACE_STEP));
       let face = faces.get(step);
       if (!face) {
         const height = Math.round(UNITS * FACE_STEP ** step);
