@@ -22,7 +22,7 @@ export interface InvisibleFont {
   /**
    * The font (its name in the page's resources, with its slash) whose glyphs, at any size, have a box
    * `ratio` of that size high (what readers highlight and search: MuPDF's quads, poppler's word boxes),
-   * `ascent` of it above the baseline; `ratio` is met to within 2.5 %.
+   * `ascent` of it above the baseline; `ratio` is met to within 5 %.
    */
   face(ratio: number): { resource: string; ascent: number; height: number };
   /** Advance width of `text` at size 1 (ems), as encoded. */

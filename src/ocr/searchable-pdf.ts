@@ -26,14 +26,14 @@ export const OCR_FONT = 'OcrPoolGlyphless';
  * The glyphless font's metrics, in `UNITS` of the size set by `Tf`: every glyph `GLYPH_WIDTH` wide (a
  * word is stretched to its box by Tz anyway; poppler takes a Type 3 font's size to be `Tf` times a
  * letter's width over 0.5, so half an em keeps it `Tf`). Each face of the font has one box height, a
- * power of `FACE_STEP` times the size (so that a word's box is met within 2.5 %), between `MIN_RATIO`
+ * power of `FACE_STEP` times the size (so that a word's box is met within 5 %), between `MIN_RATIO`
  * and `MAX_RATIO` of it (poppler ignores an ascent of 3 ems or more), `ASCENT_SHARE` of it above the
  * baseline; a document gets only the faces its words use.
  */
 const UNITS = 1000;
 const GLYPH_WIDTH = 500;
 const ASCENT_SHARE = 0.8;
-const FACE_STEP = 1.05;
+const FACE_STEP = 1.1;
 const MIN_RATIO = 0.02;
 const MAX_RATIO = 3;
 
