@@ -275,7 +275,7 @@ describe('searchablePdf of what the engine read', () => {
     ['an English deed, skewed', 'actes/1987/acte-4081-sale.pdf'],
     ['a register page with ledger rules, skewed 0.9°', 'index/2475312.pdf'],
     ['a typewritten register in a closed grid, 2 pages of a 1-bit photocopy, skewed', 'index/412-7.pdf'],
-  ])('the sample %s: same pages and pixels, pdftotext (poppler reading order) within one percent CER of file_content', async (_kind, file) => {
+  ])('the sample %s: same pages and pixels, pdftotext (poppler reading order) within one percent CER of file_content, five words a page found where printed', async (_kind, file) => {
     const pdf = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'samples', file)));
     const { pages } = await engine.ocrDocument(pdf, file.startsWith('index') ? 'index' : 'acte');
     const out = await searchablePdf(
@@ -288,6 +288,22 @@ describe('searchablePdf of what the engine read', () => {
     const cer = textCer(pdftotext(out), joinPages(pages));
     process.stdout.write(`${file}: pdftotext vs file_content CER ${(100 * cer).toFixed(2)} %\n`);
     expect(cer).toBeLessThanOrEqual(0.01);
+
+    // Five words a page, found where they are printed. A sample has no true boxes: the printed word is
+    // the engine's box of a word read surely (confidence ≥ 85, 5+ letters, once on the page, its box
+    // clear of every other box), spread over the page.
+    for (const [index, page] of pages.entries()) {
+      if (page.source !== 'ocr') continue;
+      const words = page.layout!.words;
+      // Search is case-blind and finds a word inside longer ones: the word must be in no other.
+      const once = (t: string) => words.filter((w) => w.text.toLowerCase().includes(t.toLowerCase())).length === 1;
+      const clear = (w: Box) => words.every((o) => o === w || iou(o, w) === 0);
+      const sure = words.filter((w) => (w.confidence ?? 0) >= 85 && /^\p{L}{5,}$/u.test(w.text) && once(w.text) && clear(w));
+      expect(sure.length, `page ${index + 1}: words read surely`).toBeGreaterThanOrEqual(5);
+      const five = [0, 1, 2, 3, 4].map((k) => sure[Math.floor((k * sure.length) / 5)]!);
+      const found = await searchBoxes(out, index, five.map((w) => w.text));
+      for (const w of five) expect(iou(found.get(w.text) ?? { x0: 0, y0: 0, x1: 0, y1: 0 }, w), `page ${index + 1}: ${w.text}`).toBeGreaterThanOrEqual(0.5);
+    }
   }, 120_000);
 
   it('a skewed register page: the words the engine placed are found by search over their true boxes', async () => {
