@@ -117,9 +117,8 @@ function readingToPage(turn: Turn, page: PageLayout): number[] {
  * but for two things poppler needs:
  *
  * - A skewed scan's lines drift. A word's baseline keeps its place on the skewed line only within
- *   `drift` of the line's middle: `DRIFT` of the size where the next line is a size away or more, less
- *   where it is nearer (`DRIFT_SHARE` of what is left over half a size), so that no word comes within
- *   half a size of another line's. On a 1978 deed skewed 1.1° (typewritten, double-spaced) nothing is
+ *   `drift` of the line's middle: `DRIFT_SHARE` of how much farther than half a size the nearest line
+ *   is, at most `DRIFT` of the size, so that no word comes within half a size of another line's. On a 1978 deed skewed 1.1° (typewritten, double-spaced) nothing is
  *   given up; on tighter lines the highlight of a word at the end of a long skewed line sits a little
  *   off its ink.
  * - A gap wider than `GAP` of the size is closed by stretching the words beside it into it (their
