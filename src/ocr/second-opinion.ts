@@ -16,7 +16,7 @@ import { hasLetterOrDigit, SURE } from '../text/words';
 export const UNSURE_BELOW = SURE;
 /**
  * A page with more than `MAX_UNSURE_SHARE` of its words unsure is handwriting or noise (the handwritten
- * registers of the dev set: ≈265 of ≈320, 0.83; typed pages of both sets 0.02–0.33): a second opinion on
+ * registers of both development sets: 0.82–0.99 of their words; typed pages 0–0.33): a second opinion on
  * each would cost seconds and the page is flagged as unreadable anyway.
  *
  * Any other page gets one on at most `MAX_UNSURE_WORDS` words, its least sure first: that bounds the time
