@@ -43,8 +43,9 @@ export function invisibleText(layout: PageLayout, font: InvisibleFont): string {
   const upright = layout.words.map((w) => ({ ...w, ...toReading(w, turn, layout) }));
   const lines = linesOf(upright).map((words) => ({ words, ...fitLine(words) }));
   if (lines.length === 0) return '';
-  const size = fontSize(lines);
-  const body = lines.flatMap((line) => lineText(line, size, pitch(line, lines), font));
+  const pitches = lines.map((line) => pitch(line, lines));
+  const size = fontSize(lines, pitches);
+  const body = lines.flatMap((line, i) => lineText(line, size, pitches[i]!, font));
   return [`q ${readingToPage(turn, layout).map(num).join(' ')} cm`, ...body, 'Q'].join('\n');
 }
 
@@ -144,11 +145,14 @@ interface Line {
   at: (x: number) => number;
 }
 
-/** The font size for the page: the median distance between a line and the nearest line over or under it. */
-function fontSize(lines: readonly Line[]): number {
+/**
+ * The font size for the page: the median distance between a line and the nearest line over or under it
+ * (`pitches`, a line's each), or twice the lines' height on a page of one line.
+ */
+function fontSize(lines: readonly Line[], pitches: readonly number[]): number {
   const height = median(lines.map(lineHeight));
-  const pitches = lines.map((l) => pitch(l, lines)).filter((p) => Number.isFinite(p) && p >= height / 2);
-  return Math.max(0.75 * height, pitches.length ? median(pitches) : 2 * height);
+  const near = pitches.filter((p) => Number.isFinite(p) && p >= height / 2);
+  return Math.max(0.75 * height, near.length ? median(near) : 2 * height);
 }
 
 /** How far `line`'s middle is from that of the nearest line sharing some of its width (Infinity if none). */
